@@ -1,0 +1,102 @@
+"""Invoices and reports as a person reads them (rich tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from billing.invoicing.document import Invoice
+from billing.money import format_sek
+
+
+def _number(value: Decimal) -> str:
+    """Quantities and rates as written, with a decimal comma."""
+    text = format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    return text.replace(".", ",")
+
+
+def _price(value: Decimal) -> str:
+    """Unit prices in kronor and öre, or with all their decimals when they have more."""
+    return format_sek(value) if value == value.quantize(Decimal("0.01")) else _number(value)
+
+
+def invoice_list(invoices: Sequence[Invoice]) -> Table:
+    table = Table(title="Fakturor", show_lines=False)
+    for header, justify in (("Nr", "right"), ("Period", "left"), ("Fakturadatum", "left"),
+                            ("Förfaller", "left"), ("Org.nr", "left"), ("Kund", "left"),
+                            ("Netto", "right"), ("Moms", "right"), ("Att betala", "right")):
+        table.add_column(header, justify=justify, no_wrap=True,
+                         min_width=24 if header == "Kund" else None, ratio=1 if header == "Kund" else None)
+    for inv in invoices:
+        table.add_row(str(inv.number), str(inv.period), inv.issue_date.isoformat(),
+                      inv.due_date.isoformat(), inv.organisation_number, inv.agency_name,
+                      format_sek(inv.totals.net), format_sek(inv.totals.vat),
+                      format_sek(inv.totals.payable))
+    if invoices:
+        table.add_section()
+        table.add_row("", "", "", "", "", f"{len(invoices)} fakturor",
+                      format_sek(sum((i.totals.net for i in invoices), Decimal(0))),
+                      format_sek(sum((i.totals.vat for i in invoices), Decimal(0))),
+                      format_sek(sum((i.totals.payable for i in invoices), Decimal(0))))
+    return table
+
+
+def invoice_document(inv: Invoice) -> Group:
+    header = Table.grid(padding=(0, 2))
+    header.add_column(style="bold")
+    header.add_column()
+    for label, value in (("Fakturanummer", str(inv.number)),
+                         ("Fakturadatum", inv.issue_date.isoformat()),
+                         ("Förfallodatum", inv.due_date.isoformat()),
+                         ("Kund", inv.agency_name),
+                         ("Organisationsnummer", inv.organisation_number),
+                         ("Er referens", inv.buyer_reference or "-"),
+                         ("Avser", f"{inv.period} (fakturering i efterskott av faktiska volymer)")):
+        header.add_row(label, value)
+    parts = [Panel(header, title="Faktura", expand=False)]
+    for area, lines in inv.lines_by_area():
+        table = Table(title=area.label, title_justify="left", expand=True)
+        for col, justify in (("Beskrivning", "left"), ("Antal", "right"), ("Enhet", "left"),
+                             ("À-pris", "right"), ("Belopp", "right"), ("Moms", "right")):
+            table.add_column(col, justify=justify, ratio=1 if col == "Beskrivning" else None,
+                             no_wrap=col != "Beskrivning")
+        for line in lines:
+            description = Text(line.description)
+            notes = [line.detail] if line.detail else []
+            if line.proration:
+                notes.append(f"{line.proration.days}/{line.proration.of_days} dagar")
+            if line.price_list_id:
+                notes.append(f"prislista {line.price_list_id}")
+            if line.volume_record_ids:
+                notes.append(f"underlag: {len(line.volume_record_ids)} volymposter")
+            if notes:
+                description.append("\n" + "; ".join(notes), style="dim")
+            table.add_row(description, _number(line.quantity), line.unit, _price(line.unit_price),
+                          format_sek(line.amount), f"{_number(line.vat_rate)} %")
+        subtotal = sum((line.amount for line in lines), Decimal(0))
+        table.add_section()
+        table.add_row(Text("Summa " + area.label.lower(), style="bold"), "", "", "",
+                      Text(format_sek(subtotal), style="bold"), "")
+        parts.append(table)
+    totals = Table.grid(padding=(0, 2))
+    totals.add_column(justify="left")
+    totals.add_column(justify="right")
+    totals.add_row("Summa exkl. moms", format_sek(inv.totals.net))
+    for sub in inv.totals.vat_subtotals:
+        totals.add_row(f"Moms {_number(sub.rate)} % på {format_sek(sub.taxable)}", format_sek(sub.vat))
+    totals.add_row("Öresavrundning", format_sek(inv.totals.rounding))
+    totals.add_row(Text("Att betala (SEK)", style="bold"),
+                   Text(format_sek(inv.totals.payable), style="bold"))
+    parts.append(Panel(totals, expand=False))
+    return Group(*parts)
+
+
+def print_invoices(console: Console, invoices: Sequence[Invoice]) -> None:
+    for invoice in invoices:
+        console.print(invoice_document(invoice))
+        console.print()

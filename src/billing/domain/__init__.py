@@ -1,0 +1,1 @@
+"""Plain immutable domain values: no I/O, no ORM."""

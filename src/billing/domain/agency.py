@@ -1,0 +1,119 @@
+"""Customer agencies, their sizes, agreements and discounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from billing.domain.catalogue import ServiceArea
+from billing.domain.tariff import STANDARD_SERIES
+from billing.period import Month
+
+
+class FeePart(StrEnum):
+    """The parts of the price model a line belongs to, and a discount can name."""
+
+    BASE_FIXED = "base_fixed"
+    BASE_VARIABLE = "base_variable"
+    TRANSACTION = "transaction"
+    ADDITIONAL = "additional"
+    SPECIAL = "special"
+    CONNECTION = "connection"
+    PASS_THROUGH = "pass_through"
+    DISCOUNT = "discount"
+
+
+DISCOUNTABLE_PARTS = frozenset(FeePart) - {FeePart.PASS_THROUGH, FeePart.DISCOUNT}
+
+
+@dataclass(frozen=True, slots=True)
+class SizeChange:
+    effective: date
+    employees: int
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    service: str
+    start: date
+    end: date | None = None  # last day included
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionItem:
+    description: str
+    amount: Decimal
+    on: date | None = None  # None: the agreement's connection date
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    area: ServiceArea
+    connected_on: date
+    ends_on: date | None = None  # last day served
+    buyer_reference: str = ""
+    price_series: str = STANDARD_SERIES
+    transformed_on: date | None = None  # from this day on, the standard series
+    services: tuple[str, ...] | None = None  # None: every service of the area
+    agreed_prices: tuple[tuple[str, Decimal], ...] = ()
+    subscriptions: tuple[Subscription, ...] = ()
+    connection_items: tuple[ConnectionItem, ...] = ()
+    # False for agencies taken over by government decision (from a predecessor's
+    # service) rather than joining: they pay no standard connection fee.
+    connection_fee: bool = True
+
+    def active_days(self, month: Month) -> int:
+        """Days of the month the agreement is in force."""
+        return month.days_in_force(self.connected_on, self.ends_on)
+
+    def series_for(self, month: Month) -> str:
+        if self.transformed_on is not None and month.first_day >= self.transformed_on:
+            return STANDARD_SERIES
+        return self.price_series
+
+    def covers(self, service_code: str) -> bool:
+        return self.services is None or service_code in self.services
+
+    def agreed_price(self, service_code: str) -> Decimal | None:
+        return dict(self.agreed_prices).get(service_code)
+
+
+@dataclass(frozen=True, slots=True)
+class Discount:
+    percent: Decimal
+    parts: frozenset[FeePart]
+    start: Month
+    end: Month
+    area: ServiceArea | None = None  # None: every area
+    reason: str = ""
+
+    def applies(self, month: Month, area: ServiceArea, part: FeePart) -> bool:
+        return (self.start <= month <= self.end and part in self.parts
+                and (self.area is None or self.area is area))
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    organisation_number: str  # normalised NNNNNN-NNNN
+    name: str
+    sizes: tuple[SizeChange, ...]
+    agreements: tuple[Agreement, ...]
+    discounts: tuple[Discount, ...] = ()
+
+    def size_for(self, month: Month) -> int | None:
+        """The size in force on the month's first day; for an agency that starts
+        later in the month, its first size of that month."""
+        ordered = sorted(self.sizes, key=lambda s: s.effective)
+        in_force = [s for s in ordered if s.effective <= month.first_day]
+        if in_force:
+            return in_force[-1].employees
+        within = [s for s in ordered if s.effective <= month.last_day]
+        return within[0].employees if within else None
+
+    def agreement_for(self, area: ServiceArea, month: Month) -> Agreement | None:
+        for agreement in self.agreements:
+            if agreement.area is area and agreement.active_days(month) > 0:
+                return agreement
+        return None

@@ -1,0 +1,35 @@
+"""Volumes and pass-through amounts: what an agency used in a month."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from billing.domain.catalogue import ServiceArea
+from billing.period import Month
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeRecord:
+    id: int | None  # database id once stored; None before
+    period: Month
+    organisation_number: str
+    service: str
+    quantity: Decimal
+    source: str = ""
+    reference: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PassThroughCharge:
+    """A sub-supplier's cost re-invoiced to one agency (vidarefakturering)."""
+
+    id: int | None
+    period: Month
+    organisation_number: str
+    area: ServiceArea
+    description: str
+    amount: Decimal
+    vat_rate: Decimal
+    supplier: str = ""
+    reference: str = ""

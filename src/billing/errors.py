@@ -1,0 +1,62 @@
+"""One exception root for the package.
+
+Data errors (bad input files, inconsistent agreements) are collected with their
+source and raised together, so that a user fixes a whole file in one pass.
+Programming errors are left to raise as the usual Python exceptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class BillingError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, and where it is."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = ":".join(str(part) for part in (self.file, self.line) if part is not None)
+        field = f" [{self.field}]" if self.field else ""
+        return f"{where}{field}: {self.message}" if where or field else self.message
+
+
+class DataError(BillingError):
+    """Input that cannot be accepted; nothing was changed."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} found, nothing was changed:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+    @classmethod
+    def single(cls, message: str, **where: object) -> "DataError":
+        return cls([Problem(message, **where)])  # type: ignore[arg-type]
+
+
+class AlreadyDone(BillingError):
+    """The requested action was done before; doing it again would change nothing."""
+
+
+class ProblemCollector:
+    """Collects problems while a file is read; raises them together at the end."""
+
+    def __init__(self, file: str | None = None):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, message: str, *, line: int | None = None, field: str | None = None) -> None:
+        self.problems.append(Problem(message, self.file, line, field))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise DataError(self.problems)

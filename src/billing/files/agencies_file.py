@@ -1,0 +1,193 @@
+"""Agencies, their sizes, agreements and discounts (examples/agencies.toml)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, field_validator,
+                      model_validator)
+from stdnum.exceptions import ValidationError as OrgNumberError
+from stdnum.se import orgnr
+
+from billing.domain.agency import (DISCOUNTABLE_PARTS, Agency, Agreement, ConnectionItem, Discount,
+                                   FeePart, SizeChange, Subscription)
+from billing.domain.catalogue import Catalogue, Charge, ServiceArea, Tier
+from billing.domain.tariff import STANDARD_SERIES
+from billing.errors import ProblemCollector
+from billing.files.toml_source import field_name, locate, read_toml, validate
+from billing.period import Month
+
+
+def normalise_organisation_number(text: str) -> str:
+    """NNNNNN-NNNN, after checking length and the Luhn check digit."""
+    try:
+        return orgnr.format(orgnr.validate(text))
+    except OrgNumberError as exc:
+        raise ValueError(f"not a valid Swedish organisation number {text!r}: {exc}") from None
+
+
+OrganisationNumber = Annotated[str, AfterValidator(normalise_organisation_number)]
+Price = Annotated[Decimal, Field(ge=0, decimal_places=4)]
+Amount = Annotated[Decimal, Field(decimal_places=2)]
+
+
+def _month(text: str) -> Month:
+    return Month.parse(text)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class _Size(_Frozen):
+    effective: date = Field(alias="from")
+    employees: int = Field(ge=1)
+
+
+class _Subscription(_Frozen):
+    service: str
+    start: date = Field(alias="from")
+    end: date | None = Field(default=None, alias="to")
+
+
+class _ConnectionItem(_Frozen):
+    description: str = Field(min_length=1)
+    amount: Amount
+    on: date | None = None
+
+
+class _Agreement(_Frozen):
+    area: ServiceArea
+    connected_on: date
+    ends_on: date | None = None
+    buyer_reference: str = ""
+    price_series: str = STANDARD_SERIES
+    transformed_on: date | None = None
+    services: tuple[str, ...] | None = None
+    agreed_prices: dict[str, Price] = {}
+    subscriptions: tuple[_Subscription, ...] = ()
+    connection_items: tuple[_ConnectionItem, ...] = ()
+    connection_fee: bool = True
+
+    @model_validator(mode="after")
+    def _dates(self) -> "_Agreement":
+        if self.ends_on is not None and self.ends_on < self.connected_on:
+            raise ValueError("ends_on is before connected_on")
+        if self.transformed_on is not None:
+            if self.transformed_on.day != 1:
+                raise ValueError("transformed_on must be the first day of a month")
+            if self.price_series == STANDARD_SERIES:
+                raise ValueError("transformed_on needs an old agreement's price_series")
+        return self
+
+
+class _Discount(_Frozen):
+    percent: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
+    parts: frozenset[FeePart] = Field(min_length=1)
+    area: ServiceArea | None = None
+    start: Annotated[str, AfterValidator(_month)] = Field(alias="from")
+    end: Annotated[str, AfterValidator(_month)] = Field(alias="to")
+    reason: str = ""
+
+    @field_validator("parts")
+    @classmethod
+    def _discountable(cls, parts: frozenset[FeePart]) -> frozenset[FeePart]:
+        wrong = parts - DISCOUNTABLE_PARTS
+        if wrong:
+            raise ValueError(f"cannot discount {', '.join(sorted(wrong))}")
+        return parts
+
+    @model_validator(mode="after")
+    def _range(self) -> "_Discount":
+        if self.end < self.start:  # type: ignore[operator]
+            raise ValueError("to is before from")
+        return self
+
+
+class _Agency(_Frozen):
+    organisation_number: OrganisationNumber
+    name: str = Field(min_length=1)
+    sizes: tuple[_Size, ...] = Field(min_length=1)
+    agreements: tuple[_Agreement, ...] = ()
+    discounts: tuple[_Discount, ...] = ()
+
+
+class _AgenciesFile(_Frozen):
+    agencies: tuple[_Agency, ...] = Field(min_length=1)
+
+
+def load_agencies(path: Path, catalogue: Catalogue) -> tuple[Agency, ...]:
+    data, text = read_toml(path)
+    names = [a.get("name", "?") if isinstance(a, dict) else "?" for a in data.get("agencies", [])]
+
+    def context(loc: tuple) -> str:
+        if len(loc) > 1 and loc[0] == "agencies" and isinstance(loc[1], int) and loc[1] < len(names):
+            return f"{names[loc[1]]}: "
+        return ""
+
+    parsed = validate(_AgenciesFile, data, path, text, context)
+    assert isinstance(parsed, _AgenciesFile)
+    problems = ProblemCollector(str(path))
+    seen: dict[str, int] = {}
+    for a_index, agency in enumerate(parsed.agencies):
+        def add(message: str, *loc: str | int) -> None:
+            full = ("agencies", a_index, *loc)
+            problems.add(f"{agency.name}: {message}", line=locate(text, full), field=field_name(full))
+
+        if agency.organisation_number in seen:
+            add(f"organisation number {agency.organisation_number} also at agencies[{seen[agency.organisation_number]}]",
+                "organisation_number")
+        seen.setdefault(agency.organisation_number, a_index)
+        for g_index, agreement in enumerate(agency.agreements):
+            _check_agreement(agreement, catalogue, lambda m, *f: add(m, "agreements", g_index, *f))
+            for other in agency.agreements[:g_index]:
+                if other.area == agreement.area and _overlap(other, agreement):
+                    add(f"two agreements for {agreement.area} overlap", "agreements", g_index, "connected_on")
+    problems.raise_if_any()
+    return tuple(_to_domain(a) for a in parsed.agencies)
+
+
+def _overlap(a: _Agreement, b: _Agreement) -> bool:
+    far = date.max
+    return a.connected_on <= (b.ends_on or far) and b.connected_on <= (a.ends_on or far)
+
+
+def _check_agreement(agreement: _Agreement, catalogue: Catalogue, add) -> None:
+    area = agreement.area
+    for code in agreement.services or ():
+        service = catalogue.get(code)
+        if service is None or service.area is not area:
+            add(f"services: {code} is not a service of {area}", "services")
+        elif service.requires_any and not set(service.requires_any) & set(agreement.services or ()):
+            add(f"{code} is sold only together with one of {', '.join(service.requires_any)}", "services")
+    for code in agreement.agreed_prices:
+        service = catalogue.get(code)
+        if service is None or service.area is not area or service.tier is not Tier.ADDITIONAL:
+            add(f"agreed price for {code}: only additional services of {area} can have one",
+                "agreed_prices", code)
+    for sub in agreement.subscriptions:
+        service = catalogue.get(sub.service)
+        if service is None or service.area is not area or service.charge is not Charge.SUBSCRIPTION:
+            add(f"{sub.service} is not a subscription service of {area}", "subscriptions")
+
+
+def _to_domain(a: _Agency) -> Agency:
+    return Agency(
+        organisation_number=a.organisation_number, name=a.name,
+        sizes=tuple(SizeChange(s.effective, s.employees) for s in a.sizes),
+        agreements=tuple(
+            Agreement(
+                area=g.area, connected_on=g.connected_on, ends_on=g.ends_on,
+                buyer_reference=g.buyer_reference, price_series=g.price_series,
+                transformed_on=g.transformed_on, services=g.services,
+                agreed_prices=tuple(sorted(g.agreed_prices.items())),
+                subscriptions=tuple(Subscription(s.service, s.start, s.end) for s in g.subscriptions),
+                connection_items=tuple(ConnectionItem(c.description, c.amount, c.on)
+                                       for c in g.connection_items),
+                connection_fee=g.connection_fee)
+            for g in a.agreements),
+        discounts=tuple(Discount(d.percent, d.parts, d.start, d.end, d.area, d.reason)  # type: ignore[arg-type]
+                        for d in a.discounts))

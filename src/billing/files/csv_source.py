@@ -1,0 +1,68 @@
+"""Reading CSV files with every problem located by file, line and column."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+
+from billing.errors import DataError, ProblemCollector
+from billing.money import parse_decimal
+from billing.period import Month
+
+T = TypeVar("T")
+
+
+class CsvRows:
+    """The rows of one CSV file, and a collector for what is wrong in them."""
+
+    def __init__(self, path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()):
+        self.path = path
+        self.problems = ProblemCollector(str(path))
+        try:
+            self.text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataError.single(f"cannot read file: {exc}", file=str(path)) from None
+        self.reader = csv.DictReader(self.text.splitlines())
+        header = self.reader.fieldnames or []
+        missing = [c for c in required if c not in header]
+        unknown = [c for c in header if c not in required and c not in optional]
+        if missing:
+            self.problems.add(f"missing column(s): {', '.join(missing)}", line=1)
+        if unknown:
+            self.problems.add(f"unknown column(s): {', '.join(unknown)}", line=1)
+        self.problems.raise_if_any()
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        for row in self.reader:
+            line = self.reader.line_num
+            if None in row:
+                self.problems.add("more values than columns", line=line)
+                continue
+            if all(not (value or "").strip() for value in row.values()):
+                continue  # blank lines carry nothing
+            yield line, {k: (v or "").strip() for k, v in row.items()}
+
+    def field(self, line: int, row: dict[str, str], column: str,
+              convert: Callable[[str], T], required: bool = True) -> T | None:
+        """The converted value of one cell, or None after recording what is wrong."""
+        text = row.get(column, "")
+        if not text:
+            if required:
+                self.problems.add("missing value", line=line, field=column)
+            return None
+        try:
+            return convert(text)
+        except ValueError as exc:
+            self.problems.add(str(exc), line=line, field=column)
+            return None
+
+
+def month(text: str) -> Month:
+    return Month.parse(text)
+
+
+def decimal(text: str) -> Decimal:
+    return parse_decimal(text)

@@ -1,0 +1,154 @@
+"""Price list files (tariffs/<series>-<YYYY-MM>.toml)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from billing.domain.catalogue import Catalogue, Charge, ServiceArea
+from billing.domain.tariff import (Band, BaseFee, GraduatedTiers, PerEmployee, PriceList, RateTier,
+                                   SizeBands)
+from billing.errors import ProblemCollector
+from billing.files.toml_source import locate, read_toml, validate
+
+# Unit prices may carry fractions of an öre; amounts charged as they stand are whole öre.
+Price = Annotated[Decimal, Field(ge=0, decimal_places=4)]
+Amount = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class _PerEmployee(_Frozen):
+    model: Literal["per_employee"]
+    rate: Price
+
+
+class _Band(_Frozen):
+    up_to: int | None = Field(default=None, ge=1)
+    amount: Amount
+
+
+class _Bands(_Frozen):
+    model: Literal["bands"]
+    bands: tuple[_Band, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "_Bands":
+        _check_steps([b.up_to for b in self.bands], "band")
+        return self
+
+
+class _Tier(_Frozen):
+    up_to: int | None = Field(default=None, ge=1)
+    rate: Price
+
+
+class _Tiers(_Frozen):
+    model: Literal["tiers"]
+    tiers: tuple[_Tier, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "_Tiers":
+        _check_steps([t.up_to for t in self.tiers], "tier")
+        return self
+
+
+def _check_steps(limits: list[int | None], what: str) -> None:
+    if limits[-1] is not None:
+        raise ValueError(f"the last {what} must be open (no up_to)")
+    bounded = limits[:-1]
+    if any(limit is None for limit in bounded):
+        raise ValueError(f"only the last {what} can be open")
+    if any(upper <= lower for lower, upper in zip(bounded, bounded[1:])):
+        raise ValueError(f"{what} limits (up_to) must increase")
+
+
+class _BaseFee(_Frozen):
+    fixed: Amount
+    variable: _PerEmployee | _Bands | _Tiers = Field(discriminator="model")
+
+
+class _PriceListFile(_Frozen):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    series: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    currency: Literal["SEK"]
+    valid_from: date
+    default_vat_rate: Percent = Decimal("25")
+    base_fees: dict[ServiceArea, _BaseFee]
+    prices: dict[str, Price] = {}
+    hourly_rates: dict[str, Price] = {}
+    connection_fees: dict[ServiceArea, Amount] = {}
+    vat_rates: dict[str, Percent] = {}
+
+    @field_validator("valid_from")
+    @classmethod
+    def _first_of_month(cls, value: date) -> date:
+        if value.day != 1:
+            raise ValueError(f"valid_from must be the first day of a month, not {value.isoformat()}")
+        return value
+
+
+def load_price_list(path: Path, catalogue: Catalogue) -> PriceList:
+    data, text = read_toml(path)
+    parsed = validate(_PriceListFile, data, path, text)
+    assert isinstance(parsed, _PriceListFile)
+    problems = ProblemCollector(str(path))
+
+    def add(message: str, *loc: str) -> None:
+        problems.add(message, line=locate(text, loc), field=".".join(loc))
+
+    for code in parsed.prices:
+        service = catalogue.get(code)
+        if service is None:
+            add(f"unknown service {code}", "prices", code)
+        elif service.charge is Charge.HOURLY:
+            add(f"{code} is charged by the hour: price its rate class in hourly_rates",
+                "prices", code)
+    for code in parsed.vat_rates:
+        if code not in catalogue and code not in ("base_fee", "connection"):
+            add(f"unknown item {code} (a service code, base_fee or connection)", "vat_rates", code)
+    rate_classes = {s.rate_class for s in catalogue.services if s.rate_class}
+    for rate_class in parsed.hourly_rates:
+        if rate_class not in rate_classes:
+            add(f"no special service uses rate class {rate_class!r}", "hourly_rates", rate_class)
+    problems.raise_if_any()
+    return _to_domain(parsed)
+
+
+def price_list_from_document(document: str) -> PriceList:
+    """A stored price list back from its canonical document."""
+    return _to_domain(_PriceListFile.model_validate_json(document))
+
+
+def _to_domain(parsed: _PriceListFile) -> PriceList:
+    return PriceList(
+        id=parsed.id, series=parsed.series, currency=parsed.currency, valid_from=parsed.valid_from,
+        base_fees={area: BaseFee(fee.fixed, _variable(fee.variable))
+                   for area, fee in parsed.base_fees.items()},
+        prices=dict(parsed.prices), hourly_rates=dict(parsed.hourly_rates),
+        connection_fees=dict(parsed.connection_fees), default_vat_rate=parsed.default_vat_rate,
+        vat_rates=dict(parsed.vat_rates), document=_document(parsed))
+
+
+def _variable(model: _PerEmployee | _Bands | _Tiers):
+    if isinstance(model, _PerEmployee):
+        return PerEmployee(model.rate)
+    if isinstance(model, _Bands):
+        return SizeBands(tuple(Band(b.up_to, b.amount) for b in model.bands))
+    return GraduatedTiers(tuple(RateTier(t.up_to, t.rate) for t in model.tiers))
+
+
+def _document(parsed: _PriceListFile) -> str:
+    """The canonical JSON of the meaning, not the text: comments and layout may
+    change freely, any change of a value changes the document and its hash.
+    Decimals are written as strings, so the stored copy reads back exactly."""
+    return json.dumps(parsed.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)

@@ -1,0 +1,97 @@
+"""Reading TOML exactly (numbers as Decimal) and locating a field's line."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from billing.errors import DataError, Problem
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """The parsed document and its text; TOML floats become Decimal, never float."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError.single(f"cannot read file: {exc}", file=str(path)) from None
+    try:
+        return tomllib.loads(text, parse_float=Decimal), text
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        raise DataError.single(f"not valid TOML: {exc}", file=str(path), line=line) from None
+
+
+def _line_from_message(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def field_name(loc: Sequence[str | int]) -> str:
+    """('agencies', 3, 'agreements', 0, 'area') -> 'agencies[3].agreements[0].area'."""
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def locate(text: str, loc: Sequence[str | int]) -> int | None:
+    """Best-effort 1-based line of a field in a TOML text, from its path.
+
+    Follows ``[[array.of.tables]]`` headers by index, ``[table]`` headers, and
+    finally ``key =`` lines; stops at the deepest part it can find, so an error
+    points at least to its table.
+    """
+    lines = text.splitlines()
+    start, end, found = 0, len(lines), None
+    prefix: list[str] = []
+    index = 0
+    while index < len(loc):
+        key = loc[index]
+        if not isinstance(key, str):
+            break
+        dotted = re.escape(".".join([*prefix, key]))
+        following = loc[index + 1] if index + 1 < len(loc) else None
+        if isinstance(following, int):
+            hits = _matches(lines, rf"^\s*\[\[\s*{dotted}\s*\]\]", start, end)
+            if following < len(hits):
+                start = hits[following]
+                end = hits[following + 1] if following + 1 < len(hits) else end
+                found, prefix, index = start + 1, [*prefix, key], index + 2
+                continue
+        hits = _matches(lines, rf"^\s*\[\s*{dotted}\s*\]", start, end)
+        if hits:
+            start, found, prefix, index = hits[0], hits[0] + 1, [*prefix, key], index + 1
+            continue
+        section_end = next((n for n in range(start + 1, end) if lines[n].lstrip().startswith("[")), end)
+        keys = _matches(lines, rf"^\s*([\"']?){re.escape(key)}\1\s*=", start, section_end)
+        if keys:
+            return keys[0] + 1
+        prefix, index = [*prefix, key], index + 1
+    return found
+
+
+def _matches(lines: list[str], pattern: str, start: int, end: int) -> list[int]:
+    compiled = re.compile(pattern)
+    return [n for n in range(start, end) if compiled.match(lines[n])]
+
+
+def validate(model: type[BaseModel], data: dict[str, Any], path: Path, text: str,
+             context: "callable | None" = None) -> BaseModel:
+    """Validate with pydantic; every error becomes a located Problem."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            message = error["msg"]
+            if context is not None:
+                message = f"{context(loc)}{message}"
+            problems.append(Problem(message, str(path), locate(text, loc), field_name(loc)))
+        raise DataError(problems) from None

@@ -1,0 +1,1 @@
+"""Invoice arithmetic: VAT per rate, rounding and totals. Pure."""

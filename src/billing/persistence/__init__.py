@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, exact money types, the engine and migrations."""

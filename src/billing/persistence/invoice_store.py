@@ -1,0 +1,98 @@
+"""Issued invoices: written once, read back as documents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from billing.domain.agency import FeePart
+from billing.domain.catalogue import ServiceArea
+from billing.invoicing.document import Invoice
+from billing.invoicing.totals import InvoiceTotals, VatSubtotal
+from billing.persistence.models import InvoiceLineRow, InvoiceLineVolume, InvoiceRow, InvoiceVatRow
+from billing.rating.lines import Proration, RatedLine, TierStep
+
+
+def write_invoices(session: Session, run_id: int, invoices: Sequence[tuple[int, Invoice]]) -> None:
+    """Insert numbered invoices with their lines, VAT and basis links, in bulk."""
+    rows = []
+    for agency_id, invoice in invoices:
+        assert invoice.number is not None, "only numbered invoices are written"
+        t = invoice.totals
+        row = InvoiceRow(
+            number=invoice.number, run_id=run_id, agency_id=agency_id,
+            organisation_number=invoice.organisation_number, agency_name=invoice.agency_name,
+            buyer_reference=invoice.buyer_reference, period=invoice.period,
+            issue_date=invoice.issue_date, due_date=invoice.due_date, currency=invoice.currency,
+            net=t.net, vat=t.vat, rounding=t.rounding, payable=t.payable)
+        row.lines = [_line_row(n, line) for n, line in enumerate(invoice.lines, start=1)]
+        row.vat_subtotals = [InvoiceVatRow(rate=s.rate, taxable=s.taxable, vat=s.vat)
+                             for s in t.vat_subtotals]
+        rows.append((row, invoice))
+    session.add_all(row for row, _ in rows)
+    session.flush()
+    links = [{"line_id": line_row.id, "volume_record_id": record_id}
+             for row, invoice in rows
+             for line_row, line in zip(row.lines, invoice.lines)
+             for record_id in line.volume_record_ids]
+    if links:
+        session.execute(insert(InvoiceLineVolume), links)
+
+
+def _line_row(line_no: int, line: RatedLine) -> InvoiceLineRow:
+    return InvoiceLineRow(
+        line_no=line_no, area=str(line.area), part=str(line.part), service_code=line.service_code,
+        description=line.description, detail=line.detail, quantity=line.quantity, unit=line.unit,
+        unit_code=line.unit_code, unit_price=line.unit_price, amount=line.amount,
+        vat_rate=line.vat_rate, price_list_id=line.price_list_id,
+        proration_days=line.proration.days if line.proration else None,
+        proration_of_days=line.proration.of_days if line.proration else None,
+        tier_steps=[{"first": s.first, "last": s.last, "rate": str(s.rate)} for s in line.tier_steps],
+        pass_through_id=line.pass_through_ids[0] if line.pass_through_ids else None)
+
+
+def read_invoices(session: Session, *criteria) -> list[Invoice]:
+    """Invoices matching SQLAlchemy criteria on InvoiceRow, by number, in four queries."""
+    query = (select(InvoiceRow).where(*criteria).order_by(InvoiceRow.number)
+             .options(selectinload(InvoiceRow.lines), selectinload(InvoiceRow.vat_subtotals)))
+    rows = list(session.scalars(query))
+    line_ids = [line.id for row in rows for line in row.lines]
+    volumes: dict[int, list[int]] = {}
+    for chunk in _chunks(line_ids, 5000):
+        for line_id, record_id in session.execute(
+                select(InvoiceLineVolume.line_id, InvoiceLineVolume.volume_record_id)
+                .where(InvoiceLineVolume.line_id.in_(chunk))):
+            volumes.setdefault(line_id, []).append(record_id)
+    return [_invoice(row, volumes) for row in rows]
+
+
+def _chunks(items: list[int], size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _invoice(row: InvoiceRow, volumes: dict[int, list[int]]) -> Invoice:
+    subtotals = tuple(VatSubtotal(v.rate, v.taxable, v.vat) for v in row.vat_subtotals)
+    return Invoice(
+        number=row.number, organisation_number=row.organisation_number,
+        agency_name=row.agency_name, buyer_reference=row.buyer_reference, period=row.period,
+        issue_date=row.issue_date, due_date=row.due_date, currency=row.currency,
+        lines=tuple(_line(line, volumes.get(line.id, [])) for line in row.lines),
+        totals=InvoiceTotals(net=row.net, vat_subtotals=subtotals, vat=row.vat,
+                             gross=row.net + row.vat, rounding=row.rounding, payable=row.payable))
+
+
+def _line(row: InvoiceLineRow, volume_ids: list[int]) -> RatedLine:
+    return RatedLine(
+        area=ServiceArea(row.area), part=FeePart(row.part), description=row.description,
+        quantity=row.quantity, unit=row.unit, unit_code=row.unit_code, unit_price=row.unit_price,
+        amount=row.amount, vat_rate=row.vat_rate, price_list_id=row.price_list_id,
+        service_code=row.service_code, detail=row.detail,
+        proration=(Proration(row.proration_days, row.proration_of_days)
+                   if row.proration_days is not None and row.proration_of_days is not None else None),
+        tier_steps=tuple(TierStep(s["first"], s["last"], Decimal(s["rate"])) for s in row.tier_steps),
+        volume_record_ids=tuple(sorted(volume_ids)),
+        pass_through_ids=(row.pass_through_id,) if row.pass_through_id is not None else ())

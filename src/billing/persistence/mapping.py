@@ -1,0 +1,128 @@
+"""Between rows and domain values, in both directions, in bulk."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from billing.domain.agency import (Agency, Agreement, ConnectionItem, Discount, FeePart, SizeChange,
+                                   Subscription)
+from billing.domain.catalogue import Catalogue, Charge, Measure, Service, ServiceArea, Tier
+from billing.domain.tariff import PriceList
+from billing.domain.volume import PassThroughCharge, VolumeRecord
+from billing.files.tariff_file import price_list_from_document
+from billing.period import Month
+from billing.persistence.models import (AgencyRow, AgreementRow, DiscountRow, PassThroughRow,
+                                        PriceListRow, ServiceRow, SizeRow, VolumeRow)
+
+
+def load_catalogue(session: Session) -> Catalogue:
+    rows = session.scalars(select(ServiceRow).order_by(ServiceRow.code))
+    return Catalogue(tuple(
+        Service(code=r.code, area=ServiceArea(r.area), tier=Tier(r.tier), charge=Charge(r.charge),
+                name=r.name, unit=r.unit, unit_code=r.unit_code, measure=Measure(r.measure),
+                rate_class=r.rate_class, requires_any=tuple(r.requires_any))
+        for r in rows))
+
+
+def service_row(service: Service) -> ServiceRow:
+    return ServiceRow(code=service.code, area=str(service.area), tier=str(service.tier),
+                      charge=str(service.charge), name=service.name, unit=service.unit,
+                      unit_code=service.unit_code, measure=str(service.measure),
+                      rate_class=service.rate_class, requires_any=list(service.requires_any))
+
+
+def load_price_lists(session: Session) -> tuple[PriceList, ...]:
+    rows = session.scalars(select(PriceListRow).order_by(PriceListRow.series, PriceListRow.valid_from))
+    return tuple(price_list_from_document(row.document) for row in rows)
+
+
+def load_agencies(session: Session, ids: list[int] | None = None) -> dict[int, Agency]:
+    """Agencies with their sizes, agreements and discounts: four queries in all."""
+    query = select(AgencyRow).options(selectinload(AgencyRow.sizes),
+                                      selectinload(AgencyRow.agreements),
+                                      selectinload(AgencyRow.discounts))
+    if ids is not None:
+        query = query.where(AgencyRow.id.in_(ids))
+    return {row.id: agency_from_row(row) for row in session.scalars(query)}
+
+
+def agency_ids(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(AgencyRow.organisation_number, AgencyRow.id)).all())
+
+
+def agency_from_row(row: AgencyRow) -> Agency:
+    return Agency(
+        organisation_number=row.organisation_number, name=row.name,
+        sizes=tuple(SizeChange(s.effective, s.employees) for s in row.sizes),
+        agreements=tuple(_agreement(a) for a in row.agreements),
+        discounts=tuple(Discount(d.percent, frozenset(FeePart(p) for p in d.parts), d.start, d.end,
+                                 ServiceArea(d.area) if d.area else None, d.reason)
+                        for d in row.discounts))
+
+
+def _agreement(a: AgreementRow) -> Agreement:
+    return Agreement(
+        area=ServiceArea(a.area), connected_on=a.connected_on, ends_on=a.ends_on,
+        buyer_reference=a.buyer_reference, price_series=a.price_series,
+        transformed_on=a.transformed_on,
+        services=tuple(a.services) if a.services is not None else None,
+        agreed_prices=tuple(sorted((k, Decimal(v)) for k, v in a.agreed_prices.items())),
+        subscriptions=tuple(Subscription(s["service"], date.fromisoformat(s["from"]),
+                                         date.fromisoformat(s["to"]) if s["to"] else None)
+                            for s in a.subscriptions),
+        connection_items=tuple(ConnectionItem(c["description"], Decimal(c["amount"]),
+                                              date.fromisoformat(c["on"]) if c["on"] else None)
+                               for c in a.connection_items),
+        connection_fee=a.connection_fee)
+
+
+def agency_rows(agency: Agency, row: AgencyRow) -> AgencyRow:
+    """Fill ``row`` (new, or loaded with its children) from the domain value."""
+    row.organisation_number = agency.organisation_number
+    row.name = agency.name
+    row.sizes = [SizeRow(effective=s.effective, employees=s.employees) for s in agency.sizes]
+    row.agreements = [
+        AgreementRow(
+            area=str(a.area), connected_on=a.connected_on, ends_on=a.ends_on,
+            buyer_reference=a.buyer_reference, price_series=a.price_series,
+            transformed_on=a.transformed_on,
+            services=list(a.services) if a.services is not None else None,
+            # Decimals as strings inside JSON: exact on every database.
+            agreed_prices={k: str(v) for k, v in a.agreed_prices},
+            subscriptions=[{"service": s.service, "from": s.start.isoformat(),
+                            "to": s.end.isoformat() if s.end else None} for s in a.subscriptions],
+            connection_items=[{"description": c.description, "amount": str(c.amount),
+                               "on": c.on.isoformat() if c.on else None} for c in a.connection_items],
+            connection_fee=a.connection_fee)
+        for a in agency.agreements]
+    row.discounts = [DiscountRow(percent=d.percent, parts=sorted(str(p) for p in d.parts),
+                                 area=str(d.area) if d.area else None, start=d.start, end=d.end,
+                                 reason=d.reason) for d in agency.discounts]
+    return row
+
+
+def load_volumes(session: Session, period: Month) -> dict[int, list[VolumeRecord]]:
+    """The month's volume records by agency id, in one query."""
+    result: dict[int, list[VolumeRecord]] = defaultdict(list)
+    query = (select(VolumeRow, AgencyRow.organisation_number).join(AgencyRow)
+             .where(VolumeRow.period == period).order_by(VolumeRow.id))
+    for row, org in session.execute(query).tuples():
+        result[row.agency_id].append(VolumeRecord(row.id, row.period, org, row.service_code,
+                                                  row.quantity, row.source, row.reference))
+    return result
+
+
+def load_pass_through(session: Session, period: Month) -> dict[int, list[PassThroughCharge]]:
+    result: dict[int, list[PassThroughCharge]] = defaultdict(list)
+    query = (select(PassThroughRow, AgencyRow.organisation_number).join(AgencyRow)
+             .where(PassThroughRow.period == period).order_by(PassThroughRow.id))
+    for row, org in session.execute(query).tuples():
+        result[row.agency_id].append(PassThroughCharge(
+            row.id, row.period, org, ServiceArea(row.area), row.description, row.amount,
+            row.vat_rate, row.supplier, row.reference))
+    return result

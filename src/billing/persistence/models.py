@@ -1,0 +1,245 @@
+"""The database schema. ORM models stay here; the rest of the package sees domain values.
+
+Every relationship is ``lazy="raise_on_sql"``: a query never hides in an
+attribute access, loading is always explicit (selectinload) and in bulk.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from billing.period import Month
+from billing.persistence.types import ExactDecimal, MonthType
+
+# Stable constraint names, so migrations can name what they alter or drop.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ImportBatch(Base):
+    """One file taken in: tariffs, agencies, volumes or pass-through amounts."""
+
+    __tablename__ = "import_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_by: Mapped[str] = mapped_column(String(100))
+    records_added: Mapped[int] = mapped_column(Integer)
+    records_skipped: Mapped[int] = mapped_column(Integer)
+
+
+class ServiceRow(Base):
+    __tablename__ = "services"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    area: Mapped[str] = mapped_column(String(20))
+    tier: Mapped[str] = mapped_column(String(20))
+    charge: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str] = mapped_column(String(3))
+    measure: Mapped[str] = mapped_column(String(10))
+    rate_class: Mapped[str | None] = mapped_column(String(40))
+    requires_any: Mapped[list] = mapped_column(JSON)
+
+
+class PriceListRow(Base):
+    """One price-list version, stored as its canonical document."""
+
+    __tablename__ = "price_lists"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    series: Mapped[str] = mapped_column(String(80))
+    valid_from: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    document: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_file: Mapped[str] = mapped_column(String(500))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("series", "valid_from"),)
+
+
+class AgencyRow(Base):
+    __tablename__ = "agencies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_number: Mapped[str] = mapped_column(String(11), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sizes: Mapped[list[SizeRow]] = relationship(
+        lazy="raise_on_sql", cascade="all, delete-orphan", order_by="SizeRow.effective")
+    agreements: Mapped[list[AgreementRow]] = relationship(
+        lazy="raise_on_sql", cascade="all, delete-orphan", order_by="AgreementRow.connected_on")
+    discounts: Mapped[list[DiscountRow]] = relationship(
+        lazy="raise_on_sql", cascade="all, delete-orphan", order_by="DiscountRow.id")
+
+
+class SizeRow(Base):
+    __tablename__ = "agency_sizes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    effective: Mapped[date] = mapped_column(Date)
+    employees: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (UniqueConstraint("agency_id", "effective"),)
+
+
+class AgreementRow(Base):
+    """One agreement per service area; its small lists are kept as JSON with
+    decimals written as strings."""
+
+    __tablename__ = "agreements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    area: Mapped[str] = mapped_column(String(20))
+    connected_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    buyer_reference: Mapped[str] = mapped_column(String(100))
+    price_series: Mapped[str] = mapped_column(String(80))
+    transformed_on: Mapped[date | None] = mapped_column(Date)
+    services: Mapped[list | None] = mapped_column(JSON)
+    agreed_prices: Mapped[dict] = mapped_column(JSON)
+    subscriptions: Mapped[list] = mapped_column(JSON)
+    connection_items: Mapped[list] = mapped_column(JSON)
+    connection_fee: Mapped[bool] = mapped_column(Boolean)
+
+
+class DiscountRow(Base):
+    __tablename__ = "discounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    percent: Mapped[Decimal] = mapped_column(ExactDecimal)
+    parts: Mapped[list] = mapped_column(JSON)
+    area: Mapped[str | None] = mapped_column(String(20))
+    start: Mapped[Month] = mapped_column(MonthType)
+    end: Mapped[Month] = mapped_column(MonthType)
+    reason: Mapped[str] = mapped_column(String(500))
+
+
+class VolumeRow(Base):
+    __tablename__ = "volume_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[Month] = mapped_column(MonthType, index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    service_code: Mapped[str] = mapped_column(ForeignKey("services.code"))
+    quantity: Mapped[Decimal] = mapped_column(ExactDecimal)
+    source: Mapped[str] = mapped_column(String(100))
+    reference: Mapped[str] = mapped_column(String(100))
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    source_line: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (UniqueConstraint("period", "agency_id", "service_code", "reference"),)
+
+
+class PassThroughRow(Base):
+    __tablename__ = "pass_through_charges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[Month] = mapped_column(MonthType, index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    area: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(String(300))
+    amount: Mapped[Decimal] = mapped_column(ExactDecimal)
+    vat_rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    supplier: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str] = mapped_column(String(100))
+    allocation_key: Mapped[str | None] = mapped_column(String(60))
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    source_line: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (UniqueConstraint("period", "agency_id", "area", "supplier", "reference",
+                                       "description"),)
+
+
+class NumberSeries(Base):
+    """The next number of a gapless series; taken and advanced in the issuing transaction."""
+
+    __tablename__ = "number_series"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_number: Mapped[int] = mapped_column(Integer)
+
+
+class BillingRunRow(Base):
+    __tablename__ = "billing_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One run per month: a second run of the same month cannot commit.
+    period: Mapped[Month] = mapped_column(MonthType, unique=True)
+    run_date: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    run_by: Mapped[str] = mapped_column(String(100))
+    invoice_count: Mapped[int] = mapped_column(Integer)
+
+
+class InvoiceRow(Base):
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("billing_runs.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    # The agency as it was when the invoice was issued.
+    organisation_number: Mapped[str] = mapped_column(String(11))
+    agency_name: Mapped[str] = mapped_column(String(200))
+    buyer_reference: Mapped[str] = mapped_column(String(100))
+    period: Mapped[Month] = mapped_column(MonthType, index=True)
+    issue_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    net: Mapped[Decimal] = mapped_column(ExactDecimal)
+    vat: Mapped[Decimal] = mapped_column(ExactDecimal)
+    rounding: Mapped[Decimal] = mapped_column(ExactDecimal)
+    payable: Mapped[Decimal] = mapped_column(ExactDecimal)
+    lines: Mapped[list[InvoiceLineRow]] = relationship(
+        lazy="raise_on_sql", order_by="InvoiceLineRow.line_no")
+    vat_subtotals: Mapped[list[InvoiceVatRow]] = relationship(
+        lazy="raise_on_sql", order_by="InvoiceVatRow.id")
+    __table_args__ = (UniqueConstraint("agency_id", "period"),)
+
+
+class InvoiceLineRow(Base):
+    __tablename__ = "invoice_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    area: Mapped[str] = mapped_column(String(20))
+    part: Mapped[str] = mapped_column(String(20))
+    service_code: Mapped[str | None] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(String(300))
+    detail: Mapped[str] = mapped_column(String(500))
+    quantity: Mapped[Decimal] = mapped_column(ExactDecimal)
+    unit: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str] = mapped_column(String(3))
+    unit_price: Mapped[Decimal] = mapped_column(ExactDecimal)
+    amount: Mapped[Decimal] = mapped_column(ExactDecimal)
+    vat_rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    price_list_id: Mapped[str | None] = mapped_column(ForeignKey("price_lists.id"))
+    proration_days: Mapped[int | None] = mapped_column(Integer)
+    proration_of_days: Mapped[int | None] = mapped_column(Integer)
+    tier_steps: Mapped[list] = mapped_column(JSON)
+    pass_through_id: Mapped[int | None] = mapped_column(ForeignKey("pass_through_charges.id"))
+    __table_args__ = (UniqueConstraint("invoice_id", "line_no"),)
+
+
+class InvoiceLineVolume(Base):
+    """Which volume records a line priced: the basis, queryable from both ends."""
+
+    __tablename__ = "invoice_line_volumes"
+    line_id: Mapped[int] = mapped_column(ForeignKey("invoice_lines.id"), primary_key=True)
+    volume_record_id: Mapped[int] = mapped_column(ForeignKey("volume_records.id"), primary_key=True,
+                                                  index=True)
+
+
+class InvoiceVatRow(Base):
+    __tablename__ = "invoice_vat"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    taxable: Mapped[Decimal] = mapped_column(ExactDecimal)
+    vat: Mapped[Decimal] = mapped_column(ExactDecimal)

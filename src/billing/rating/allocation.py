@@ -1,0 +1,34 @@
+"""Allocation of one amount across agencies by a key, exact to the öre."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_FLOOR, Decimal, localcontext
+
+from billing.money import ORE
+
+
+def allocate(total: Decimal, weights: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """Split ``total`` in proportion to ``weights`` so the shares add up to it exactly.
+
+    Largest remainder: every share is first rounded towards minus infinity to
+    öre, then the öre left over go one each to the largest remainders (ties by
+    key, so the result is reproducible). Works for negative totals too.
+    """
+    if total != total.quantize(ORE):
+        raise ValueError(f"total must be in whole öre: {total}")
+    positive = {k: w for k, w in weights.items() if w > 0}
+    if any(w < 0 for w in weights.values()):
+        raise ValueError("allocation weights cannot be negative")
+    if not positive:
+        raise ValueError("nothing to allocate over: every weight is zero")
+    weight_sum = sum(positive.values(), Decimal(0))
+    with localcontext() as ctx:
+        ctx.prec = 60
+        exact = {k: total * w / weight_sum for k, w in positive.items()}
+    shares = {k: v.quantize(ORE, rounding=ROUND_FLOOR) for k, v in exact.items()}
+    leftover = int((total - sum(shares.values(), Decimal(0))) / ORE)
+    by_remainder = sorted(positive, key=lambda k: (-(exact[k] - shares[k]), k))
+    for key in by_remainder[:leftover]:
+        shares[key] += ORE
+    return shares

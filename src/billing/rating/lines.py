@@ -1,0 +1,74 @@
+"""A rated line: an amount and everything it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from billing.domain.agency import FeePart
+from billing.domain.catalogue import ServiceArea
+
+
+@dataclass(frozen=True, slots=True)
+class TierStep:
+    """One step of a graduated base fee: employees first..last at a rate."""
+
+    first: int
+    last: int
+    rate: Decimal
+
+    @property
+    def employees(self) -> int:
+        return self.last - self.first + 1
+
+    @property
+    def amount(self) -> Decimal:
+        return self.rate * self.employees
+
+
+@dataclass(frozen=True, slots=True)
+class Proration:
+    """Days of the month charged out of the days in the month."""
+
+    days: int
+    of_days: int
+
+    @property
+    def is_whole(self) -> bool:
+        return self.days == self.of_days
+
+
+@dataclass(frozen=True, slots=True)
+class RatedLine:
+    """One invoice line before it is issued.
+
+    ``amount`` is ``quantity * unit_price``, times ``proration`` when there is
+    one, rounded once to öre (``money.round_line``); that identity holds for
+    every line, so any line can be re-computed from what it shows.
+    """
+
+    area: ServiceArea
+    part: FeePart
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_code: str
+    unit_price: Decimal
+    amount: Decimal
+    vat_rate: Decimal
+    price_list_id: str | None
+    service_code: str | None = None
+    detail: str = ""
+    proration: Proration | None = None
+    tier_steps: tuple[TierStep, ...] = ()
+    volume_record_ids: tuple[int, ...] = ()
+    pass_through_ids: tuple[int, ...] = ()
+
+
+PART_ORDER = {part: index for index, part in enumerate(FeePart)}
+AREA_ORDER = {area: index for index, area in enumerate(ServiceArea)}
+
+
+def invoice_order(line: RatedLine) -> tuple[int, int, str]:
+    """Lines grouped by service area, then by fee part, then by service code."""
+    return (AREA_ORDER[line.area], PART_ORDER[line.part], line.service_code or "")

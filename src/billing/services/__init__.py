@@ -1,0 +1,1 @@
+"""Use cases: each takes a Session inside the caller's transaction and never commits."""

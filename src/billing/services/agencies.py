@@ -1,0 +1,50 @@
+"""Importing agencies and their agreements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from billing.files.agencies_file import load_agencies as read_agencies
+from billing.persistence.mapping import agency_from_row, agency_rows
+from billing.persistence.models import AgencyRow
+from billing.services.batches import record_batch
+from billing.services.catalogue import stored_catalogue
+
+
+@dataclass(frozen=True)
+class AgencyImport:
+    added: int
+    updated: int
+    unchanged: int
+
+
+def import_agencies(session: Session, path: Path) -> AgencyImport:
+    """Add new agencies and replace the sizes, agreements and discounts of known ones.
+
+    Issued invoices keep their own copy of what they need (name, organisation
+    number, reference, lines), so updating an agency never changes one.
+    """
+    agencies = read_agencies(path, stored_catalogue(session))
+    numbers = [a.organisation_number for a in agencies]
+    rows = {row.organisation_number: row for row in session.scalars(
+        select(AgencyRow).where(AgencyRow.organisation_number.in_(numbers))
+        .options(selectinload(AgencyRow.sizes), selectinload(AgencyRow.agreements),
+                 selectinload(AgencyRow.discounts)))}
+    added = updated = unchanged = 0
+    for agency in agencies:
+        row = rows.get(agency.organisation_number)
+        if row is None:
+            session.add(agency_rows(agency, AgencyRow()))
+            added += 1
+        elif agency_from_row(row) == agency:
+            unchanged += 1
+        else:
+            agency_rows(agency, row)
+            updated += 1
+    session.flush()
+    record_batch(session, "agencies", path, added + updated, unchanged)
+    return AgencyImport(added, updated, unchanged)

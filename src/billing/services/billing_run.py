@@ -1,0 +1,76 @@
+"""The monthly billing run: rate every agency, number and issue all invoices at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from billing.errors import AlreadyDone, DataError, Problem
+from billing.invoicing.document import Invoice, draft_invoice
+from billing.period import Month
+from billing.persistence.invoice_store import write_invoices
+from billing.persistence.mapping import load_agencies, load_pass_through, load_price_lists, load_volumes
+from billing.persistence.models import BillingRunRow
+from billing.persistence.numbering import INVOICE_SERIES, take_numbers
+from billing.rating.rater import RatingContext, rate_agency_month
+from billing.services.batches import now, operator
+from billing.services.catalogue import stored_catalogue
+
+
+@dataclass(frozen=True)
+class RunResult:
+    period: Month
+    invoices: tuple[Invoice, ...]
+
+
+def draft_month(session: Session, month: Month, issue_date: date) -> list[tuple[int, Invoice]]:
+    """Unnumbered invoices for every agency with anything to bill, ordered by
+    organisation number; writes nothing. Every agency's problems are collected
+    before anything is raised."""
+    ctx = RatingContext(month, stored_catalogue(session), load_price_lists(session))
+    agencies = load_agencies(session)
+    volumes = load_volumes(session, month)
+    pass_through = load_pass_through(session, month)
+    problems: list[Problem] = []
+    drafts = []
+    for agency_id, agency in sorted(agencies.items(), key=lambda item: item[1].organisation_number):
+        in_force = any(a.active_days(month) for a in agency.agreements)
+        if not (in_force or volumes.get(agency_id) or pass_through.get(agency_id)):
+            continue
+        try:
+            lines = rate_agency_month(ctx, agency, volumes.get(agency_id, ()),
+                                      pass_through.get(agency_id, ()))
+        except DataError as error:
+            problems += error.problems
+            continue
+        if lines:
+            drafts.append((agency_id, draft_invoice(agency, month, issue_date, lines)))
+    if problems:
+        raise DataError(problems)
+    return drafts
+
+
+def run_month(session: Session, month: Month, issue_date: date) -> RunResult:
+    """Issue the month's invoices, all in the caller's transaction, or none."""
+    previous = session.scalars(select(BillingRunRow).where(BillingRunRow.period == month)).first()
+    if previous is not None:
+        raise AlreadyDone(f"{month} is already billed: {previous.invoice_count} invoices issued "
+                          f"{previous.run_date.isoformat()} by {previous.run_by}; nothing issued now")
+    if issue_date <= month.last_day:
+        raise DataError.single(f"invoices are issued in arrears: the invoice date {issue_date} "
+                               f"must be after {month.last_day}", field="--date")
+    drafts = draft_month(session, month, issue_date)
+    if not drafts:
+        return RunResult(month, ())
+    run = BillingRunRow(period=month, run_date=issue_date, started_at=now(), run_by=operator(),
+                        invoice_count=len(drafts))
+    session.add(run)
+    session.flush()
+    numbers = take_numbers(session, INVOICE_SERIES, len(drafts))
+    issued = [(agency_id, replace(invoice, number=number))
+              for (agency_id, invoice), number in zip(drafts, numbers)]
+    write_invoices(session, run.id, issued)
+    return RunResult(month, tuple(invoice for _, invoice in issued))

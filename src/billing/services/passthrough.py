@@ -1,0 +1,126 @@
+"""Re-invoiced system services (vidarefakturering): direct amounts and allocations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from billing.domain.volume import PassThroughCharge
+from billing.errors import DataError, Problem
+from billing.files.passthrough_csv import SupplierInvoice, read_pass_through, read_supplier_invoices
+from billing.persistence.mapping import agency_ids, load_agencies, load_volumes
+from billing.persistence.models import AgencyRow, InvoiceRow, PassThroughRow
+from billing.rating.allocation import allocate
+from billing.services.batches import record_batch
+from billing.services.catalogue import stored_catalogue
+
+
+@dataclass(frozen=True)
+class PassThroughImport:
+    added: int
+    skipped: int
+
+
+def import_pass_through(session: Session, path: Path) -> PassThroughImport:
+    """Amounts per agency, as the sub-supplier billed them."""
+    charges = read_pass_through(path)
+    ids = agency_ids(session)
+    problems = []
+    keyed = []
+    for line, charge in charges:
+        if charge.organisation_number not in ids:
+            problems.append(Problem(f"unknown agency {charge.organisation_number}", str(path), line,
+                                    "organisation_number"))
+        else:
+            keyed.append((line, ids[charge.organisation_number], charge, None))
+    if problems:
+        raise DataError(problems)
+    return _store(session, path, "pass_through", keyed)
+
+
+def allocate_supplier_invoices(session: Session, path: Path) -> PassThroughImport:
+    """Spread each sub-supplier invoice over the agencies that use the system.
+
+    The shares add up to the invoice total exactly (largest remainder, in öre).
+    """
+    invoices = read_supplier_invoices(path, stored_catalogue(session))
+    agencies = load_agencies(session)
+    problems = []
+    keyed = []
+    volumes_by_period = {p: load_volumes(session, p) for p in {i.period for i in invoices}}
+    for invoice in invoices:
+        weights = _weights(invoice, agencies, volumes_by_period[invoice.period])
+        if not weights:
+            problems.append(Problem(f"no agency with an agreement in {invoice.area} in {invoice.period} "
+                                    f"has any {invoice.key} to allocate by", str(path), invoice.line, "key"))
+            continue
+        total_weight = sum(weights.values(), Decimal(0))
+        for agency_id, share in allocate(invoice.amount, weights).items():
+            agency = agencies[agency_id]
+            charge = PassThroughCharge(
+                None, invoice.period, agency.organisation_number, invoice.area,
+                invoice.description, share, invoice.vat_rate, invoice.supplier, invoice.reference)
+            keyed.append((invoice.line, agency_id, charge,
+                          f"{invoice.key} {weights[agency_id]} of {total_weight}"))
+    if problems:
+        raise DataError(problems)
+    return _store(session, path, "supplier_invoices", keyed)
+
+
+def _weights(invoice: SupplierInvoice, agencies, volumes) -> dict[int, Decimal]:
+    weights = {}
+    for agency_id, agency in agencies.items():
+        if agency.agreement_for(invoice.area, invoice.period) is None:
+            continue
+        if invoice.key_service is None:
+            size = agency.size_for(invoice.period)
+            weight = Decimal(size or 0)
+        else:
+            weight = sum((v.quantity for v in volumes.get(agency_id, ())
+                          if v.service == invoice.key_service), Decimal(0))
+        if weight > 0:
+            weights[agency_id] = weight
+    return weights
+
+
+def _store(session: Session, path: Path, kind: str, keyed) -> PassThroughImport:
+    """All charges, or none: a charge already stored with the same amount is skipped."""
+    periods = sorted({charge.period for _, _, charge, _ in keyed})
+    stored = {(r.period, r.agency_id, r.area, r.supplier, r.reference, r.description): r.amount
+              for r in session.scalars(select(PassThroughRow).where(PassThroughRow.period.in_(periods)))}
+    billed = set(session.execute(select(InvoiceRow.agency_id, InvoiceRow.period)
+                                 .where(InvoiceRow.period.in_(periods))).all())
+    names = dict(session.execute(select(AgencyRow.id, AgencyRow.name)).all())
+    problems, rows, skipped = [], [], 0
+    for line, agency_id, charge, key in keyed:
+        identity = (charge.period, agency_id, str(charge.area), charge.supplier, charge.reference,
+                    charge.description)
+        if identity in stored:
+            if stored[identity] == charge.amount:
+                skipped += 1
+            else:
+                problems.append(Problem(f"{names[agency_id]}: already imported with amount "
+                                        f"{stored[identity]}", str(path), line, "amount"))
+            continue
+        if (agency_id, charge.period) in billed:
+            problems.append(Problem(f"{charge.period} is already invoiced to {names[agency_id]}",
+                                    str(path), line, "period"))
+            continue
+        stored[identity] = charge.amount
+        rows.append(PassThroughRow(
+            period=charge.period, agency_id=agency_id, area=str(charge.area),
+            description=charge.description, amount=charge.amount, vat_rate=charge.vat_rate,
+            supplier=charge.supplier, reference=charge.reference, allocation_key=key,
+            source_line=line))
+    if problems:
+        raise DataError(problems)
+    batch = record_batch(session, kind, path, len(rows), skipped)
+    for row in rows:
+        row.import_id = batch.id
+    session.add_all(rows)
+    session.flush()
+    return PassThroughImport(len(rows), skipped)
