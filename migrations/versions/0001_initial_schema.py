@@ -121,8 +121,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_discounts_agency_id'), ['agency_id'], unique=False)
 
     op.create_table('invoices',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('run_id', sa.Integer(), nullable=False),
     sa.Column('agency_id', sa.Integer(), nullable=False),
     sa.Column('organisation_number', sa.String(length=11), nullable=False),
@@ -138,9 +137,8 @@ def upgrade() -> None:
     sa.Column('payable', sa.String(length=48), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_invoices_agency_id_agencies')),
     sa.ForeignKeyConstraint(['run_id'], ['billing_runs.id'], name=op.f('fk_invoices_run_id_billing_runs')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_invoices')),
-    sa.UniqueConstraint('agency_id', 'period', name=op.f('uq_invoices_agency_id_period')),
-    sa.UniqueConstraint('number', name=op.f('uq_invoices_number'))
+    sa.PrimaryKeyConstraint('number', name=op.f('pk_invoices')),
+    sa.UniqueConstraint('agency_id', 'period', name=op.f('uq_invoices_agency_id_period'))
     )
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invoices_agency_id'), ['agency_id'], unique=False)
@@ -190,9 +188,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_volume_records_period'), ['period'], unique=False)
 
     op.create_table('invoice_lines',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('invoice_id', sa.Integer(), nullable=False),
-    sa.Column('line_no', sa.Integer(), nullable=False),
+    sa.Column('invoice_number', sa.Integer(), nullable=False),
+    sa.Column('line_no', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('area', sa.String(length=20), nullable=False),
     sa.Column('part', sa.String(length=20), nullable=False),
     sa.Column('service_code', sa.String(length=40), nullable=True),
@@ -209,33 +206,29 @@ def upgrade() -> None:
     sa.Column('proration_of_days', sa.Integer(), nullable=True),
     sa.Column('tier_steps', sa.JSON(), nullable=False),
     sa.Column('pass_through_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['invoice_id'], ['invoices.id'], name=op.f('fk_invoice_lines_invoice_id_invoices')),
+    sa.ForeignKeyConstraint(['invoice_number'], ['invoices.number'], name=op.f('fk_invoice_lines_invoice_number_invoices')),
     sa.ForeignKeyConstraint(['pass_through_id'], ['pass_through_charges.id'], name=op.f('fk_invoice_lines_pass_through_id_pass_through_charges')),
     sa.ForeignKeyConstraint(['price_list_id'], ['price_lists.id'], name=op.f('fk_invoice_lines_price_list_id_price_lists')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_invoice_lines')),
-    sa.UniqueConstraint('invoice_id', 'line_no', name=op.f('uq_invoice_lines_invoice_id_line_no'))
+    sa.PrimaryKeyConstraint('invoice_number', 'line_no', name=op.f('pk_invoice_lines'))
     )
     with op.batch_alter_table('invoice_lines', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_invoice_lines_invoice_id'), ['invoice_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_invoice_lines_price_list_id'), ['price_list_id'], unique=False)
 
     op.create_table('invoice_vat',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('invoice_id', sa.Integer(), nullable=False),
+    sa.Column('invoice_number', sa.Integer(), nullable=False),
     sa.Column('rate', sa.String(length=48), nullable=False),
     sa.Column('taxable', sa.String(length=48), nullable=False),
     sa.Column('vat', sa.String(length=48), nullable=False),
-    sa.ForeignKeyConstraint(['invoice_id'], ['invoices.id'], name=op.f('fk_invoice_vat_invoice_id_invoices')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_invoice_vat'))
+    sa.ForeignKeyConstraint(['invoice_number'], ['invoices.number'], name=op.f('fk_invoice_vat_invoice_number_invoices')),
+    sa.PrimaryKeyConstraint('invoice_number', 'rate', name=op.f('pk_invoice_vat'))
     )
-    with op.batch_alter_table('invoice_vat', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_invoice_vat_invoice_id'), ['invoice_id'], unique=False)
-
     op.create_table('invoice_line_volumes',
-    sa.Column('line_id', sa.Integer(), nullable=False),
+    sa.Column('invoice_number', sa.Integer(), nullable=False),
+    sa.Column('line_no', sa.Integer(), nullable=False),
     sa.Column('volume_record_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['line_id'], ['invoice_lines.id'], name=op.f('fk_invoice_line_volumes_line_id_invoice_lines')),
+    sa.ForeignKeyConstraint(['invoice_number', 'line_no'], ['invoice_lines.invoice_number', 'invoice_lines.line_no'], name=op.f('fk_invoice_line_volumes_invoice_number_invoice_lines')),
     sa.ForeignKeyConstraint(['volume_record_id'], ['volume_records.id'], name=op.f('fk_invoice_line_volumes_volume_record_id_volume_records')),
-    sa.PrimaryKeyConstraint('line_id', 'volume_record_id', name=op.f('pk_invoice_line_volumes'))
+    sa.PrimaryKeyConstraint('invoice_number', 'line_no', 'volume_record_id', name=op.f('pk_invoice_line_volumes'))
     )
     with op.batch_alter_table('invoice_line_volumes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invoice_line_volumes_volume_record_id'), ['volume_record_id'], unique=False)
@@ -247,12 +240,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_invoice_line_volumes_volume_record_id'))
 
     op.drop_table('invoice_line_volumes')
-    with op.batch_alter_table('invoice_vat', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_invoice_vat_invoice_id'))
-
     op.drop_table('invoice_vat')
     with op.batch_alter_table('invoice_lines', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_invoice_lines_invoice_id'))
+        batch_op.drop_index(batch_op.f('ix_invoice_lines_price_list_id'))
 
     op.drop_table('invoice_lines')
     with op.batch_alter_table('volume_records', schema=None) as batch_op:

@@ -17,37 +17,39 @@ from billing.rating.lines import Proration, RatedLine, TierStep
 
 
 def write_invoices(session: Session, run_id: int, invoices: Sequence[tuple[int, Invoice]]) -> None:
-    """Insert numbered invoices with their lines, VAT and basis links, in bulk."""
-    rows = []
+    """Insert numbered invoices with their lines, VAT and basis links: one
+    executemany per table, however many agencies and lines there are."""
+    heads, lines, vat, links = [], [], [], []
     for agency_id, invoice in invoices:
         assert invoice.number is not None, "only numbered invoices are written"
         t = invoice.totals
-        row = InvoiceRow(
+        heads.append(dict(
             number=invoice.number, run_id=run_id, agency_id=agency_id,
             organisation_number=invoice.organisation_number, agency_name=invoice.agency_name,
             buyer_reference=invoice.buyer_reference, period=invoice.period,
             issue_date=invoice.issue_date, due_date=invoice.due_date, currency=invoice.currency,
-            net=t.net, vat=t.vat, rounding=t.rounding, payable=t.payable)
-        row.lines = [_line_row(n, line) for n, line in enumerate(invoice.lines, start=1)]
-        row.vat_subtotals = [InvoiceVatRow(rate=s.rate, taxable=s.taxable, vat=s.vat)
-                             for s in t.vat_subtotals]
-        rows.append((row, invoice))
-    session.add_all(row for row, _ in rows)
-    session.flush()
-    links = [{"line_id": line_row.id, "volume_record_id": record_id}
-             for row, invoice in rows
-             for line_row, line in zip(row.lines, invoice.lines)
-             for record_id in line.volume_record_ids]
-    if links:
-        session.execute(insert(InvoiceLineVolume), links)
+            net=t.net, vat=t.vat, rounding=t.rounding, payable=t.payable))
+        vat += [dict(invoice_number=invoice.number, rate=s.rate, taxable=s.taxable, vat=s.vat)
+                for s in t.vat_subtotals]
+        for line_no, line in enumerate(invoice.lines, start=1):
+            lines.append(_line_values(invoice.number, line_no, line))
+            links += [dict(invoice_number=invoice.number, line_no=line_no, volume_record_id=record_id)
+                      for record_id in line.volume_record_ids]
+    for model, rows in ((InvoiceRow, heads), (InvoiceLineRow, lines), (InvoiceVatRow, vat),
+                        (InvoiceLineVolume, links)):
+        if rows:
+            # The table, not the ORM entity: the ORM bulk path would split the
+            # batch wherever a column is None in one row and not the next.
+            session.execute(insert(model.__table__), rows)
 
 
-def _line_row(line_no: int, line: RatedLine) -> InvoiceLineRow:
-    return InvoiceLineRow(
-        line_no=line_no, area=str(line.area), part=str(line.part), service_code=line.service_code,
-        description=line.description, detail=line.detail, quantity=line.quantity, unit=line.unit,
-        unit_code=line.unit_code, unit_price=line.unit_price, amount=line.amount,
-        vat_rate=line.vat_rate, price_list_id=line.price_list_id,
+def _line_values(number: int, line_no: int, line: RatedLine) -> dict:
+    return dict(
+        invoice_number=number, line_no=line_no, area=str(line.area), part=str(line.part),
+        service_code=line.service_code, description=line.description, detail=line.detail,
+        quantity=line.quantity, unit=line.unit, unit_code=line.unit_code,
+        unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
+        price_list_id=line.price_list_id,
         proration_days=line.proration.days if line.proration else None,
         proration_of_days=line.proration.of_days if line.proration else None,
         tier_steps=[{"first": s.first, "last": s.last, "rate": str(s.rate)} for s in line.tier_steps],
@@ -59,13 +61,13 @@ def read_invoices(session: Session, *criteria) -> list[Invoice]:
     query = (select(InvoiceRow).where(*criteria).order_by(InvoiceRow.number)
              .options(selectinload(InvoiceRow.lines), selectinload(InvoiceRow.vat_subtotals)))
     rows = list(session.scalars(query))
-    line_ids = [line.id for row in rows for line in row.lines]
-    volumes: dict[int, list[int]] = {}
-    for chunk in _chunks(line_ids, 5000):
-        for line_id, record_id in session.execute(
-                select(InvoiceLineVolume.line_id, InvoiceLineVolume.volume_record_id)
-                .where(InvoiceLineVolume.line_id.in_(chunk))):
-            volumes.setdefault(line_id, []).append(record_id)
+    volumes: dict[tuple[int, int], list[int]] = {}
+    for chunk in _chunks([row.number for row in rows], 5000):
+        for number, line_no, record_id in session.execute(
+                select(InvoiceLineVolume.invoice_number, InvoiceLineVolume.line_no,
+                       InvoiceLineVolume.volume_record_id)
+                .where(InvoiceLineVolume.invoice_number.in_(chunk))):
+            volumes.setdefault((number, line_no), []).append(record_id)
     return [_invoice(row, volumes) for row in rows]
 
 
@@ -74,13 +76,14 @@ def _chunks(items: list[int], size: int):
         yield items[start:start + size]
 
 
-def _invoice(row: InvoiceRow, volumes: dict[int, list[int]]) -> Invoice:
+def _invoice(row: InvoiceRow, volumes: dict[tuple[int, int], list[int]]) -> Invoice:
     subtotals = tuple(VatSubtotal(v.rate, v.taxable, v.vat) for v in row.vat_subtotals)
     return Invoice(
         number=row.number, organisation_number=row.organisation_number,
         agency_name=row.agency_name, buyer_reference=row.buyer_reference, period=row.period,
         issue_date=row.issue_date, due_date=row.due_date, currency=row.currency,
-        lines=tuple(_line(line, volumes.get(line.id, [])) for line in row.lines),
+        lines=tuple(_line(line, volumes.get((row.number, line.line_no), []))
+                    for line in row.lines),
         totals=InvoiceTotals(net=row.net, vat_subtotals=subtotals, vat=row.vat,
                              gross=row.net + row.vat, rounding=row.rounding, payable=row.payable))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, ForeignKeyConstraint, Integer, MetaData, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -179,9 +179,12 @@ class BillingRunRow(Base):
 
 
 class InvoiceRow(Base):
+    """An issued invoice. Its number is its key: assigned at issue from the
+    gapless series, never reused, so lines and links can be written in bulk
+    without waiting for generated ids."""
+
     __tablename__ = "invoices"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, unique=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     run_id: Mapped[int] = mapped_column(ForeignKey("billing_runs.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     # The agency as it was when the invoice was issued.
@@ -199,15 +202,14 @@ class InvoiceRow(Base):
     lines: Mapped[list[InvoiceLineRow]] = relationship(
         lazy="raise_on_sql", order_by="InvoiceLineRow.line_no")
     vat_subtotals: Mapped[list[InvoiceVatRow]] = relationship(
-        lazy="raise_on_sql", order_by="InvoiceVatRow.id")
+        lazy="raise_on_sql", order_by="InvoiceVatRow.rate")
     __table_args__ = (UniqueConstraint("agency_id", "period"),)
 
 
 class InvoiceLineRow(Base):
     __tablename__ = "invoice_lines"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
-    line_no: Mapped[int] = mapped_column(Integer)
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"), primary_key=True)
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     area: Mapped[str] = mapped_column(String(20))
     part: Mapped[str] = mapped_column(String(20))
     service_code: Mapped[str | None] = mapped_column(String(40))
@@ -219,27 +221,28 @@ class InvoiceLineRow(Base):
     unit_price: Mapped[Decimal] = mapped_column(ExactDecimal)
     amount: Mapped[Decimal] = mapped_column(ExactDecimal)
     vat_rate: Mapped[Decimal] = mapped_column(ExactDecimal)
-    price_list_id: Mapped[str | None] = mapped_column(ForeignKey("price_lists.id"))
+    price_list_id: Mapped[str | None] = mapped_column(ForeignKey("price_lists.id"), index=True)
     proration_days: Mapped[int | None] = mapped_column(Integer)
     proration_of_days: Mapped[int | None] = mapped_column(Integer)
     tier_steps: Mapped[list] = mapped_column(JSON)
     pass_through_id: Mapped[int | None] = mapped_column(ForeignKey("pass_through_charges.id"))
-    __table_args__ = (UniqueConstraint("invoice_id", "line_no"),)
 
 
 class InvoiceLineVolume(Base):
     """Which volume records a line priced: the basis, queryable from both ends."""
 
     __tablename__ = "invoice_line_volumes"
-    line_id: Mapped[int] = mapped_column(ForeignKey("invoice_lines.id"), primary_key=True)
+    invoice_number: Mapped[int] = mapped_column(primary_key=True)
+    line_no: Mapped[int] = mapped_column(primary_key=True)
     volume_record_id: Mapped[int] = mapped_column(ForeignKey("volume_records.id"), primary_key=True,
                                                   index=True)
+    __table_args__ = (ForeignKeyConstraint(["invoice_number", "line_no"],
+                                           ["invoice_lines.invoice_number", "invoice_lines.line_no"]),)
 
 
 class InvoiceVatRow(Base):
     __tablename__ = "invoice_vat"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
-    rate: Mapped[Decimal] = mapped_column(ExactDecimal)
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"), primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(ExactDecimal, primary_key=True)
     taxable: Mapped[Decimal] = mapped_column(ExactDecimal)
     vat: Mapped[Decimal] = mapped_column(ExactDecimal)

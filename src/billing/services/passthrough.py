@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from billing.domain.volume import PassThroughCharge
@@ -111,7 +111,7 @@ def _store(session: Session, path: Path, kind: str, keyed) -> PassThroughImport:
                                     str(path), line, "period"))
             continue
         stored[identity] = charge.amount
-        rows.append(PassThroughRow(
+        rows.append(dict(
             period=charge.period, agency_id=agency_id, area=str(charge.area),
             description=charge.description, amount=charge.amount, vat_rate=charge.vat_rate,
             supplier=charge.supplier, reference=charge.reference, allocation_key=key,
@@ -119,8 +119,6 @@ def _store(session: Session, path: Path, kind: str, keyed) -> PassThroughImport:
     if problems:
         raise DataError(problems)
     batch = record_batch(session, kind, path, len(rows), skipped)
-    for row in rows:
-        row.import_id = batch.id
-    session.add_all(rows)
-    session.flush()
+    if rows:
+        session.execute(insert(PassThroughRow.__table__), [row | {"import_id": batch.id} for row in rows])
     return PassThroughImport(len(rows), skipped)

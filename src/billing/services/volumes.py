@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from billing.domain.catalogue import Measure
@@ -41,7 +41,7 @@ def import_volumes(session: Session, path: Path) -> VolumeImport:
                            if catalogue[key[2]].measure is Measure.STOCK)
 
     problems: list[Problem] = []
-    new_rows: list[tuple[int, VolumeRow]] = []
+    new_rows: list[dict] = []
     skipped = 0
 
     def fail(line: int, field: str, message: str) -> None:
@@ -81,14 +81,13 @@ def import_volumes(session: Session, path: Path) -> VolumeImport:
                 fail(line, "service", f"{record.service} is a month-end stock: one record per agency "
                                       "and month")
                 continue
-        new_rows.append((line, VolumeRow(
+        new_rows.append(dict(
             period=record.period, agency_id=agency_id, service_code=record.service,
-            quantity=record.quantity, source=record.source, reference=record.reference)))
+            quantity=record.quantity, source=record.source, reference=record.reference,
+            source_line=line))
     if problems:
         raise DataError(problems)
     batch = record_batch(session, "volumes", path, len(new_rows), skipped)
-    for line, row in new_rows:
-        row.import_id, row.source_line = batch.id, line
-    session.add_all(row for _, row in new_rows)
-    session.flush()
+    if new_rows:
+        session.execute(insert(VolumeRow.__table__), [row | {"import_id": batch.id} for row in new_rows])
     return VolumeImport(len(new_rows), skipped)

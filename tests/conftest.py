@@ -1,0 +1,102 @@
+"""Database fixtures: every test using ``database_url`` or ``engine`` runs on
+SQLite and on a throwaway PostgreSQL server started by the test session.
+
+BILLING_TEST_DATABASES=sqlite (or postgresql) restricts the backends.
+``-m "not postgresql"`` deselects the PostgreSQL runs.
+Without PostgreSQL binaries the postgresql runs are skipped, or fail if CI=true.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).parent))  # works for any --import-mode
+from postgres_server import find_pg_bindir, postgres_server  # noqa: E402
+
+BACKENDS = ("sqlite", "postgresql")
+SELECTED = [
+    name.strip()
+    for name in os.environ.get("BILLING_TEST_DATABASES", ",".join(BACKENDS)).split(",")
+    if name.strip()
+]
+if not SELECTED or set(SELECTED) - set(BACKENDS):
+    raise pytest.UsageError(
+        f"BILLING_TEST_DATABASES={os.environ.get('BILLING_TEST_DATABASES')!r}: "
+        f"expected a comma-separated subset of {', '.join(BACKENDS)}"
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "postgresql: runs against the session's PostgreSQL server (set automatically)"
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
+def pytest_collection_modifyitems(items):
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec and callspec.params.get("database_url") == "postgresql":
+            item.add_marker(pytest.mark.postgresql)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin():
+    """Session-wide PostgreSQL server; yields an autocommit engine on its `postgres` db."""
+    bindir = find_pg_bindir()
+    if bindir is None:
+        message = (
+            "PostgreSQL server binaries not found (looked via pg_config --bindir, "
+            "/usr/lib/postgresql/15/bin and PATH); install postgresql-15"
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true: {message}", pytrace=False)
+        pytest.skip(message)
+    with postgres_server(bindir) as base_url:
+        admin = sa.create_engine(f"{base_url}/postgres", isolation_level="AUTOCOMMIT")
+        try:
+            yield admin
+        finally:
+            admin.dispose()
+
+
+_db_numbers = itertools.count(1)
+
+
+@pytest.fixture(params=SELECTED)
+def database_url(request, tmp_path):
+    """URL of a fresh, empty database for this test.
+
+    One backend only: @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+    """
+    if request.param not in SELECTED:
+        pytest.skip(f"{request.param} excluded by BILLING_TEST_DATABASES")
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/billing.sqlite"
+        return
+    admin = request.getfixturevalue("postgres_admin")
+    name = f"t_{next(_db_numbers)}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield admin.url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:  # FORCE terminates leftover connections first
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def engine(database_url):
+    """SQLAlchemy engine on a fresh database migrated to the latest schema."""
+    from billing.persistence.database import create_engine_for, upgrade
+
+    engine = create_engine_for(database_url)
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
