@@ -111,7 +111,7 @@ def load_volumes(session: Session, period: Month) -> dict[int, list[VolumeRecord
     result: dict[int, list[VolumeRecord]] = defaultdict(list)
     query = (select(VolumeRow, AgencyRow.organisation_number).join(AgencyRow)
              .where(VolumeRow.period == period).order_by(VolumeRow.id))
-    for row, org in session.execute(query).tuples():
+    for row, org in session.execute(query):
         result[row.agency_id].append(VolumeRecord(row.id, row.period, org, row.service_code,
                                                   row.quantity, row.source, row.reference))
     return result
@@ -121,7 +121,7 @@ def load_pass_through(session: Session, period: Month) -> dict[int, list[PassThr
     result: dict[int, list[PassThroughCharge]] = defaultdict(list)
     query = (select(PassThroughRow, AgencyRow.organisation_number).join(AgencyRow)
              .where(PassThroughRow.period == period).order_by(PassThroughRow.id))
-    for row, org in session.execute(query).tuples():
+    for row, org in session.execute(query):
         result[row.agency_id].append(PassThroughCharge(
             row.id, row.period, org, ServiceArea(row.area), row.description, row.amount,
             row.vat_rate, row.supplier, row.reference))

@@ -36,7 +36,7 @@ def import_volumes(session: Session, path: Path) -> VolumeImport:
     stored = {(str(v.period), org, v.service_code, v.reference): v.quantity
               for v, org in session.execute(select(VolumeRow, AgencyRow.organisation_number)
                                             .join(AgencyRow).where(VolumeRow.period.in_(periods)))
-              .tuples()}
+              }
     stock_counts = Counter(key[:3] for key in stored
                            if catalogue[key[2]].measure is Measure.STOCK)
 
