@@ -43,7 +43,7 @@ for sub, name in ((db_app, "db"), (tariffs_app, "tariffs"), (agencies_app, "agen
     app.add_typer(sub, name=name)
 
 # Wide enough for an invoice when the output goes to a file or a pipe.
-console = Console(width=None if sys.stdout.isatty() else 120)
+console = Console(width=None if sys.stdout.isatty() else 132)
 errors = Console(stderr=True)
 _state: dict[str, str] = {}
 

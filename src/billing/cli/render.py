@@ -27,19 +27,21 @@ def _price(value: Decimal) -> str:
 
 def invoice_list(invoices: Sequence[Invoice]) -> Table:
     table = Table(title="Fakturor", show_lines=False)
-    for header, justify in (("Nr", "right"), ("Period", "left"), ("Fakturadatum", "left"),
-                            ("Förfaller", "left"), ("Org.nr", "left"), ("Kund", "left"),
-                            ("Netto", "right"), ("Moms", "right"), ("Att betala", "right")):
-        table.add_column(header, justify=justify, no_wrap=True,
-                         min_width=24 if header == "Kund" else None, ratio=1 if header == "Kund" else None)
+    # Only the name may be shortened; numbers are never cut.
+    for header, justify, width in (("Nr", "right", 5), ("Period", "left", 7),
+                                   ("Fakturadatum", "left", 12), ("Org.nr", "left", 11),
+                                   ("Kund", "left", None), ("Netto", "right", 14),
+                                   ("Moms", "right", 13), ("Att betala", "right", 14)):
+        table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis",
+                         min_width=width, max_width=width or 30)
     for inv in invoices:
         table.add_row(str(inv.number), str(inv.period), inv.issue_date.isoformat(),
-                      inv.due_date.isoformat(), inv.organisation_number, inv.agency_name,
+                      inv.organisation_number, inv.agency_name,
                       format_sek(inv.totals.net), format_sek(inv.totals.vat),
                       format_sek(inv.totals.payable))
     if invoices:
         table.add_section()
-        table.add_row("", "", "", "", "", f"{len(invoices)} fakturor",
+        table.add_row("", "", "", "", f"{len(invoices)} fakturor",
                       format_sek(sum((i.totals.net for i in invoices), Decimal(0))),
                       format_sek(sum((i.totals.vat for i in invoices), Decimal(0))),
                       format_sek(sum((i.totals.payable for i in invoices), Decimal(0))))

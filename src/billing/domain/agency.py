@@ -102,18 +102,28 @@ class Agency:
     agreements: tuple[Agreement, ...]
     discounts: tuple[Discount, ...] = ()
 
+    def __post_init__(self) -> None:
+        # One canonical order, whatever order a file or the database gave: two
+        # values of the same agency compare equal.
+        object.__setattr__(self, "sizes", tuple(sorted(self.sizes, key=lambda s: s.effective)))
+        object.__setattr__(self, "agreements", tuple(sorted(
+            self.agreements, key=lambda a: (a.connected_on, list(ServiceArea).index(a.area)))))
+
     def size_for(self, month: Month) -> int | None:
         """The size in force on the month's first day; for an agency that starts
         later in the month, its first size of that month."""
-        ordered = sorted(self.sizes, key=lambda s: s.effective)
-        in_force = [s for s in ordered if s.effective <= month.first_day]
+        in_force = [s for s in self.sizes if s.effective <= month.first_day]
         if in_force:
             return in_force[-1].employees
-        within = [s for s in ordered if s.effective <= month.last_day]
+        within = [s for s in self.sizes if s.effective <= month.last_day]
         return within[0].employees if within else None
 
+    def agreements_in_force(self, area: ServiceArea, month: Month) -> list[Agreement]:
+        """An area's agreements in force during the month, oldest first: two when
+        an agency leaves and joins again within one month."""
+        return [a for a in self.agreements if a.area is area and a.active_days(month) > 0]
+
     def agreement_for(self, area: ServiceArea, month: Month) -> Agreement | None:
-        for agreement in self.agreements:
-            if agreement.area is area and agreement.active_days(month) > 0:
-                return agreement
-        return None
+        """The agreement that governs the month's volumes: the latest one in force."""
+        in_force = self.agreements_in_force(area, month)
+        return in_force[-1] if in_force else None

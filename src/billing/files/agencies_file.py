@@ -7,8 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, field_validator,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
+                      field_validator, model_validator)
 from stdnum.exceptions import ValidationError as OrgNumberError
 from stdnum.se import orgnr
 
@@ -17,7 +17,7 @@ from billing.domain.agency import (DISCOUNTABLE_PARTS, Agency, Agreement, Connec
 from billing.domain.catalogue import Catalogue, Charge, ServiceArea, Tier
 from billing.domain.tariff import STANDARD_SERIES
 from billing.errors import ProblemCollector
-from billing.files.toml_source import field_name, locate, read_toml, validate
+from billing.files.toml_source import NonEmpty, field_name, locate, read_toml, validate
 from billing.period import Month
 
 
@@ -86,7 +86,7 @@ class _Agreement(_Frozen):
 
 class _Discount(_Frozen):
     percent: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
-    parts: frozenset[FeePart] = Field(min_length=1)
+    parts: Annotated[frozenset[FeePart], NonEmpty]
     area: ServiceArea | None = None
     start: Annotated[str, AfterValidator(_month)] = Field(alias="from")
     end: Annotated[str, AfterValidator(_month)] = Field(alias="to")
@@ -110,44 +110,50 @@ class _Discount(_Frozen):
 class _Agency(_Frozen):
     organisation_number: OrganisationNumber
     name: str = Field(min_length=1)
-    sizes: tuple[_Size, ...] = Field(min_length=1)
+    sizes: Annotated[tuple[_Size, ...], NonEmpty]
     agreements: tuple[_Agreement, ...] = ()
     discounts: tuple[_Discount, ...] = ()
 
 
 class _AgenciesFile(_Frozen):
-    agencies: tuple[_Agency, ...] = Field(min_length=1)
+    agencies: Annotated[tuple[dict, ...], NonEmpty]
 
 
 def load_agencies(path: Path, catalogue: Catalogue) -> tuple[Agency, ...]:
+    """Every agency of the file, or a DataError with every problem in it: each
+    agency is validated on its own, and the catalogue's rules are checked for
+    every agency that parsed, so one pass shows everything to fix."""
     data, text = read_toml(path)
-    names = [a.get("name", "?") if isinstance(a, dict) else "?" for a in data.get("agencies", [])]
-
-    def context(loc: tuple) -> str:
-        if len(loc) > 1 and loc[0] == "agencies" and isinstance(loc[1], int) and loc[1] < len(names):
-            return f"{names[loc[1]]}: "
-        return ""
-
-    parsed = validate(_AgenciesFile, data, path, text, context)
-    assert isinstance(parsed, _AgenciesFile)
+    document = validate(_AgenciesFile, data, path, text)
+    assert isinstance(document, _AgenciesFile)
     problems = ProblemCollector(str(path))
+    parsed: list[tuple[int, _Agency]] = []
+    for a_index, raw in enumerate(document.agencies):
+        try:
+            parsed.append((a_index, _Agency.model_validate(raw)))
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = ("agencies", a_index, *error["loc"])
+                problems.add(f"{raw.get('name', '?')}: {error['msg']}", line=locate(text, loc),
+                             field=field_name(loc))
     seen: dict[str, int] = {}
-    for a_index, agency in enumerate(parsed.agencies):
+    for a_index, agency in parsed:
         def add(message: str, *loc: str | int) -> None:
             full = ("agencies", a_index, *loc)
             problems.add(f"{agency.name}: {message}", line=locate(text, full), field=field_name(full))
 
         if agency.organisation_number in seen:
-            add(f"organisation number {agency.organisation_number} also at agencies[{seen[agency.organisation_number]}]",
-                "organisation_number")
+            add(f"organisation number {agency.organisation_number} also at "
+                f"agencies[{seen[agency.organisation_number]}]", "organisation_number")
         seen.setdefault(agency.organisation_number, a_index)
         for g_index, agreement in enumerate(agency.agreements):
             _check_agreement(agreement, catalogue, lambda m, *f: add(m, "agreements", g_index, *f))
             for other in agency.agreements[:g_index]:
                 if other.area == agreement.area and _overlap(other, agreement):
-                    add(f"two agreements for {agreement.area} overlap", "agreements", g_index, "connected_on")
+                    add(f"two agreements for {agreement.area} overlap", "agreements", g_index,
+                        "connected_on")
     problems.raise_if_any()
-    return tuple(_to_domain(a) for a in parsed.agencies)
+    return tuple(_to_domain(a) for _, a in parsed)
 
 
 def _overlap(a: _Agreement, b: _Agreement) -> bool:

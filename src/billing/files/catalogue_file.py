@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from billing.domain.catalogue import Catalogue, Charge, Measure, Service, ServiceArea, Tier
 from billing.errors import ProblemCollector
-from billing.files.toml_source import locate, read_toml, validate
+from billing.files.toml_source import NonEmpty, locate, read_toml, validate
 
 _CODE = r"^[A-Z0-9][A-Z0-9-]*$"
 
@@ -29,7 +30,7 @@ class _Service(BaseModel):
 
 class _CatalogueFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    services: tuple[_Service, ...] = Field(min_length=1)
+    services: Annotated[tuple[_Service, ...], NonEmpty]
 
 
 def load_catalogue(path: Path) -> Catalogue:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,8 @@ class CsvRows:
             self.text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError.single(f"cannot read file: {exc}", file=str(path)) from None
-        self.reader = csv.DictReader(self.text.splitlines())
+        # newline="" lets the csv module alone decide what ends a row (not U+2028 & co).
+        self.reader = csv.DictReader(io.StringIO(self.text, newline=""))
         header = self.reader.fieldnames or []
         missing = [c for c in required if c not in header]
         unknown = [c for c in header if c not in required and c not in optional]

@@ -14,7 +14,7 @@ from billing.domain.catalogue import Catalogue, Charge, ServiceArea
 from billing.domain.tariff import (Band, BaseFee, GraduatedTiers, PerEmployee, PriceList, RateTier,
                                    SizeBands)
 from billing.errors import ProblemCollector
-from billing.files.toml_source import locate, read_toml, validate
+from billing.files.toml_source import NonEmpty, locate, read_toml, validate
 
 # Unit prices may carry fractions of an öre; amounts charged as they stand are whole öre.
 Price = Annotated[Decimal, Field(ge=0, decimal_places=4)]
@@ -38,7 +38,7 @@ class _Band(_Frozen):
 
 class _Bands(_Frozen):
     model: Literal["bands"]
-    bands: tuple[_Band, ...] = Field(min_length=1)
+    bands: Annotated[tuple[_Band, ...], NonEmpty]
 
     @model_validator(mode="after")
     def _ordered(self) -> "_Bands":
@@ -53,7 +53,7 @@ class _Tier(_Frozen):
 
 class _Tiers(_Frozen):
     model: Literal["tiers"]
-    tiers: tuple[_Tier, ...] = Field(min_length=1)
+    tiers: Annotated[tuple[_Tier, ...], NonEmpty]
 
     @model_validator(mode="after")
     def _ordered(self) -> "_Tiers":

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 from billing.errors import DataError, Problem
+
+T = TypeVar("T")
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -81,8 +83,19 @@ def _matches(lines: list[str], pattern: str, start: int, end: int) -> list[int]:
     return [n for n in range(start, end) if compiled.match(lines[n])]
 
 
+def non_empty(items: T) -> T:
+    """For lists that must have an item; unlike min_length, it runs only when
+    every item is valid, so one bad item is not reported twice."""
+    if not items:
+        raise ValueError("needs at least 1 item")
+    return items
+
+
+NonEmpty = AfterValidator(non_empty)
+
+
 def validate(model: type[BaseModel], data: dict[str, Any], path: Path, text: str,
-             context: "callable | None" = None) -> BaseModel:
+             context: Callable[[tuple], str] | None = None) -> BaseModel:
     """Validate with pydantic; every error becomes a located Problem."""
     try:
         return model.model_validate(data)

@@ -43,7 +43,7 @@ def read_volumes(path: Path, catalogue: Catalogue) -> tuple[tuple[int, VolumeRec
                 if quantity != quantity.quantize(_HOURS):
                     rows.problems.add(f"hours have at most two decimals: {quantity}",
                                       line=line, field="quantity")
-            elif quantity != quantity.to_integral_value():
+            elif service is not None and quantity != quantity.to_integral_value():
                 rows.problems.add(f"{code} is counted in whole units: {quantity}",
                                   line=line, field="quantity")
         if None in (period, org, code, quantity) or service is None:

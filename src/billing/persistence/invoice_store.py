@@ -77,7 +77,9 @@ def _chunks(items: list[int], size: int):
 
 
 def _invoice(row: InvoiceRow, volumes: dict[tuple[int, int], list[int]]) -> Invoice:
-    subtotals = tuple(VatSubtotal(v.rate, v.taxable, v.vat) for v in row.vat_subtotals)
+    # Highest rate first, as issued; rates are stored as text, so sort here.
+    subtotals = tuple(sorted((VatSubtotal(v.rate, v.taxable, v.vat) for v in row.vat_subtotals),
+                             key=lambda s: s.rate, reverse=True))
     return Invoice(
         number=row.number, organisation_number=row.organisation_number,
         agency_name=row.agency_name, buyer_reference=row.buyer_reference, period=row.period,

@@ -201,8 +201,7 @@ class InvoiceRow(Base):
     payable: Mapped[Decimal] = mapped_column(ExactDecimal)
     lines: Mapped[list[InvoiceLineRow]] = relationship(
         lazy="raise_on_sql", order_by="InvoiceLineRow.line_no")
-    vat_subtotals: Mapped[list[InvoiceVatRow]] = relationship(
-        lazy="raise_on_sql", order_by="InvoiceVatRow.rate")
+    vat_subtotals: Mapped[list[InvoiceVatRow]] = relationship(lazy="raise_on_sql")
     __table_args__ = (UniqueConstraint("agency_id", "period"),)
 
 

@@ -54,14 +54,18 @@ def rate_agency_month(ctx: RatingContext, agency: Agency, volumes: Sequence[Volu
 
     lines: list[RatedLine] = []
     for area in ServiceArea:
-        agreement = agency.agreement_for(area, ctx.month)
-        if agreement is None:
+        agreements = agency.agreements_in_force(area, ctx.month)
+        if not agreements:
             if by_area[area] or charges_by_area[area]:
                 problems.append(_problem(agency, f"has volumes or pass-through amounts in {area} "
                                                  f"but no agreement in force in {ctx.month}"))
             continue
-        rater = _AreaRater(ctx, agency, agreement, problems)
-        lines += rater.rate(by_area[area], charges_by_area[area])
+        # Each agreement in force brings its own base fees, subscriptions and
+        # connection; the month's volumes are billed once, under the latest one.
+        for agreement in agreements[:-1]:
+            lines += _AreaRater(ctx, agency, agreement, problems).rate([], [])
+        lines += _AreaRater(ctx, agency, agreements[-1], problems).rate(
+            by_area[area], charges_by_area[area])
     if problems:
         raise DataError(problems)
     lines += discount_lines(agency.discounts, ctx.month, lines)

@@ -43,6 +43,9 @@ def import_agencies(session: Session, path: Path) -> AgencyImport:
         elif agency_from_row(row) == agency:
             unchanged += 1
         else:
+            # Old children go first: the new ones may repeat their unique keys.
+            row.sizes, row.agreements, row.discounts = [], [], []
+            session.flush()
             agency_rows(agency, row)
             updated += 1
     session.flush()
