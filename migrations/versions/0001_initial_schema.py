@@ -48,6 +48,10 @@ def upgrade() -> None:
     sa.Column('next_number', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_number_series'))
     )
+    # The invoice series exists from the start: concurrent first runs then
+    # queue on its row lock instead of racing to create it.
+    op.bulk_insert(sa.table('number_series', sa.column('name', sa.String), sa.column('next_number', sa.Integer)),
+                   [{'name': 'invoice', 'next_number': 1}])
     op.create_table('price_lists',
     sa.Column('id', sa.String(length=80), nullable=False),
     sa.Column('series', sa.String(length=80), nullable=False),

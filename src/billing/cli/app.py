@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -76,10 +77,11 @@ def _run(action: Callable[[Session], T]) -> T:
         console.print(f"[yellow]{done}[/yellow]")
         raise typer.Exit(0) from None
     except BillingError as error:
-        errors.print(f"[red]{error}[/red]", markup=True, highlight=False)
+        # Escaped: a located problem reads "file:3 [quantity]", which rich would take for markup.
+        errors.print(f"[red]{escape(str(error))}[/red]", highlight=False)
         raise typer.Exit(1) from None
     except IntegrityError as error:
-        errors.print(f"[red]refused by the database, nothing was changed: {error.orig}[/red]")
+        errors.print(f"[red]refused by the database, nothing was changed: {escape(str(error.orig))}[/red]")
         raise typer.Exit(1) from None
 
 

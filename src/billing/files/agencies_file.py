@@ -54,7 +54,7 @@ class _Subscription(_Frozen):
 
 
 class _ConnectionItem(_Frozen):
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1, max_length=300)
     amount: Amount
     on: date | None = None
 
@@ -63,8 +63,8 @@ class _Agreement(_Frozen):
     area: ServiceArea
     connected_on: date
     ends_on: date | None = None
-    buyer_reference: str = ""
-    price_series: str = STANDARD_SERIES
+    buyer_reference: str = Field(default="", max_length=100)
+    price_series: str = Field(default=STANDARD_SERIES, max_length=80)
     transformed_on: date | None = None
     services: tuple[str, ...] | None = None
     agreed_prices: dict[str, Price] = {}
@@ -90,7 +90,7 @@ class _Discount(_Frozen):
     area: ServiceArea | None = None
     start: Annotated[str, AfterValidator(_month)] = Field(alias="from")
     end: Annotated[str, AfterValidator(_month)] = Field(alias="to")
-    reason: str = ""
+    reason: str = Field(default="", max_length=500)
 
     @field_validator("parts")
     @classmethod
@@ -109,7 +109,7 @@ class _Discount(_Frozen):
 
 class _Agency(_Frozen):
     organisation_number: OrganisationNumber
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=200)
     sizes: Annotated[tuple[_Size, ...], NonEmpty]
     agreements: tuple[_Agreement, ...] = ()
     discounts: tuple[_Discount, ...] = ()

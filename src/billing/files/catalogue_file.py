@@ -16,15 +16,15 @@ _CODE = r"^[A-Z0-9][A-Z0-9-]*$"
 
 class _Service(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    code: str = Field(pattern=_CODE)
+    code: str = Field(pattern=_CODE, max_length=40)
     area: ServiceArea
     tier: Tier
     charge: Charge
-    name: str = Field(min_length=1)
-    unit: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=200)
+    unit: str = Field(min_length=1, max_length=20)
     unit_code: str = Field(pattern=r"^[A-Z0-9]{2,3}$")
     measure: Measure = Measure.FLOW
-    rate_class: str | None = None
+    rate_class: str | None = Field(default=None, max_length=40)
     requires_any: tuple[str, ...] = ()
 
 

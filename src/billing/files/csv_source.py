@@ -19,8 +19,13 @@ T = TypeVar("T")
 class CsvRows:
     """The rows of one CSV file, and a collector for what is wrong in them."""
 
-    def __init__(self, path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()):
+    def __init__(self, path: Path, required: tuple[str, ...], optional: tuple[str, ...] = (),
+                 max_lengths: dict[str, int] | None = None):
         self.path = path
+        # The widths of the columns the text is stored in: longer is refused here,
+        # located, rather than cut or refused by the database.
+        self.max_lengths = {"period": 7, "organisation_number": 13, "quantity": 30, "amount": 30,
+                            "vat_rate": 10, "area": 20, **(max_lengths or {})}
         self.problems = ProblemCollector(str(path))
         try:
             self.text = path.read_text(encoding="utf-8-sig")
@@ -45,7 +50,12 @@ class CsvRows:
                 continue
             if all(not (value or "").strip() for value in row.values()):
                 continue  # blank lines carry nothing
-            yield line, {k: (v or "").strip() for k, v in row.items()}
+            cells = {k: (v or "").strip() for k, v in row.items()}
+            for column, value in cells.items():
+                if len(value) > self.max_lengths.get(column, 100):
+                    self.problems.add(f"longer than {self.max_lengths.get(column, 100)} characters",
+                                      line=line, field=column)
+            yield line, cells
 
     def field(self, line: int, row: dict[str, str], column: str,
               convert: Callable[[str], T], required: bool = True) -> T | None:

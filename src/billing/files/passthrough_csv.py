@@ -32,7 +32,7 @@ def _vat(text: str) -> Decimal:
 
 def read_pass_through(path: Path) -> tuple[tuple[int, PassThroughCharge], ...]:
     rows = CsvRows(path, ("period", "organisation_number", "area", "description", "amount"),
-                   ("vat_rate", "supplier", "reference"))
+                   ("vat_rate", "supplier", "reference"), {"description": 300, "supplier": 200})
     result = []
     for line, row in rows:
         values = (rows.field(line, row, "period", month),
@@ -72,7 +72,7 @@ class SupplierInvoice:
 
 def read_supplier_invoices(path: Path, catalogue: Catalogue) -> tuple[SupplierInvoice, ...]:
     rows = CsvRows(path, ("period", "supplier", "reference", "area", "description", "amount", "key"),
-                   ("vat_rate",))
+                   ("vat_rate",), {"description": 300, "supplier": 200, "key": 60})
 
     def key(text: str) -> str:
         match = re.fullmatch(r"employees|service:(\S+)", text)

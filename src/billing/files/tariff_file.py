@@ -77,8 +77,8 @@ class _BaseFee(_Frozen):
 
 
 class _PriceListFile(_Frozen):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    series: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    series: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
     currency: Literal["SEK"]
     valid_from: date
     default_vat_rate: Percent = Decimal("25")

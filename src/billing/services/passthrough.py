@@ -29,14 +29,20 @@ def import_pass_through(session: Session, path: Path) -> PassThroughImport:
     """Amounts per agency, as the sub-supplier billed them."""
     charges = read_pass_through(path)
     ids = agency_ids(session)
+    agencies = load_agencies(session, sorted({ids[c.organisation_number] for _, c in charges
+                                              if c.organisation_number in ids}))
     problems = []
     keyed = []
     for line, charge in charges:
-        if charge.organisation_number not in ids:
+        agency_id = ids.get(charge.organisation_number)
+        if agency_id is None:
             problems.append(Problem(f"unknown agency {charge.organisation_number}", str(path), line,
                                     "organisation_number"))
+        elif agencies[agency_id].agreement_for(charge.area, charge.period) is None:
+            problems.append(Problem(f"{agencies[agency_id].name} has no {charge.area} agreement in "
+                                    f"force in {charge.period}", str(path), line, "area"))
         else:
-            keyed.append((line, ids[charge.organisation_number], charge, None))
+            keyed.append((line, agency_id, charge, None))
     if problems:
         raise DataError(problems)
     return _store(session, path, "pass_through", keyed)
@@ -96,9 +102,16 @@ def _store(session: Session, path: Path, kind: str, keyed) -> PassThroughImport:
                                  .where(InvoiceRow.period.in_(periods))).all())
     names = dict(session.execute(select(AgencyRow.id, AgencyRow.name)).all())
     problems, rows, skipped = [], [], 0
+    in_file: dict[tuple, int] = {}
     for line, agency_id, charge, key in keyed:
         identity = (charge.period, agency_id, str(charge.area), charge.supplier, charge.reference,
                     charge.description)
+        if identity in in_file:
+            problems.append(Problem(f"duplicate of line {in_file[identity]} (same period, agency, area, "
+                                    "supplier, reference and description)", str(path), line,
+                                    "description"))
+            continue
+        in_file[identity] = line
         if identity in stored:
             if stored[identity] == charge.amount:
                 skipped += 1
@@ -110,7 +123,6 @@ def _store(session: Session, path: Path, kind: str, keyed) -> PassThroughImport:
             problems.append(Problem(f"{charge.period} is already invoiced to {names[agency_id]}",
                                     str(path), line, "period"))
             continue
-        stored[identity] = charge.amount
         rows.append(dict(
             period=charge.period, agency_id=agency_id, area=str(charge.area),
             description=charge.description, amount=charge.amount, vat_rate=charge.vat_rate,

@@ -1,0 +1,230 @@
+"""Shared setup for the database integration tests.
+
+A small "world": the real tariffs directory, three agencies and a volume file
+per month, written to the test's tmp_path. Every number in it is chosen so
+that the tests can work out the expected amounts by hand from
+tariffs/standard-2012-06.toml.
+
+World (all sizes from 2012-06-01; payroll agreements connected 2012-06-01,
+finance 2012-07-01, e-procurement 2012-08-01, so there is no connection fee
+and no proration in 2012-11 or 2012-12; in the file each agency's agreements
+are in connection-date order, as the database returns them):
+
+    ORG_A Alfaverket    1 employee   payroll (buyer reference A-100)
+    ORG_B Betaverket    2 employees  payroll, finance (buyer reference B-200)
+    ORG_C Gammaverket   4 employees  payroll, e-procurement (EPR-INV-CODED, EPR-ORDER only)
+
+Invoices are numbered in organisation-number order: A, B, C.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from stdnum import luhn
+
+from billing.persistence.models import Base
+from billing.services.agencies import import_agencies
+from billing.services.tariffs import load_tariffs
+from billing.services.volumes import import_volumes
+
+ROOT = Path(__file__).resolve().parents[1]
+TARIFFS = ROOT / "tariffs"
+
+
+# The prices of tariffs/standard-2012-06.toml that the hand-worked amounts in
+# the tests are computed from. check_assumed_prices() fails loudly, naming the
+# price, if the file is recalibrated: then the comments and expectations of the
+# tests that call it must be worked out again.
+ASSUMED_2012_06 = {
+    "base_fees.payroll.fixed": "3000.00",
+    "base_fees.payroll.variable.rate": "40.00",            # per employee
+    "base_fees.finance.fixed": "10000.00",
+    "base_fees.finance.variable.tiers": "156.00/91.00/58.50",  # 1-100, 101-1000, above
+    "base_fees.eprocurement.fixed": "2500.00",
+    "base_fees.eprocurement.variable.bands.0": "750.00",   # up to 49 employees
+    "prices.PAY-SLIP-DEV": "66.00",
+    "prices.PAY-SLIP-ATT": "68.00",
+    "prices.PAY-EXPENSE": "18.00",
+    "prices.FIN-CUSTINV": "45.00",
+    "prices.FIN-ASSET": "3.50",
+    "prices.FIN-ADD-ACCESS": "2500.00",
+    "prices.EPR-INV-CODED": "34.00",
+    "connection_fees.payroll": "75000.00",
+    "connection_fees.finance": "60000.00",
+    "default_vat_rate": "25",
+}
+
+
+def check_assumed_prices(path: Path | None = None) -> None:
+    data = tomllib.loads((path or TARIFFS / "standard-2012-06.toml").read_text(encoding="utf-8"))
+    base = data["base_fees"]
+    actual = {
+        "base_fees.payroll.fixed": base["payroll"]["fixed"],
+        "base_fees.payroll.variable.rate": base["payroll"]["variable"]["rate"],
+        "base_fees.finance.fixed": base["finance"]["fixed"],
+        "base_fees.finance.variable.tiers": "/".join(
+            t["rate"] for t in base["finance"]["variable"]["tiers"]),
+        "base_fees.eprocurement.fixed": base["eprocurement"]["fixed"],
+        "base_fees.eprocurement.variable.bands.0": base["eprocurement"]["variable"]["bands"][0]["amount"],
+        **{f"prices.{code}": price for code, price in data["prices"].items()},
+        **{f"connection_fees.{area}": fee for area, fee in data["connection_fees"].items()},
+        "default_vat_rate": data["default_vat_rate"],
+    }
+    changed = {key: (value, actual.get(key)) for key, value in ASSUMED_2012_06.items()
+               if actual.get(key) != value}
+    assert not changed, ("tariffs/standard-2012-06.toml was recalibrated; the hand-worked "
+                         f"amounts of these tests assume other prices (assumed, now): {changed}")
+
+
+def set_price(path: Path, code: str, price: str) -> None:
+    """Change one `CODE = "price"` line of a price-list file."""
+    text = path.read_text(encoding="utf-8")
+    new, count = re.subn(rf'(?m)^{re.escape(code)} = "[^"]*"', f'{code} = "{price}"', text)
+    assert count == 1, code
+    path.write_text(new, encoding="utf-8")
+
+
+def orgnr(nine_digits: str) -> str:
+    """A valid organisation number NNNNNN-NNNN: nine digits plus their Luhn check digit."""
+    assert len(nine_digits) == 9 and nine_digits.isdigit()
+    return f"{nine_digits[:6]}-{nine_digits[6:]}{luhn.calc_check_digit(nine_digits)}"
+
+
+ORG_A = orgnr("202100000")  # 202100-0001
+ORG_B = orgnr("202100001")  # 202100-0019
+ORG_C = orgnr("202100002")  # 202100-0027
+ORG_D = orgnr("202100003")  # 202100-0035, only in some tests
+ORG_UNKNOWN = orgnr("202100009")  # valid, never imported
+
+VOLUME_HEADER = "period,organisation_number,service,quantity,source,reference"
+
+WORLD_AGENCIES = f"""\
+[[agencies]]
+organisation_number = "{ORG_A}"
+name = "Alfaverket"
+sizes = [ {{ from = 2012-06-01, employees = 1 }} ]
+
+  [[agencies.agreements]]
+  area = "payroll"
+  connected_on = 2012-06-01
+  buyer_reference = "A-100"
+
+[[agencies]]
+organisation_number = "{ORG_B}"
+name = "Betaverket"
+sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
+
+  [[agencies.agreements]]
+  area = "payroll"
+  connected_on = 2012-06-01
+  buyer_reference = "B-200"
+
+  [[agencies.agreements]]
+  area = "finance"
+  connected_on = 2012-07-01
+  buyer_reference = "B-200"
+
+[[agencies]]
+organisation_number = "{ORG_C}"
+name = "Gammaverket"
+sizes = [ {{ from = 2012-06-01, employees = 4 }} ]
+
+  [[agencies.agreements]]
+  area = "payroll"
+  connected_on = 2012-06-01
+
+  [[agencies.agreements]]
+  area = "eprocurement"
+  connected_on = 2012-08-01
+  services = ["EPR-INV-CODED", "EPR-ORDER"]
+"""
+
+# One file per month; line numbers in comments (the header is line 1).
+WORLD_VOLUMES = {
+    "2012-11": [
+        f"2012-11,{ORG_A},PAY-SLIP-DEV,3,Palasso,",          # line 2
+        f"2012-11,{ORG_B},PAY-SLIP-DEV,5,Palasso,",          # line 3
+        f"2012-11,{ORG_B},FIN-CUSTINV,30,Agresso,",          # line 4
+        f"2012-11,{ORG_B},FIN-ASSET,200,Agresso,",           # line 5
+        f"2012-11,{ORG_C},PAY-SLIP-ATT,8,Palasso,",          # line 6
+        f"2012-11,{ORG_C},EPR-INV-CODED,7,Proceedo,",        # line 7
+    ],
+    "2012-12": [
+        f"2012-12,{ORG_A},PAY-SLIP-DEV,4,Palasso,",
+        f"2012-12,{ORG_B},PAY-SLIP-DEV,6,Palasso,",
+        f"2012-12,{ORG_B},FIN-ASSET,201,Agresso,",
+        f"2012-12,{ORG_C},EPR-INV-CODED,9,Proceedo,",
+    ],
+}
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_volumes(directory: Path, name: str, rows: list[str],
+                  header: str = VOLUME_HEADER) -> Path:
+    return write(directory, name, "\n".join([header, *rows]) + "\n")
+
+
+def copy_tariffs(directory: Path) -> Path:
+    """A private copy of the real tariffs directory, for tests that change it."""
+    target = directory / "tariffs"
+    shutil.copytree(TARIFFS, target)
+    return target
+
+
+@dataclass
+class World:
+    agencies: Path
+    volumes: dict[str, Path] = field(default_factory=dict)
+
+
+def load_world(session: Session, tmp_path: Path, months: tuple[str, ...] = ("2012-11",),
+               agencies_text: str = WORLD_AGENCIES, tariffs: Path = TARIFFS) -> World:
+    """Tariffs, the three agencies and the volumes of ``months``, in the caller's transaction."""
+    load_tariffs(session, tariffs)
+    world = World(write(tmp_path, "agencies.toml", agencies_text))
+    import_agencies(session, world.agencies)
+    for month in months:
+        world.volumes[month] = write_volumes(tmp_path, f"volumes-{month}.csv", WORLD_VOLUMES[month])
+        import_volumes(session, world.volumes[month])
+    return world
+
+
+def setup_world(engine: sa.Engine, tmp_path: Path, **kwargs) -> World:
+    """load_world in a committed transaction of its own."""
+    with Session(engine) as session, session.begin():
+        return load_world(session, tmp_path, **kwargs)
+
+
+def dump(engine: sa.Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, ordered: to show that a refused action changed nothing."""
+    result = {}
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            order = list(table.primary_key.columns) or list(table.columns)
+            result[table.name] = [tuple(row) for row in
+                                  connection.execute(sa.select(table).order_by(*order))]
+    return result
+
+
+def counts(engine: sa.Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {table.name: connection.execute(sa.select(sa.func.count()).select_from(table))
+                .scalar_one() for table in Base.metadata.sorted_tables}
+
+
+def scalar(engine: sa.Engine, statement) -> object:
+    with engine.connect() as connection:
+        return connection.execute(statement).scalar()
