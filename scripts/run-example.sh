@@ -29,9 +29,11 @@ set -x
 "$billing" passthrough allocate "$root/examples/passthrough/supplier-invoices-2012-12.csv"
 "$billing" run 2012-12 --date 2013-01-08
 { set +x; } 2>/dev/null
-# Two of the invoices in full, as an agency receives them.
-"$billing" invoice show 1
-"$billing" invoice show "$("$root/.venv/bin/python" -c "
-import sqlite3; print(sqlite3.connect('billing.sqlite').execute(
-    \"select number from invoices order by payable desc limit 1\").fetchone()[0])")"
+# Two of the invoices in full, as the agencies receive them: one with a
+# discount, one on an old Kammarkollegiet agreement.
+for name in Kronofogdemyndigheten Gentekniknämnden; do
+  "$billing" invoice show "$("$root/.venv/bin/python" -c "
+import sqlite3, sys; print(sqlite3.connect('billing.sqlite').execute(
+    'select number from invoices where agency_name = ?', (sys.argv[1],)).fetchone()[0])" "$name")"
+done
 echo "The database is build/example/billing.sqlite; try: cd build/example && $billing invoices list"
