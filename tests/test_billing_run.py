@@ -249,9 +249,10 @@ def test_lines_name_the_price_list_of_the_agreements_series(engine, tmp_path):
     assert november.organisation_number == december.organisation_number == ORG_D
     assert {l.price_list_id for l in november.lines} == {"kammarkollegiet-2012-01"}
     assert {l.price_list_id for l in december.lines} == {"standard-2012-06"}
-    # kammarkollegiet-2012-01: no fixed part, 95.00 per employee: 5 x 95.00 = 475.00.
+    # kammarkollegiet-2012-01: no fixed part (so no fixed line), 95.00 per employee:
+    # 5 x 95.00 = 475.00.
     assert [(l.part, l.amount) for l in november.lines] == [
-        (FeePart.BASE_FIXED, Decimal("0.00")), (FeePart.BASE_VARIABLE, Decimal("475.00"))]
+        (FeePart.BASE_VARIABLE, Decimal("475.00"))]
 
 
 def test_lines_carry_price_list_and_volume_record_ids(engine, tmp_path):

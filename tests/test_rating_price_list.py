@@ -51,8 +51,9 @@ def test_old_agreement_uses_its_own_series_until_transformed():
     lines = rate("2012-12", old_agreement(), [volume("PAY-SLIP-DEV", 10, period="2012-12")],
                  price_lists=ALL)
     assert {line.price_list_id for line in lines} == {"kammarkollegiet-2012-01"}
-    # old list: base fee 0.00 fixed + 10 x 95.00 = 950.00; 10 payslips x 70.00 = 700.00
-    assert one_line(lines, FeePart.BASE_FIXED).amount == D("0.00")
+    # old list: no fixed part (so no fixed line) + 10 x 95.00 = 950.00;
+    # 10 payslips x 70.00 = 700.00
+    assert not [line for line in lines if line.part is FeePart.BASE_FIXED]
     assert one_line(lines, FeePart.BASE_VARIABLE).amount == D("950.00")
     assert one_line(lines, FeePart.TRANSACTION).amount == D("700.00")
 

@@ -122,9 +122,12 @@ class _AreaRater:
         proration = proration_for(self.month, self.agreement.active_days(self.month))
         variable = variable_charge(fee.variable, employees)
         label = f"Grundavgift {self.area.label.lower()}"
-        return [
+        # An old agreement's list may have no fixed part: no line of nothing.
+        fixed = [] if fee.fixed == 0 else [
             self._line(FeePart.BASE_FIXED, f"{label}, fast del", Decimal(1), "mån", "MON",
-                       fee.fixed, "base_fee", proration=proration),
+                       fee.fixed, "base_fee", proration=proration)]
+        return [
+            *fixed,
             self._line(FeePart.BASE_VARIABLE, f"{label}, rörlig del", variable.quantity,
                        variable.unit, "MON" if variable.unit == "mån" else "C62",
                        variable.unit_price, "base_fee", proration=proration,
