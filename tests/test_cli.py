@@ -66,7 +66,7 @@ def test_load_import_run_list_and_show(engine, database_url, tmp_path):
     for number, org, name, payable in ((1, ORG_A, "Alfaverket", "4 048,00"),
                                        (2, ORG_B, "Betaverket", "19 715,00"),
                                        (3, ORG_C, "Gammaverket", "8 990,00")):
-        assert f"│ {number} │ 2012-11 │ 2012-12-05 │ {org} │ {name} │" in out
+        assert f"│ {number} │ Faktura │ 2012-11 │ 2012-12-05 │ {org} │ {name} │" in out
         assert payable in out
     assert scalar(engine, sa.select(sa.func.count()).select_from(InvoiceRow)) == 3
 
@@ -76,7 +76,7 @@ def test_load_import_run_list_and_show(engine, database_url, tmp_path):
     assert scalar(engine, sa.select(sa.func.count()).select_from(InvoiceRow)) == 3
 
     listed = flat(cli(url, "invoices", "list").stdout)
-    assert all(f"│ {n} │ 2012-11 │" in listed for n in (1, 2, 3))
+    assert all(f"│ {n} │ Faktura │ 2012-11 │" in listed for n in (1, 2, 3))
     assert "3 fakturor" in listed and "32 753,00" in listed
     assert "│ 1 │" not in flat(cli(url, "invoices", "list", "--period", "2012-12").stdout)
 

@@ -113,6 +113,7 @@ def test_reimporting_the_same_file_is_unchanged(catalogue_loaded, tmp_path):
 
     after = dump(engine)
     assert len(after.pop("import_batches")) == len(before.pop("import_batches")) + 1
+    assert len(after.pop("events")) == len(before.pop("events")) + 1  # the import is logged
     assert after == before  # no agency, size, agreement or discount row rewritten
 
 

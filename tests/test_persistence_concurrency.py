@@ -111,7 +111,11 @@ def test_two_runs_of_the_same_month_issue_once(engine, database_url, tmp_path):
     assert _numbers(engine) == [1, 2, 3]
     tables = dump(engine)
     assert len(tables["billing_runs"]) == 1
-    assert tables["number_series"] == [("invoice", 4)]
+    [(series, next_number, chain_head)] = tables["number_series"]
+    assert (series, next_number) == ("invoice", 4)
+    # The chain head is the seal of the last document issued, number 3.
+    assert chain_head == next(row for row in tables["invoices"] if row[0] == 3)[
+        [c.name for c in InvoiceRow.__table__.columns].index("seal")]
 
 
 def test_two_runs_of_different_months_take_consecutive_numbers(engine, database_url, tmp_path):

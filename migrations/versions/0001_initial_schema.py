@@ -32,6 +32,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_billing_runs')),
     sa.UniqueConstraint('period', name=op.f('uq_billing_runs_period'))
     )
+    op.create_table('events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(), nullable=False),
+    sa.Column('os_user', sa.String(length=100), nullable=False),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('arguments', sa.JSON(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
+    )
     op.create_table('import_batches',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
@@ -41,11 +50,13 @@ def upgrade() -> None:
     sa.Column('imported_by', sa.String(length=100), nullable=False),
     sa.Column('records_added', sa.Integer(), nullable=False),
     sa.Column('records_skipped', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=500), server_default='', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batches'))
     )
     op.create_table('number_series',
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('next_number', sa.Integer(), nullable=False),
+    sa.Column('last_seal', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_number_series'))
     )
     # The invoice series exists from the start: concurrent first runs then
@@ -126,7 +137,13 @@ def upgrade() -> None:
 
     op.create_table('invoices',
     sa.Column('number', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), server_default='invoice', nullable=False),
+    sa.Column('credits_number', sa.Integer(), nullable=True),
+    sa.Column('replaces_number', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.String(length=500), server_default='', nullable=False),
+    sa.Column('previous_seal', sa.String(length=64), server_default='', nullable=False),
+    sa.Column('seal', sa.String(length=64), server_default='', nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=True),
     sa.Column('agency_id', sa.Integer(), nullable=False),
     sa.Column('organisation_number', sa.String(length=11), nullable=False),
     sa.Column('agency_name', sa.String(length=200), nullable=False),
@@ -140,9 +157,11 @@ def upgrade() -> None:
     sa.Column('rounding', sa.String(length=48), nullable=False),
     sa.Column('payable', sa.String(length=48), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_invoices_agency_id_agencies')),
+    sa.ForeignKeyConstraint(['credits_number'], ['invoices.number'], name=op.f('fk_invoices_credits_number_invoices')),
+    sa.ForeignKeyConstraint(['replaces_number'], ['invoices.number'], name=op.f('fk_invoices_replaces_number_invoices')),
     sa.ForeignKeyConstraint(['run_id'], ['billing_runs.id'], name=op.f('fk_invoices_run_id_billing_runs')),
     sa.PrimaryKeyConstraint('number', name=op.f('pk_invoices')),
-    sa.UniqueConstraint('agency_id', 'period', name=op.f('uq_invoices_agency_id_period'))
+    sa.UniqueConstraint('credits_number', name=op.f('uq_invoices_credits_number'))
     )
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invoices_agency_id'), ['agency_id'], unique=False)
@@ -181,11 +200,14 @@ def upgrade() -> None:
     sa.Column('reference', sa.String(length=100), nullable=False),
     sa.Column('import_id', sa.Integer(), nullable=False),
     sa.Column('source_line', sa.Integer(), nullable=False),
+    sa.Column('revision', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('superseded_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_volume_records_agency_id_agencies')),
     sa.ForeignKeyConstraint(['import_id'], ['import_batches.id'], name=op.f('fk_volume_records_import_id_import_batches')),
     sa.ForeignKeyConstraint(['service_code'], ['services.code'], name=op.f('fk_volume_records_service_code_services')),
+    sa.ForeignKeyConstraint(['superseded_by_id'], ['volume_records.id'], name=op.f('fk_volume_records_superseded_by_id_volume_records')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_volume_records')),
-    sa.UniqueConstraint('period', 'agency_id', 'service_code', 'reference', name=op.f('uq_volume_records_period_agency_id_service_code_reference'))
+    sa.UniqueConstraint('period', 'agency_id', 'service_code', 'reference', 'revision', name=op.f('uq_volume_records_period_agency_id_service_code_reference_revision'))
     )
     with op.batch_alter_table('volume_records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_volume_records_agency_id'), ['agency_id'], unique=False)
@@ -281,5 +303,6 @@ def downgrade() -> None:
     op.drop_table('price_lists')
     op.drop_table('number_series')
     op.drop_table('import_batches')
+    op.drop_table('events')
     op.drop_table('billing_runs')
     op.drop_table('agencies')

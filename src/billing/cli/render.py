@@ -10,8 +10,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from billing.invoicing.document import Invoice
+from billing.invoicing.document import DocumentKind, Invoice
 from billing.money import format_sek
+
+
+_KIND = {DocumentKind.INVOICE: "Faktura", DocumentKind.CREDIT_NOTE: "Kredit"}
 
 
 def _number(value: Decimal) -> str:
@@ -25,23 +28,26 @@ def _price(value: Decimal) -> str:
     return format_sek(value) if value == value.quantize(Decimal("0.01")) else _number(value)
 
 
-def invoice_list(invoices: Sequence[Invoice]) -> Table:
-    table = Table(title="Fakturor", show_lines=False)
+def invoice_list(invoices: Sequence[Invoice], title: str = "Fakturor och kreditfakturor") -> Table:
+    table = Table(title=title, show_lines=False)
     # Only the name may be shortened; numbers are never cut.
-    for header, justify, width in (("Nr", "right", 5), ("Period", "left", 7),
+    for header, justify, width in (("Nr", "right", 5), ("Typ", "left", 7), ("Period", "left", 7),
                                    ("Fakturadatum", "left", 12), ("Org.nr", "left", 11),
                                    ("Kund", "left", None), ("Netto", "right", 14),
                                    ("Moms", "right", 13), ("Att betala", "right", 14)):
         table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis",
                          min_width=width, max_width=width or 30)
     for inv in invoices:
-        table.add_row(str(inv.number), str(inv.period), inv.issue_date.isoformat(),
+        table.add_row(str(inv.number or "-"), _KIND[inv.kind], str(inv.period), inv.issue_date.isoformat(),
                       inv.organisation_number, inv.agency_name,
                       format_sek(inv.totals.net), format_sek(inv.totals.vat),
                       format_sek(inv.totals.payable))
     if invoices:
         table.add_section()
-        table.add_row("", "", "", "", f"{len(invoices)} fakturor",
+        credit_notes = sum(1 for i in invoices if i.kind is DocumentKind.CREDIT_NOTE)
+        count = f"{len(invoices) - credit_notes} fakturor" + (
+            f", {credit_notes} kreditfakturor" if credit_notes else "")
+        table.add_row("", "", "", "", "", count,
                       format_sek(sum((i.totals.net for i in invoices), Decimal(0))),
                       format_sek(sum((i.totals.vat for i in invoices), Decimal(0))),
                       format_sek(sum((i.totals.payable for i in invoices), Decimal(0))))
@@ -52,15 +58,24 @@ def invoice_document(inv: Invoice) -> Group:
     header = Table.grid(padding=(0, 2))
     header.add_column(style="bold")
     header.add_column()
-    for label, value in (("Fakturanummer", str(inv.number)),
+    references = []
+    if inv.credits is not None:
+        references.append(("Krediterar faktura", str(inv.credits)))
+    if inv.replaces is not None:
+        references.append(("Ersätter faktura", str(inv.replaces)))
+    if inv.reason:
+        references.append(("Orsak", inv.reason))
+    is_credit = inv.kind is DocumentKind.CREDIT_NOTE
+    for label, value in (("Kreditfakturanummer" if is_credit else "Fakturanummer", str(inv.number or "-")),
                          ("Fakturadatum", inv.issue_date.isoformat()),
                          ("Förfallodatum", inv.due_date.isoformat()),
                          ("Kund", inv.agency_name),
                          ("Organisationsnummer", inv.organisation_number),
                          ("Er referens", inv.buyer_reference or "-"),
-                         ("Avser", f"{inv.period} (fakturering i efterskott av faktiska volymer)")):
+                         ("Avser", f"{inv.period} (fakturering i efterskott av faktiska volymer)"),
+                         *references):
         header.add_row(label, value)
-    parts = [Panel(header, title="Faktura", expand=False)]
+    parts = [Panel(header, title="Kreditfaktura" if is_credit else "Faktura", expand=False)]
     for area, lines in inv.lines_by_area():
         table = Table(title=area.label, title_justify="left", expand=True)
         for col, justify in (("Beskrivning", "left"), ("Antal", "right"), ("Enhet", "left"),

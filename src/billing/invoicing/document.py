@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from enum import StrEnum
 
 from billing.domain.agency import Agency
 from billing.domain.catalogue import ServiceArea
@@ -14,8 +15,15 @@ from billing.rating.lines import RatedLine
 PAYMENT_TERMS_DAYS = 30
 
 
+class DocumentKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
 @dataclass(frozen=True, slots=True)
 class Invoice:
+    """An invoice, or a credit note (``kind``): both are documents of one series."""
+
     number: int | None  # assigned when issued, never before
     organisation_number: str
     agency_name: str
@@ -26,6 +34,10 @@ class Invoice:
     currency: str
     lines: tuple[RatedLine, ...]
     totals: InvoiceTotals
+    kind: DocumentKind = DocumentKind.INVOICE
+    credits: int | None = None  # credit note: the invoice it reverses
+    replaces: int | None = None  # corrected invoice: the invoice it replaces
+    reason: str = ""
 
     def lines_by_area(self) -> list[tuple[ServiceArea, list[RatedLine]]]:
         groups: dict[ServiceArea, list[RatedLine]] = {}
@@ -45,3 +57,31 @@ def draft_invoice(agency: Agency, period: Month, issue_date: date,
         issue_date=issue_date, due_date=issue_date + timedelta(days=PAYMENT_TERMS_DAYS),
         currency=currency, lines=lines,
         totals=compute_totals((line.amount, line.vat_rate) for line in lines))
+
+
+def credit_note_for(invoice: Invoice, issue_date: date, reason: str) -> Invoice:
+    """A credit note reversing ``invoice`` in full, line by line.
+
+    Each line keeps its unit price and basis and takes the opposite quantity
+    and amount, so quantity x unit price = amount still holds and a reader sees
+    exactly what is reversed. Because every rounding point rounds halves away
+    from zero, the totals recomputed from the negated lines are exactly the
+    negated totals of the invoice: the two documents add up to zero, to the öre.
+    Nothing is due on a credit note, so its due date is its issue date.
+    """
+    assert invoice.kind is DocumentKind.INVOICE and invoice.number is not None
+    lines = tuple(replace(line, quantity=-line.quantity, amount=-line.amount)
+                  for line in invoice.lines)
+    totals = compute_totals((line.amount, line.vat_rate) for line in lines)
+    assert totals.payable == -invoice.totals.payable and totals.vat == -invoice.totals.vat
+    return replace(invoice, number=None, kind=DocumentKind.CREDIT_NOTE, issue_date=issue_date,
+                   due_date=issue_date, lines=lines, totals=totals, credits=invoice.number,
+                   replaces=None, reason=reason)
+
+
+def charges(invoice: Invoice) -> list[tuple]:
+    """What an invoice charges, line by line, without its links to the basis:
+    a re-rated month that gives the same charges needs no correction, even when
+    a volume record was replaced by one with the same quantity."""
+    return sorted((str(l.area), str(l.part), l.service_code or "", l.description, l.quantity,
+                   l.unit_price, l.amount, l.vat_rate, l.price_list_id or "") for l in invoice.lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy import insert, select
@@ -10,21 +11,46 @@ from sqlalchemy.orm import Session, selectinload
 
 from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
-from billing.invoicing.document import Invoice
+from billing.invoicing.document import DocumentKind, Invoice
+from billing.invoicing.seal import seal
 from billing.invoicing.totals import InvoiceTotals, VatSubtotal
 from billing.persistence.models import InvoiceLineRow, InvoiceLineVolume, InvoiceRow, InvoiceVatRow
+from billing.persistence.numbering import lock_series
 from billing.rating.lines import Proration, RatedLine, TierStep
 
 
-def write_invoices(session: Session, run_id: int, invoices: Sequence[tuple[int, Invoice]]) -> None:
-    """Insert numbered invoices with their lines, VAT and basis links: one
-    executemany per table, however many agencies and lines there are."""
+def issue_documents(session: Session, drafts: Sequence[tuple[int, Invoice]],
+                    run_id: int | None = None) -> list[Invoice]:
+    """Number, seal and write documents (invoices or credit notes), in the given order.
+
+    Numbers and seals come from the locked series row, so they follow the order
+    of issue without gaps; the new chain head is stored back on that row.
+    """
+    series = lock_series(session)
+    previous = series.last_seal or ""
+    issued: list[tuple[int, Invoice, str, str]] = []
+    for offset, (agency_id, draft) in enumerate(drafts):
+        document = replace(draft, number=series.next_number + offset)
+        document_seal = seal(previous, document)
+        issued.append((agency_id, document, previous, document_seal))
+        previous = document_seal
+    series.next_number += len(issued)
+    series.last_seal = previous or None
+    _write(session, run_id, issued)
+    return [document for _, document, _, _ in issued]
+
+
+def _write(session: Session, run_id: int | None, issued: list[tuple[int, Invoice, str, str]]) -> None:
+    """Insert documents with their lines, VAT and basis links: one executemany
+    per table, however many agencies and lines there are."""
     heads, lines, vat, links = [], [], [], []
-    for agency_id, invoice in invoices:
-        assert invoice.number is not None, "only numbered invoices are written"
+    for agency_id, invoice, previous_seal, document_seal in issued:
+        assert invoice.number is not None
         t = invoice.totals
         heads.append(dict(
-            number=invoice.number, run_id=run_id, agency_id=agency_id,
+            number=invoice.number, kind=str(invoice.kind), credits_number=invoice.credits,
+            replaces_number=invoice.replaces, reason=invoice.reason,
+            previous_seal=previous_seal, seal=document_seal, run_id=run_id, agency_id=agency_id,
             organisation_number=invoice.organisation_number, agency_name=invoice.agency_name,
             buyer_reference=invoice.buyer_reference, period=invoice.period,
             issue_date=invoice.issue_date, due_date=invoice.due_date, currency=invoice.currency,
@@ -57,7 +83,12 @@ def _line_values(number: int, line_no: int, line: RatedLine) -> dict:
 
 
 def read_invoices(session: Session, *criteria) -> list[Invoice]:
-    """Invoices matching SQLAlchemy criteria on InvoiceRow, by number, in four queries."""
+    """Documents matching SQLAlchemy criteria on InvoiceRow, by number, in four queries."""
+    return [document for document, _ in read_sealed(session, *criteria)]
+
+
+def read_sealed(session: Session, *criteria) -> list[tuple[Invoice, InvoiceRow]]:
+    """Documents with their rows, which hold the seals as stored."""
     query = (select(InvoiceRow).where(*criteria).order_by(InvoiceRow.number)
              .options(selectinload(InvoiceRow.lines), selectinload(InvoiceRow.vat_subtotals)))
     rows = list(session.scalars(query))
@@ -68,7 +99,7 @@ def read_invoices(session: Session, *criteria) -> list[Invoice]:
                        InvoiceLineVolume.volume_record_id)
                 .where(InvoiceLineVolume.invoice_number.in_(chunk))):
             volumes.setdefault((number, line_no), []).append(record_id)
-    return [_invoice(row, volumes) for row in rows]
+    return [(_invoice(row, volumes), row) for row in rows]
 
 
 def _chunks(items: list[int], size: int):
@@ -87,7 +118,9 @@ def _invoice(row: InvoiceRow, volumes: dict[tuple[int, int], list[int]]) -> Invo
         lines=tuple(_line(line, volumes.get((row.number, line.line_no), []))
                     for line in row.lines),
         totals=InvoiceTotals(net=row.net, vat_subtotals=subtotals, vat=row.vat,
-                             gross=row.net + row.vat, rounding=row.rounding, payable=row.payable))
+                             gross=row.net + row.vat, rounding=row.rounding, payable=row.payable),
+        kind=DocumentKind(row.kind), credits=row.credits_number, replaces=row.replaces_number,
+        reason=row.reason)
 
 
 def _line(row: InvoiceLineRow, volume_ids: list[int]) -> RatedLine:

@@ -110,7 +110,8 @@ def load_volumes(session: Session, period: Month) -> dict[int, list[VolumeRecord
     """The month's volume records by agency id, in one query."""
     result: dict[int, list[VolumeRecord]] = defaultdict(list)
     query = (select(VolumeRow, AgencyRow.organisation_number).join(AgencyRow)
-             .where(VolumeRow.period == period).order_by(VolumeRow.id))
+             .where(VolumeRow.period == period, VolumeRow.superseded_by_id.is_(None))
+             .order_by(VolumeRow.id))
     for row, org in session.execute(query):
         result[row.agency_id].append(VolumeRecord(row.id, row.period, org, row.service_code,
                                                   row.quantity, row.source, row.reference))

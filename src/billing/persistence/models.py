@@ -42,6 +42,20 @@ class ImportBatch(Base):
     imported_by: Mapped[str] = mapped_column(String(100))
     records_added: Mapped[int] = mapped_column(Integer)
     records_skipped: Mapped[int] = mapped_column(Integer)
+    # Why a correction was made; empty for ordinary imports.
+    reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+
+
+class EventRow(Base):
+    """The event log: every action that changed state, by whom, when, with what."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    os_user: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    arguments: Mapped[dict] = mapped_column(JSON)
+    summary: Mapped[str] = mapped_column(Text)
 
 
 class ServiceRow(Base):
@@ -128,6 +142,10 @@ class DiscountRow(Base):
 
 
 class VolumeRow(Base):
+    """A volume record. A correction never edits one: it adds the next revision
+    of the same record and points the old one to it (``superseded_by_id``), so
+    what was billed stays readable beside what replaced it."""
+
     __tablename__ = "volume_records"
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[Month] = mapped_column(MonthType, index=True)
@@ -138,7 +156,10 @@ class VolumeRow(Base):
     reference: Mapped[str] = mapped_column(String(100))
     import_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
     source_line: Mapped[int] = mapped_column(Integer)
-    __table_args__ = (UniqueConstraint("period", "agency_id", "service_code", "reference"),)
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("volume_records.id"))
+    __table_args__ = (UniqueConstraint("period", "agency_id", "service_code", "reference",
+                                       "revision"),)
 
 
 class PassThroughRow(Base):
@@ -160,11 +181,14 @@ class PassThroughRow(Base):
 
 
 class NumberSeries(Base):
-    """The next number of a gapless series; taken and advanced in the issuing transaction."""
+    """The next number of a gapless series; taken and advanced in the issuing
+    transaction. ``last_seal`` is the head of the documents' hash chain, so that
+    even the removal of the newest document shows."""
 
     __tablename__ = "number_series"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     next_number: Mapped[int] = mapped_column(Integer)
+    last_seal: Mapped[str | None] = mapped_column(String(64))
 
 
 class BillingRunRow(Base):
@@ -179,13 +203,22 @@ class BillingRunRow(Base):
 
 
 class InvoiceRow(Base):
-    """An issued invoice. Its number is its key: assigned at issue from the
-    gapless series, never reused, so lines and links can be written in bulk
-    without waiting for generated ids."""
+    """An issued document: an invoice or a credit note (``kind``), one number
+    series for both. Its number is its key: assigned at issue from the gapless
+    series, never reused, so lines and links can be written in bulk without
+    waiting for generated ids. ``seal`` chains it to the document before it."""
 
     __tablename__ = "invoices"
     number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    run_id: Mapped[int] = mapped_column(ForeignKey("billing_runs.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="invoice", server_default="invoice")
+    # A credit note reverses one invoice, and an invoice is credited at most once.
+    credits_number: Mapped[int | None] = mapped_column(ForeignKey("invoices.number"), unique=True)
+    # A corrected invoice replaces the one its credit note reversed.
+    replaces_number: Mapped[int | None] = mapped_column(ForeignKey("invoices.number"))
+    reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    previous_seal: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    seal: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("billing_runs.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     # The agency as it was when the invoice was issued.
     organisation_number: Mapped[str] = mapped_column(String(11))
@@ -202,7 +235,6 @@ class InvoiceRow(Base):
     lines: Mapped[list[InvoiceLineRow]] = relationship(
         lazy="raise_on_sql", order_by="InvoiceLineRow.line_no")
     vat_subtotals: Mapped[list[InvoiceVatRow]] = relationship(lazy="raise_on_sql")
-    __table_args__ = (UniqueConstraint("agency_id", "period"),)
 
 
 class InvoiceLineRow(Base):

@@ -1,27 +1,19 @@
-"""Recording which file was taken in, by whom and when."""
+"""Recording which file was taken in, by whom, when and why."""
 
 from __future__ import annotations
 
-import getpass
 import hashlib
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from billing.persistence.models import ImportBatch
+from billing.services.events import now, operator, record_event
 
 
-def operator() -> str:
-    """The operating-system user, as recorded on every change of state."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+_ACTIONS = {"tariffs": "tariffs.load", "agencies": "agencies.import", "volumes": "volumes.import",
+            "volume_corrections": "volumes.correct", "pass_through": "passthrough.import",
+            "supplier_invoices": "passthrough.allocate"}
 
 
 def file_sha256(path: Path) -> str:
@@ -29,10 +21,14 @@ def file_sha256(path: Path) -> str:
 
 
 def record_batch(session: Session, kind: str, path: Path, added: int, skipped: int,
-                 sha256: str | None = None) -> ImportBatch:
+                 sha256: str | None = None, reason: str = "") -> ImportBatch:
+    """The import batch, and its event in the log."""
     batch = ImportBatch(kind=kind, file_name=str(path), file_sha256=sha256 or file_sha256(path),
                         imported_at=now(), imported_by=operator(), records_added=added,
-                        records_skipped=skipped)
+                        records_skipped=skipped, reason=reason)
     session.add(batch)
     session.flush()
+    arguments = {"file": str(path), **({"reason": reason} if reason else {})}
+    record_event(session, _ACTIONS[kind], arguments,
+                 f"{added} added, {skipped} unchanged or already there (batch {batch.id})")
     return batch

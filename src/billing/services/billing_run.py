@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -11,13 +11,12 @@ from sqlalchemy.orm import Session
 from billing.errors import AlreadyDone, DataError, Problem
 from billing.invoicing.document import Invoice, draft_invoice
 from billing.period import Month
-from billing.persistence.invoice_store import write_invoices
+from billing.persistence.invoice_store import issue_documents
 from billing.persistence.mapping import load_agencies, load_pass_through, load_price_lists, load_volumes
 from billing.persistence.models import BillingRunRow
-from billing.persistence.numbering import INVOICE_SERIES, take_numbers
 from billing.rating.rater import RatingContext, rate_agency_month
-from billing.services.batches import now, operator
 from billing.services.catalogue import stored_catalogue
+from billing.services.events import now, operator, record_event
 
 
 @dataclass(frozen=True)
@@ -26,12 +25,14 @@ class RunResult:
     invoices: tuple[Invoice, ...]
 
 
-def draft_month(session: Session, month: Month, issue_date: date) -> list[tuple[int, Invoice]]:
-    """Unnumbered invoices for every agency with anything to bill, ordered by
-    organisation number; writes nothing. Every agency's problems are collected
-    before anything is raised."""
+def draft_month(session: Session, month: Month, issue_date: date,
+                agency_id: int | None = None) -> list[tuple[int, Invoice]]:
+    """Unnumbered invoices for every agency (or the one agency) with anything to
+    bill, ordered by organisation number; writes nothing. This is also the
+    preview of a run. Every agency's problems are collected before anything is
+    raised."""
     ctx = RatingContext(month, stored_catalogue(session), load_price_lists(session))
-    agencies = load_agencies(session)
+    agencies = load_agencies(session, None if agency_id is None else [agency_id])
     volumes = load_volumes(session, month)
     pass_through = load_pass_through(session, month)
     problems: list[Problem] = []
@@ -53,15 +54,19 @@ def draft_month(session: Session, month: Month, issue_date: date) -> list[tuple[
     return drafts
 
 
+def check_in_arrears(month: Month, issue_date: date) -> None:
+    if issue_date <= month.last_day:
+        raise DataError.single(f"invoices are issued in arrears: the invoice date {issue_date} "
+                               f"must be after {month.last_day}", field="--date")
+
+
 def run_month(session: Session, month: Month, issue_date: date) -> RunResult:
     """Issue the month's invoices, all in the caller's transaction, or none."""
     previous = session.scalars(select(BillingRunRow).where(BillingRunRow.period == month)).first()
     if previous is not None:
         raise AlreadyDone(f"{month} is already billed: {previous.invoice_count} invoices issued "
                           f"{previous.run_date.isoformat()} by {previous.run_by}; nothing issued now")
-    if issue_date <= month.last_day:
-        raise DataError.single(f"invoices are issued in arrears: the invoice date {issue_date} "
-                               f"must be after {month.last_day}", field="--date")
+    check_in_arrears(month, issue_date)
     drafts = draft_month(session, month, issue_date)
     if not drafts:
         return RunResult(month, ())
@@ -69,8 +74,7 @@ def run_month(session: Session, month: Month, issue_date: date) -> RunResult:
                         invoice_count=len(drafts))
     session.add(run)
     session.flush()
-    numbers = take_numbers(session, INVOICE_SERIES, len(drafts))
-    issued = [(agency_id, replace(invoice, number=number))
-              for (agency_id, invoice), number in zip(drafts, numbers)]
-    write_invoices(session, run.id, issued)
-    return RunResult(month, tuple(invoice for _, invoice in issued))
+    issued = issue_documents(session, drafts, run.id)
+    record_event(session, "run", {"period": str(month), "date": issue_date.isoformat()},
+                 f"{len(issued)} invoices issued, numbers {issued[0].number}-{issued[-1].number}")
+    return RunResult(month, tuple(issued))

@@ -16,7 +16,8 @@ from billing.files.catalogue_file import load_catalogue as read_catalogue
 from billing.files.tariff_file import load_price_list
 from billing.persistence.mapping import service_row
 from billing.persistence.models import InvoiceLineRow, PriceListRow, ServiceRow
-from billing.services.batches import now, record_batch
+from billing.services.batches import record_batch
+from billing.services.events import now
 
 CATALOGUE_FILE = "catalogue.toml"
 

@@ -1,4 +1,9 @@
-"""Importing volume records: a whole file or nothing."""
+"""Taking in volume records: imports, and corrections that supersede records.
+
+A whole file is taken in or nothing. A stored record is never edited: a
+correction adds the record's next revision and marks the old one superseded,
+so what an invoice was based on stays readable.
+"""
 
 from __future__ import annotations
 
@@ -17,14 +22,32 @@ from billing.persistence.models import AgencyRow, InvoiceRow, VolumeRow
 from billing.services.batches import record_batch
 from billing.services.catalogue import stored_catalogue
 
+CORRECT_HINT = "use 'billing volumes correct FILE --reason TEXT'"
+
 
 @dataclass(frozen=True)
 class VolumeImport:
     added: int
-    skipped: int  # already imported with the same quantity
+    skipped: int  # already there with the same quantity
+    superseded: int = 0  # records a correction replaced
 
 
 def import_volumes(session: Session, path: Path) -> VolumeImport:
+    """New records only: a changed quantity, or a record for a month already
+    invoiced to the agency, is a correction and is refused here."""
+    return _take_in(session, path, reason="")
+
+
+def correct_volumes(session: Session, path: Path, reason: str) -> VolumeImport:
+    """Corrected or late records: each supersedes the record with the same
+    period, agency, service and reference, if there is one."""
+    if not reason.strip():
+        raise DataError.single("a correction needs a reason (--reason)", field="--reason")
+    return _take_in(session, path, reason=reason.strip())
+
+
+def _take_in(session: Session, path: Path, reason: str) -> VolumeImport:
+    correcting = bool(reason)
     catalogue = stored_catalogue(session)
     records = read_volumes(path, catalogue)
     periods = sorted({r.period for _, r in records})
@@ -33,15 +56,18 @@ def import_volumes(session: Session, path: Path) -> VolumeImport:
                                               if r.organisation_number in ids}))
     billed = set(session.execute(select(InvoiceRow.agency_id, InvoiceRow.period)
                                  .where(InvoiceRow.period.in_(periods))).all())
-    stored = {(str(v.period), org, v.service_code, v.reference): v.quantity
-              for v, org in session.execute(select(VolumeRow, AgencyRow.organisation_number)
-                                            .join(AgencyRow).where(VolumeRow.period.in_(periods)))
-              }
-    stock_counts = Counter(key[:3] for key in stored
-                           if catalogue[key[2]].measure is Measure.STOCK)
+    history: dict[tuple, list[VolumeRow]] = {}
+    for row, org in session.execute(select(VolumeRow, AgencyRow.organisation_number).join(AgencyRow)
+                                    .where(VolumeRow.period.in_(periods))
+                                    .order_by(VolumeRow.revision)):
+        history.setdefault((str(row.period), org, row.service_code, row.reference), []).append(row)
+    active_stock = Counter(key[:3] for key, rows in history.items()
+                           if rows[-1].superseded_by_id is None
+                           and catalogue[key[2]].measure is Measure.STOCK)
 
     problems: list[Problem] = []
     new_rows: list[dict] = []
+    replacing: list[tuple[VolumeRow, VolumeRow]] = []
     skipped = 0
 
     def fail(line: int, field: str, message: str) -> None:
@@ -64,30 +90,53 @@ def import_volumes(session: Session, path: Path) -> VolumeImport:
                                   f"{record.service}")
             continue
         key = record_key(record)
-        if key in stored:
-            if stored[key] == record.quantity:
-                skipped += 1
-            else:
-                fail(line, "quantity", f"already imported with quantity {stored[key]}; a changed "
-                                       "quantity is a correction, not an import")
+        revisions = history.get(key, [])
+        active = revisions[-1] if revisions and revisions[-1].superseded_by_id is None else None
+        if active is not None and active.quantity == record.quantity:
+            skipped += 1
             continue
-        if (agency_id, record.period) in billed:
-            fail(line, "period", f"{record.period} is already invoiced to {agency.name}; "
-                                 "late volumes are a correction, not an import")
-            continue
-        if service.measure is Measure.STOCK:
-            stock_counts[key[:3]] += 1
-            if stock_counts[key[:3]] > 1:
+        if not correcting:
+            if any(r.quantity == record.quantity for r in revisions):
+                skipped += 1  # the original file again, after a correction of it
+                continue
+            if revisions:
+                fail(line, "quantity", f"already imported with quantity {revisions[-1].quantity}; "
+                                       f"a changed quantity is a correction: {CORRECT_HINT}")
+                continue
+            if (agency_id, record.period) in billed:
+                fail(line, "period", f"{record.period} is already invoiced to {agency.name}; "
+                                     f"late volumes are a correction: {CORRECT_HINT}")
+                continue
+        if service.measure is Measure.STOCK and active is None:
+            active_stock[key[:3]] += 1
+            if active_stock[key[:3]] > 1:
                 fail(line, "service", f"{record.service} is a month-end stock: one record per agency "
                                       "and month")
                 continue
-        new_rows.append(dict(
-            period=record.period, agency_id=agency_id, service_code=record.service,
-            quantity=record.quantity, source=record.source, reference=record.reference,
-            source_line=line))
+        values = _values(record, agency_id, line,
+                         revision=revisions[-1].revision + 1 if revisions else 1)
+        if active is None:
+            new_rows.append(values)
+        else:
+            replacing.append((active, VolumeRow(**values)))
     if problems:
         raise DataError(problems)
-    batch = record_batch(session, "volumes", path, len(new_rows), skipped)
+    kind = "volume_corrections" if correcting else "volumes"
+    batch = record_batch(session, kind, path, len(new_rows) + len(replacing), skipped,
+                         reason=reason)
     if new_rows:
         session.execute(insert(VolumeRow.__table__), [row | {"import_id": batch.id} for row in new_rows])
-    return VolumeImport(len(new_rows), skipped)
+    for old, new in replacing:
+        new.import_id = batch.id
+        session.add(new)
+    session.flush()
+    for old, new in replacing:
+        old.superseded_by_id = new.id
+    session.flush()
+    return VolumeImport(len(new_rows) + len(replacing), skipped, len(replacing))
+
+
+def _values(record, agency_id: int, line: int, revision: int) -> dict:
+    return dict(period=record.period, agency_id=agency_id, service_code=record.service,
+                quantity=record.quantity, source=record.source, reference=record.reference,
+                source_line=line, revision=revision)

@@ -1,0 +1,90 @@
+"""Commands that issue or show documents: the run, corrections, credit notes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from billing.cli.context import console, fail, parse_date, parse_month, read, run_in_transaction
+from billing.cli.render import invoice_list, print_invoices
+from billing.money import format_sek
+from billing.persistence.invoice_store import read_invoices
+from billing.persistence.models import InvoiceRow
+
+invoices_app = typer.Typer(help="Issued invoices and credit notes.", no_args_is_help=True)
+invoice_app = typer.Typer(help="One issued invoice or credit note.", no_args_is_help=True)
+
+DateOption = Annotated[str | None, typer.Option("--date", help="Document date (YYYY-MM-DD); default today.")]
+
+
+def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date: DateOption = None,
+        show: Annotated[bool, typer.Option(help="Print every invoice in full.")] = False,
+        dry_run: Annotated[bool, typer.Option(
+            "--dry-run", help="Show what the run would issue; write nothing.")] = False) -> None:
+    """Bill a month in arrears: one invoice per agency, all issued or none."""
+    from billing.services.billing_run import check_in_arrears, draft_month, run_month
+    month, issue = parse_month(period), parse_date(invoice_date)
+    if dry_run:
+        def preview(session):
+            check_in_arrears(month, issue)
+            return [invoice for _, invoice in draft_month(session, month, issue)]
+        drafts = read(preview)
+        print_invoices(console, drafts) if show else None
+        console.print(invoice_list(drafts, title=f"Förhandsgranskning {month}: inget är utfärdat"))
+        console.print(f"Dry run: {len(drafts)} invoices would be issued for {month}; nothing was written.")
+        return
+    result = run_in_transaction(lambda s: run_month(s, month, issue))
+    if not result.invoices:
+        console.print(f"Nothing to bill for {month}.")
+        return
+    if show:
+        print_invoices(console, result.invoices)
+    console.print(invoice_list(result.invoices))
+    console.print(f"{len(result.invoices)} invoices issued for {month}, numbers "
+                  f"{result.invoices[0].number}-{result.invoices[-1].number}, total payable "
+                  f"{format_sek(sum(i.totals.payable for i in result.invoices))} SEK.")
+
+
+def correct(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
+            agency: Annotated[str | None, typer.Option(help="Only this organisation number.")] = None,
+            reason: Annotated[str | None, typer.Option(help="Why; printed on the documents.")] = None,
+            document_date: DateOption = None) -> None:
+    """Re-rate a billed month: a credit note and a new invoice for each agency
+    whose charges changed; nothing for the others."""
+    from billing.services.corrections import DEFAULT_REASON, correct_month
+    month, issue = parse_month(period), parse_date(document_date)
+    result = run_in_transaction(lambda s: correct_month(s, month, issue, agency, reason or DEFAULT_REASON))
+    documents = sorted(result.credit_notes + result.invoices, key=lambda d: d.number or 0)
+    if not documents:
+        console.print(f"Nothing changed in {month}: no document issued.")
+        return
+    print_invoices(console, documents)
+    console.print(f"{len(result.credit_notes)} credit notes and {len(result.invoices)} invoices "
+                  f"issued for {month}.")
+
+
+def credit(number: int, reason: Annotated[str, typer.Option(help="Why; printed on the credit note.")],
+           document_date: DateOption = None) -> None:
+    """A full credit note for one invoice."""
+    from billing.services.corrections import credit_invoice
+    issue = parse_date(document_date)
+    note = run_in_transaction(lambda s: credit_invoice(s, number, reason, issue))
+    print_invoices(console, [note])
+    console.print(f"Credit note {note.number} issued for invoice {number}.")
+
+
+@invoices_app.command("list")
+def invoices_list(period: Annotated[str | None, typer.Option(metavar="YYYY-MM")] = None) -> None:
+    """Issued invoices and credit notes, optionally of one month."""
+    criteria = [InvoiceRow.period == parse_month(period)] if period else []
+    console.print(invoice_list(read(lambda s: read_invoices(s, *criteria))))
+
+
+@invoice_app.command("show")
+def invoice_show(number: int) -> None:
+    """One document with its lines grouped by service area, VAT and totals."""
+    documents = read(lambda s: read_invoices(s, InvoiceRow.number == number))
+    if not documents:
+        fail(f"no invoice number {number}")
+    print_invoices(console, documents)

@@ -1,0 +1,48 @@
+"""Commands for control: the schema, the seal chain, the event log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from billing.cli.context import console, errors, read, run_in_transaction
+
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the schema to the newest migration."""
+    run_in_transaction(lambda session: None)
+    console.print("Database schema is up to date.")
+
+
+def verify() -> None:
+    """Recompute every document's seal and the chain; list what was changed,
+    deleted or inserted after issue. Exit status 1 when anything is found."""
+    from billing.services.verify import verify_documents
+    result = read(verify_documents)
+    if result.intact:
+        console.print(f"{result.documents} documents verified: every seal and the chain are intact.")
+        console.print(f"Chain head (keep it outside the database): {result.head or '-'}")
+        return
+    table = Table("Slag", "Dokument", "Avvikelse", title="Verifiering av dokumentkedjan")
+    for finding in result.findings:
+        table.add_row(finding.kind, str(finding.number or "-"), finding.message)
+    errors.print(table)
+    errors.print(f"[red]{len(result.findings)} findings in {result.documents} documents.[/red]")
+    raise typer.Exit(1)
+
+
+def log(limit: Annotated[int | None, typer.Option(help="Only the newest N events.")] = None) -> None:
+    """The event log: every action that changed state, with time, user and arguments."""
+    from billing.services.events import read_events
+    events = read(lambda s: [(e.id, e.occurred_at, e.os_user, e.action, e.arguments, e.summary)
+                             for e in read_events(s, limit)])
+    table = Table("Nr", "Tid (UTC)", "Användare", "Händelse", "Argument", "Resultat", title="Händelselogg")
+    for number, at, user, action, arguments, summary in events:
+        table.add_row(str(number), at.isoformat(sep=" ", timespec="seconds"), user, action,
+                      ", ".join(f"{k}={v}" for k, v in arguments.items()), summary)
+    console.print(table)

@@ -1,0 +1,72 @@
+"""Verifying the documents' hash chain: what was changed, deleted or inserted
+in the database after issue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from billing.invoicing.seal import seal
+from billing.persistence.invoice_store import read_sealed
+from billing.persistence.models import NumberSeries
+from billing.persistence.numbering import DOCUMENT_SERIES, FIRST_NUMBER
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # changed | deleted | inserted
+    number: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    documents: int
+    head: str  # the newest seal: note it outside the database to pin the chain
+    findings: tuple[Finding, ...]
+
+    @property
+    def intact(self) -> bool:
+        return not self.findings
+
+
+def verify_documents(session: Session) -> Verification:
+    """Recompute every seal from the document as stored and follow the chain.
+
+    A keyless hash chain proves that the stored documents are the ones issued,
+    as long as its head is known from outside the database (print it, file it
+    with the month's report): whoever could rewrite every row could also
+    recompute every seal after the change.
+    """
+    series = session.scalars(select(NumberSeries).where(NumberSeries.name == DOCUMENT_SERIES)).first()
+    findings: list[Finding] = []
+    expected_number, expected_previous = FIRST_NUMBER, ""
+    documents = read_sealed(session)
+    for document, row in documents:
+        number = row.number
+        if number > expected_number:
+            missing = (f"{expected_number}" if number - 1 == expected_number
+                       else f"{expected_number}-{number - 1}")
+            findings.append(Finding("deleted", expected_number,
+                                    f"document(s) {missing} missing: the series has no gaps"))
+        if seal(row.previous_seal, document) != row.seal:
+            findings.append(Finding("changed", number, f"document {number} does not match its "
+                                                       "seal: changed after issue"))
+        if row.previous_seal != expected_previous:
+            findings.append(Finding("inserted" if number < expected_number else "deleted", number,
+                                    f"document {number} does not follow the document before it "
+                                    "in the chain: a document was removed, replaced or inserted"))
+        expected_number, expected_previous = number + 1, row.seal
+    next_number = series.next_number if series else FIRST_NUMBER
+    if expected_number < next_number:
+        findings.append(Finding("deleted", expected_number,
+                                f"document(s) {expected_number}-{next_number - 1} missing at the end"))
+    elif expected_number > next_number:
+        findings.append(Finding("inserted", next_number,
+                                f"document(s) from {next_number} were never issued by the series"))
+    if series is not None and (series.last_seal or "") != expected_previous:
+        findings.append(Finding("deleted", None, "the newest document is not the chain head: "
+                                                 "a document was removed or replaced"))
+    return Verification(len(documents), expected_previous, tuple(findings))
