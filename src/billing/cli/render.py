@@ -107,7 +107,8 @@ def invoice_document(inv: Invoice) -> Group:
     for sub in inv.totals.vat_subtotals:
         totals.add_row(f"Moms {_number(sub.rate)} % på {format_sek(sub.taxable)}", format_sek(sub.vat))
     totals.add_row("Öresavrundning", format_sek(inv.totals.rounding))
-    totals.add_row(Text("Att betala (SEK)", style="bold"),
+    totals.add_row(Text("Kreditbelopp (SEK)" if inv.kind is DocumentKind.CREDIT_NOTE
+                        else "Att betala (SEK)", style="bold"),
                    Text(format_sek(inv.totals.payable), style="bold"))
     parts.append(Panel(totals, expand=False))
     return Group(*parts)

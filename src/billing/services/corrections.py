@@ -57,10 +57,12 @@ def correct_month(session: Session, month: Month, issue_date: date,
     issued = issue_documents(session, to_issue)
     result = Correction(tuple(d for d in issued if d.kind is DocumentKind.CREDIT_NOTE),
                         tuple(d for d in issued if d.kind is DocumentKind.INVOICE))
+    if not issued:
+        return result  # nothing changed, so nothing to log either
     record_event(session, "correct", {"period": str(month), "date": issue_date.isoformat(),
                                       "agency": organisation_number or "", "reason": reason},
-                 f"{len(result.credit_notes)} credit notes, {len(result.invoices)} invoices"
-                 + (f", numbers {issued[0].number}-{issued[-1].number}" if issued else ""))
+                 f"{len(result.credit_notes)} credit notes, {len(result.invoices)} invoices, "
+                 f"numbers {issued[0].number}-{issued[-1].number}")
     return result
 
 
