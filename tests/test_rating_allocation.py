@@ -46,11 +46,12 @@ def test_largest_remainder_wins_over_the_key_order():
     assert shares == {"a": D("0.33"), "b": D("0.67")}
 
 
-def test_negative_total_adds_up_too():
-    # -100.00 / 3 = -33.333...; floored (towards minus infinity) -33.34 x 3 = -100.02,
-    # 2 öre back: remainders equal, by key a and b get +0.01 -> -33.33, -33.33, -33.34
+def test_negative_total_mirrors_the_positive_one():
+    # A credit must reverse its debit agency by agency: -100.00 by 1,1,1 gives the
+    # shares of +100.00 (33.34, 33.33, 33.33: the extra öre to key a) negated.
     shares = allocate(D("-100.00"), {"a": D(1), "b": D(1), "c": D(1)})
-    assert shares == {"a": D("-33.33"), "b": D("-33.33"), "c": D("-33.34")}
+    assert shares == {"a": D("-33.34"), "b": D("-33.33"), "c": D("-33.33")}
+    assert sum(shares.values()) == D("-100.00")
 
 
 def test_employees_as_weights():

@@ -18,7 +18,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ORE = Decimal("0.01")
 KRONA = Decimal("1")
-ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 
 

@@ -107,7 +107,7 @@ class Agency:
         # values of the same agency compare equal.
         object.__setattr__(self, "sizes", tuple(sorted(self.sizes, key=lambda s: s.effective)))
         object.__setattr__(self, "agreements", tuple(sorted(
-            self.agreements, key=lambda a: (a.connected_on, list(ServiceArea).index(a.area)))))
+            self.agreements, key=lambda a: (a.connected_on, a.area.order))))
 
     def size_for(self, month: Month) -> int | None:
         """The size in force on the month's first day; for an agency that starts

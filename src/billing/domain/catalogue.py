@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from enum import StrEnum
 
 
@@ -14,6 +16,11 @@ class ServiceArea(StrEnum):
     @property
     def label(self) -> str:
         return _AREA_LABELS[self]
+
+    @property
+    def order(self) -> int:
+        """Areas are always listed payroll, finance, e-procurement."""
+        return list(ServiceArea).index(self)
 
 
 _AREA_LABELS = {
@@ -62,10 +69,10 @@ class Service:
 @dataclass(frozen=True, slots=True)
 class Catalogue:
     services: tuple[Service, ...]
-    by_code: dict[str, Service] = field(init=False, repr=False, compare=False)
+    by_code: Mapping[str, Service] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "by_code", {s.code: s for s in self.services})
+        object.__setattr__(self, "by_code", MappingProxyType({s.code: s for s in self.services}))
 
     def get(self, code: str) -> Service | None:
         return self.by_code.get(code)
@@ -76,5 +83,3 @@ class Catalogue:
     def __contains__(self, code: object) -> bool:
         return code in self.by_code
 
-    def in_area(self, area: ServiceArea) -> tuple[Service, ...]:
-        return tuple(s for s in self.services if s.area is area)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 
 from billing.domain.catalogue import ServiceArea
 
@@ -61,13 +63,18 @@ class PriceList:
     series: str
     currency: str
     valid_from: date
-    base_fees: dict[ServiceArea, BaseFee]
-    prices: dict[str, Decimal]  # per_unit and subscription services, by service code
-    hourly_rates: dict[str, Decimal]  # by rate class
-    connection_fees: dict[ServiceArea, Decimal]
+    base_fees: Mapping[ServiceArea, BaseFee]
+    prices: Mapping[str, Decimal]  # per_unit and subscription services, by service code
+    hourly_rates: Mapping[str, Decimal]  # by rate class
+    connection_fees: Mapping[ServiceArea, Decimal]
     default_vat_rate: Decimal = DEFAULT_VAT_RATE
-    vat_rates: dict[str, Decimal] = field(default_factory=dict)  # code or "base_fee" -> percent
+    vat_rates: Mapping[str, Decimal] = field(default_factory=dict)  # code or "base_fee" -> percent
     document: str = ""  # canonical JSON of the whole version, as stored
+
+    def __post_init__(self) -> None:
+        # Read-only views: a price list version never changes once made.
+        for name in ("base_fees", "prices", "hourly_rates", "connection_fees", "vat_rates"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     @property
     def content_hash(self) -> str:

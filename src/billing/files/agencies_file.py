@@ -7,8 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError,
-                      field_validator, model_validator)
+from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 from stdnum.exceptions import ValidationError as OrgNumberError
 from stdnum.se import orgnr
 
@@ -17,6 +16,7 @@ from billing.domain.agency import (DISCOUNTABLE_PARTS, Agency, Agreement, Connec
 from billing.domain.catalogue import Catalogue, Charge, ServiceArea, Tier
 from billing.domain.tariff import STANDARD_SERIES
 from billing.errors import ProblemCollector
+from billing.files.fields import Amount, Frozen, Price
 from billing.files.toml_source import NonEmpty, field_name, locate, read_toml, validate
 from billing.period import Month
 
@@ -30,36 +30,36 @@ def normalise_organisation_number(text: str) -> str:
 
 
 OrganisationNumber = Annotated[str, AfterValidator(normalise_organisation_number)]
-Price = Annotated[Decimal, Field(ge=0, decimal_places=4)]
-Amount = Annotated[Decimal, Field(decimal_places=2)]
 
 
 def _month(text: str) -> Month:
     return Month.parse(text)
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
-class _Size(_Frozen):
+class _Size(Frozen):
     effective: date = Field(alias="from")
     employees: int = Field(ge=1)
 
 
-class _Subscription(_Frozen):
+class _Subscription(Frozen):
     service: str
     start: date = Field(alias="from")
     end: date | None = Field(default=None, alias="to")
 
+    @model_validator(mode="after")
+    def _range(self) -> "_Subscription":
+        if self.end is not None and self.end < self.start:
+            raise ValueError("to is before from")
+        return self
 
-class _ConnectionItem(_Frozen):
+
+class _ConnectionItem(Frozen):
     description: str = Field(min_length=1, max_length=300)
     amount: Amount
     on: date | None = None
 
 
-class _Agreement(_Frozen):
+class _Agreement(Frozen):
     area: ServiceArea
     connected_on: date
     ends_on: date | None = None
@@ -84,7 +84,7 @@ class _Agreement(_Frozen):
         return self
 
 
-class _Discount(_Frozen):
+class _Discount(Frozen):
     percent: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
     parts: Annotated[frozenset[FeePart], NonEmpty]
     area: ServiceArea | None = None
@@ -107,15 +107,23 @@ class _Discount(_Frozen):
         return self
 
 
-class _Agency(_Frozen):
+class _Agency(Frozen):
     organisation_number: OrganisationNumber
     name: str = Field(min_length=1, max_length=200)
     sizes: Annotated[tuple[_Size, ...], NonEmpty]
     agreements: tuple[_Agreement, ...] = ()
     discounts: tuple[_Discount, ...] = ()
 
+    @field_validator("sizes")
+    @classmethod
+    def _one_size_a_day(cls, sizes: tuple[_Size, ...]) -> tuple[_Size, ...]:
+        days = [s.effective for s in sizes]
+        if len(set(days)) != len(days):
+            raise ValueError("two sizes from the same day")
+        return sizes
 
-class _AgenciesFile(_Frozen):
+
+class _AgenciesFile(Frozen):
     agencies: Annotated[tuple[dict, ...], NonEmpty]
 
 
@@ -146,6 +154,12 @@ def load_agencies(path: Path, catalogue: Catalogue) -> tuple[Agency, ...]:
             add(f"organisation number {agency.organisation_number} also at "
                 f"agencies[{seen[agency.organisation_number]}]", "organisation_number")
         seen.setdefault(agency.organisation_number, a_index)
+        for d_index, discount in enumerate(agency.discounts):
+            together = sum((d.percent for d in agency.discounts if _discounts_meet(d, discount)),
+                           Decimal(0))
+            if together > 100:
+                add(f"discounts on the same fee part and months add up to {together} %, over 100 %",
+                    "discounts", d_index, "percent")
         for g_index, agreement in enumerate(agency.agreements):
             _check_agreement(agreement, catalogue, lambda m, *f: add(m, "agreements", g_index, *f))
             for other in agency.agreements[:g_index]:
@@ -154,6 +168,12 @@ def load_agencies(path: Path, catalogue: Catalogue) -> tuple[Agency, ...]:
                         "connected_on")
     problems.raise_if_any()
     return tuple(_to_domain(a) for _, a in parsed)
+
+
+def _discounts_meet(a: _Discount, b: _Discount) -> bool:
+    """Whether two discounts can reduce the same line: common parts, months and area."""
+    return (bool(a.parts & b.parts) and a.start <= b.end and b.start <= a.end  # type: ignore[operator]
+            and (a.area is None or b.area is None or a.area == b.area))
 
 
 def _overlap(a: _Agreement, b: _Agreement) -> bool:
@@ -174,6 +194,12 @@ def _check_agreement(agreement: _Agreement, catalogue: Catalogue, add) -> None:
         if service is None or service.area is not area or service.tier is not Tier.ADDITIONAL:
             add(f"agreed price for {code}: only additional services of {area} can have one",
                 "agreed_prices", code)
+    for item in agreement.connection_items:
+        if item.on is not None and not (agreement.connected_on <= item.on
+                                        <= (agreement.ends_on or date.max)):
+            add(f"connection item {item.description!r} on {item.on} is outside the agreement "
+                f"({agreement.connected_on} to {agreement.ends_on or 'open'}): it would never be billed",
+                "connection_items")
     for sub in agreement.subscriptions:
         service = catalogue.get(sub.service)
         if service is None or service.area is not area or service.charge is not Charge.SUBSCRIPTION:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from billing.domain.catalogue import Catalogue, Charge, Measure, Service, ServiceArea, Tier
 from billing.errors import ProblemCollector
+from billing.files.fields import Frozen
 from billing.files.toml_source import NonEmpty, locate, read_toml, validate
 
 _CODE = r"^[A-Z0-9][A-Z0-9-]*$"
 
 
-class _Service(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Service(Frozen):
     code: str = Field(pattern=_CODE, max_length=40)
     area: ServiceArea
     tier: Tier
@@ -28,8 +28,7 @@ class _Service(BaseModel):
     requires_any: tuple[str, ...] = ()
 
 
-class _CatalogueFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _CatalogueFile(Frozen):
     services: Annotated[tuple[_Service, ...], NonEmpty]
 
 

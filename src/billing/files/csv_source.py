@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -76,5 +77,14 @@ def month(text: str) -> Month:
     return Month.parse(text)
 
 
+_PLAIN_NUMBER = re.compile(r"^-?\d{1,12}(\.\d{1,6})?$")
+
+
 def decimal(text: str) -> Decimal:
+    """Plain notation only (no exponent), at most 12 integer and 6 decimal digits:
+    far beyond any volume or amount, and far inside exact arithmetic."""
+    if not _PLAIN_NUMBER.match(text.strip().replace(" ", "")):
+        if not text.strip().lstrip("-").replace(".", "", 1).replace(" ", "").isdigit():
+            raise ValueError(f"not a number: {text!r}")
+        raise ValueError(f"out of range (at most 12 digits before the decimal point, 6 after): {text!r}")
     return parse_decimal(text)

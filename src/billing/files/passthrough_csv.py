@@ -25,8 +25,8 @@ def _amount(text: str) -> Decimal:
 
 def _vat(text: str) -> Decimal:
     value = decimal(text)
-    if not 0 <= value <= 100:
-        raise ValueError(f"VAT rate must be a percentage 0-100: {text}")
+    if not 0 <= value <= 100 or value != value.quantize(ORE):
+        raise ValueError(f"VAT rate must be a percentage 0-100 with at most two decimals: {text}")
     return value
 
 

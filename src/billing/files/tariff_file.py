@@ -8,35 +8,26 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from billing.domain.catalogue import Catalogue, Charge, ServiceArea
 from billing.domain.tariff import (Band, BaseFee, GraduatedTiers, PerEmployee, PriceList, RateTier,
                                    SizeBands)
 from billing.errors import ProblemCollector
+from billing.files.fields import Amount, Frozen, Percent, Price
 from billing.files.toml_source import NonEmpty, locate, read_toml, validate
 
-# Unit prices may carry fractions of an öre; amounts charged as they stand are whole öre.
-Price = Annotated[Decimal, Field(ge=0, decimal_places=4)]
-Amount = Annotated[Decimal, Field(ge=0, decimal_places=2)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class _PerEmployee(_Frozen):
+class _PerEmployee(Frozen):
     model: Literal["per_employee"]
     rate: Price
 
 
-class _Band(_Frozen):
+class _Band(Frozen):
     up_to: int | None = Field(default=None, ge=1)
     amount: Amount
 
 
-class _Bands(_Frozen):
+class _Bands(Frozen):
     model: Literal["bands"]
     bands: Annotated[tuple[_Band, ...], NonEmpty]
 
@@ -46,12 +37,12 @@ class _Bands(_Frozen):
         return self
 
 
-class _Tier(_Frozen):
+class _Tier(Frozen):
     up_to: int | None = Field(default=None, ge=1)
     rate: Price
 
 
-class _Tiers(_Frozen):
+class _Tiers(Frozen):
     model: Literal["tiers"]
     tiers: Annotated[tuple[_Tier, ...], NonEmpty]
 
@@ -71,12 +62,12 @@ def _check_steps(limits: list[int | None], what: str) -> None:
         raise ValueError(f"{what} limits (up_to) must increase")
 
 
-class _BaseFee(_Frozen):
+class _BaseFee(Frozen):
     fixed: Amount
     variable: _PerEmployee | _Bands | _Tiers = Field(discriminator="model")
 
 
-class _PriceListFile(_Frozen):
+class _PriceListFile(Frozen):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
     series: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
     currency: Literal["SEK"]

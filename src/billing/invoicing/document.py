@@ -49,7 +49,7 @@ class Invoice:
 def draft_invoice(agency: Agency, period: Month, issue_date: date,
                   lines: tuple[RatedLine, ...], currency: str = "SEK") -> Invoice:
     """An unnumbered invoice; billed in arrears, due 30 days after the invoice date."""
-    references = [a.buyer_reference for a in sorted(agency.agreements, key=lambda a: list(ServiceArea).index(a.area))
+    references = [a.buyer_reference for a in sorted(agency.agreements, key=lambda a: a.area.order)
                   if a.buyer_reference and a.active_days(period) > 0]
     return Invoice(
         number=None, organisation_number=agency.organisation_number, agency_name=agency.name,

@@ -38,7 +38,11 @@ def compute_totals(amounts: Iterable[tuple[Decimal, Decimal]]) -> InvoiceTotals:
     taxable: dict[Decimal, Decimal] = defaultdict(Decimal)
     for amount, rate in amounts:
         # One key per rate however it was written: 25, 25.0 and 25.00 are one rate.
-        taxable[rate.quantize(ORE)] += amount
+        # Rates have at most two decimals (checked where they are read), so this
+        # changes the rate's notation, never its value.
+        key = rate.quantize(ORE)
+        assert key == rate, f"VAT rate with more than two decimals: {rate}"
+        taxable[key] += amount
     subtotals = tuple(
         VatSubtotal(rate, base, round_vat(base * rate / HUNDRED))
         for rate, base in sorted(taxable.items(), reverse=True))

@@ -13,8 +13,12 @@ def allocate(total: Decimal, weights: Mapping[str, Decimal]) -> dict[str, Decima
 
     Largest remainder: every share is first rounded towards minus infinity to
     öre, then the öre left over go one each to the largest remainders (ties by
-    key, so the result is reproducible). Works for negative totals too.
+    key, so the result is reproducible). A negative total gets exactly the
+    negated shares of the positive one.
     """
+    if total < 0:
+        # A credit mirrors its debit: the same shares, negated.
+        return {key: -share for key, share in allocate(-total, weights).items()}
     if total != total.quantize(ORE):
         raise ValueError(f"total must be in whole öre: {total}")
     positive = {k: w for k, w in weights.items() if w > 0}

@@ -66,9 +66,8 @@ class RatedLine:
 
 
 PART_ORDER = {part: index for index, part in enumerate(FeePart)}
-AREA_ORDER = {area: index for index, area in enumerate(ServiceArea)}
 
 
 def invoice_order(line: RatedLine) -> tuple[int, int, str]:
     """Lines grouped by service area, then by fee part, then by service code."""
-    return (AREA_ORDER[line.area], PART_ORDER[line.part], line.service_code or "")
+    return (line.area.order, PART_ORDER[line.part], line.service_code or "")

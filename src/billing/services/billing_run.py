@@ -54,6 +54,11 @@ def draft_month(session: Session, month: Month, issue_date: date,
     return drafts
 
 
+def billed_months(session: Session) -> set[Month]:
+    """Months with a billing run: closed to new charges except through corrections."""
+    return set(session.scalars(select(BillingRunRow.period)))
+
+
 def check_in_arrears(month: Month, issue_date: date) -> None:
     if issue_date <= month.last_day:
         raise DataError.single(f"invoices are issued in arrears: the invoice date {issue_date} "

@@ -13,9 +13,10 @@ from billing.domain.volume import PassThroughCharge
 from billing.errors import DataError, Problem
 from billing.files.passthrough_csv import SupplierInvoice, read_pass_through, read_supplier_invoices
 from billing.persistence.mapping import agency_ids, load_agencies, load_volumes
-from billing.persistence.models import AgencyRow, InvoiceRow, PassThroughRow
+from billing.persistence.models import AgencyRow, PassThroughRow
 from billing.rating.allocation import allocate
 from billing.services.batches import record_batch
+from billing.services.billing_run import billed_months
 from billing.services.catalogue import stored_catalogue
 
 
@@ -98,8 +99,7 @@ def _store(session: Session, path: Path, kind: str, keyed) -> PassThroughImport:
     periods = sorted({charge.period for _, _, charge, _ in keyed})
     stored = {(r.period, r.agency_id, r.area, r.supplier, r.reference, r.description): r.amount
               for r in session.scalars(select(PassThroughRow).where(PassThroughRow.period.in_(periods)))}
-    billed = set(session.execute(select(InvoiceRow.agency_id, InvoiceRow.period)
-                                 .where(InvoiceRow.period.in_(periods))).all())
+    billed = billed_months(session)
     names = dict(session.execute(select(AgencyRow.id, AgencyRow.name)).all())
     problems, rows, skipped = [], [], 0
     in_file: dict[tuple, int] = {}
@@ -119,8 +119,10 @@ def _store(session: Session, path: Path, kind: str, keyed) -> PassThroughImport:
                 problems.append(Problem(f"{names[agency_id]}: already imported with amount "
                                         f"{stored[identity]}", str(path), line, "amount"))
             continue
-        if (agency_id, charge.period) in billed:
-            problems.append(Problem(f"{charge.period} is already invoiced to {names[agency_id]}",
+        if charge.period in billed:
+            # Refused, not stored unbilled: a late amount goes into a month still open.
+            problems.append(Problem(f"{charge.period} is already billed; give the amount for "
+                                    f"{names[agency_id]} a period that is not billed yet",
                                     str(path), line, "period"))
             continue
         rows.append(dict(

@@ -17,6 +17,7 @@ from billing.files.tariff_file import load_price_list
 from billing.persistence.mapping import service_row
 from billing.persistence.models import InvoiceLineRow, PriceListRow, ServiceRow
 from billing.services.batches import record_batch
+from billing.services.billing_run import billed_months
 from billing.services.events import now
 
 CATALOGUE_FILE = "catalogue.toml"
@@ -88,6 +89,7 @@ def _store_price_lists(session: Session, loaded: list[tuple[Path, PriceList]],
     used = set(session.scalars(select(PriceListRow.id).where(
         exists().where(InvoiceLineRow.price_list_id == PriceListRow.id))))
     slots = {(row.series, row.valid_from): row.id for row in stored.values()}
+    last_billed = max(billed_months(session), default=None)
     problems = []
     for path, price_list in loaded:
         holder = slots.get((price_list.series, price_list.valid_from))
@@ -104,6 +106,14 @@ def _store_price_lists(session: Session, loaded: list[tuple[Path, PriceList]],
             problems.append(Problem(
                 f"price list {price_list.id} has priced issued invoices and cannot change; "
                 "give the new prices a new id and valid_from", str(path), None, "id"))
+            continue
+        if last_billed is not None and price_list.valid_from <= last_billed.first_day:
+            # Billed months keep the prices they were billed with, even where no
+            # invoice used this list: a re-rating must find the same version in force.
+            problems.append(Problem(
+                f"price list {price_list.id} would be in force from {price_list.valid_from}, but "
+                f"months up to {last_billed} are billed: new prices take effect after them",
+                str(path), None, "valid_from"))
             continue
         if row is None:
             row = PriceListRow(id=price_list.id)

@@ -18,8 +18,9 @@ from billing.domain.catalogue import Measure
 from billing.errors import DataError, Problem
 from billing.files.volumes_csv import read_volumes, record_key
 from billing.persistence.mapping import agency_ids, load_agencies
-from billing.persistence.models import AgencyRow, InvoiceRow, VolumeRow
+from billing.persistence.models import AgencyRow, VolumeRow
 from billing.services.batches import record_batch
+from billing.services.billing_run import billed_months
 from billing.services.catalogue import stored_catalogue
 
 CORRECT_HINT = "use 'billing volumes correct FILE --reason TEXT'"
@@ -54,8 +55,7 @@ def _take_in(session: Session, path: Path, reason: str) -> VolumeImport:
     ids = agency_ids(session)
     agencies = load_agencies(session, sorted({ids[r.organisation_number] for _, r in records
                                               if r.organisation_number in ids}))
-    billed = set(session.execute(select(InvoiceRow.agency_id, InvoiceRow.period)
-                                 .where(InvoiceRow.period.in_(periods))).all())
+    billed = billed_months(session)
     history: dict[tuple, list[VolumeRow]] = {}
     for row, org in session.execute(select(VolumeRow, AgencyRow.organisation_number).join(AgencyRow)
                                     .where(VolumeRow.period.in_(periods))
@@ -103,9 +103,9 @@ def _take_in(session: Session, path: Path, reason: str) -> VolumeImport:
                 fail(line, "quantity", f"already imported with quantity {revisions[-1].quantity}; "
                                        f"a changed quantity is a correction: {CORRECT_HINT}")
                 continue
-            if (agency_id, record.period) in billed:
-                fail(line, "period", f"{record.period} is already invoiced to {agency.name}; "
-                                     f"late volumes are a correction: {CORRECT_HINT}")
+            if record.period in billed:
+                fail(line, "period", f"{record.period} is already billed; late volumes for "
+                                     f"{agency.name} are a correction: {CORRECT_HINT}")
                 continue
         if service.measure is Measure.STOCK and active is None:
             active_stock[key[:3]] += 1
