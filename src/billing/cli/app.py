@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from billing.cli import billing_commands, control_commands, data_commands
+from billing.cli import billing_commands, control_commands, data_commands, quote_commands
 from billing.cli.context import state
 from billing.persistence.database import database_url
 
@@ -23,6 +23,8 @@ app.command("correct")(billing_commands.correct)
 app.command("credit")(billing_commands.credit)
 app.command("verify")(control_commands.verify)
 app.command("log")(control_commands.log)
+app.command("quote")(quote_commands.quote)
+app.command("whatif")(quote_commands.whatif)
 
 
 @app.callback()

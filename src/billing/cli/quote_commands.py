@@ -1,0 +1,153 @@
+"""What-if commands: a quote for a prospective agency, a draft price list's effect."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from billing.cli.context import console, parse_month, read
+from billing.domain.agency import ConnectionItem
+from billing.domain.catalogue import ServiceArea
+from billing.money import format_sek
+from billing.period import Month
+from billing.quoting.cost_classes import CostClass
+from billing.quoting.request import QuoteRequest, VolumeBasis
+from billing.reports.quote_document import quote_html, quote_rows, volume_rows
+from billing.reports.tabular import to_csv, to_json
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", help="table, csv or json.")]
+
+
+def _pairs(values: list[str], option: str) -> dict[str, Decimal]:
+    """CODE=NUMBER options."""
+    result = {}
+    for value in values:
+        code, _, number = value.partition("=")
+        try:
+            result[code.strip()] = Decimal(number.strip())
+        except InvalidOperation:
+            raise typer.BadParameter(f"{option} takes CODE=NUMBER, not {value!r}") from None
+    return result
+
+
+def quote(
+        employees: Annotated[int, typer.Option(help="The agency's size.")],
+        area: Annotated[list[ServiceArea], typer.Option(help="A service area; repeat for several.")],
+        name: Annotated[str, typer.Option(help="The prospective agency.")] = "Ny kundmyndighet",
+        volume: Annotated[list[str], typer.Option(help="CODE=QUANTITY per month (hours for special services).")] = [],
+        subscription: Annotated[list[str], typer.Option(help="A subscription service code.")] = [],
+        connection_item: Annotated[list[str], typer.Option(help="DESCRIPTION=AMOUNT, one-off.")] = [],
+        start: Annotated[str | None, typer.Option(help="First month (YYYY-MM); default next month.")] = None,
+        years: Annotated[int, typer.Option(help="Years to price, each with the version then in force.")] = 1,
+        tariff_id: Annotated[str | None, typer.Option(help="Price every month with this version.")] = None,
+        estimate: Annotated[bool, typer.Option(help="Estimate missing basic volumes from history.")] = False,
+        history_from: Annotated[str | None, typer.Option(help="Estimation window start (YYYY-MM).")] = None,
+        history_to: Annotated[str | None, typer.Option(help="Estimation window end (YYYY-MM).")] = None,
+        output_format: FormatOption = Format.TABLE,
+        html: Annotated[Path | None, typer.Option(help="Also save the quote as an HTML document.")] = None,
+) -> None:
+    """Price a prospective agency: annual, extraordinary and one-off cost, VAT apart."""
+    from billing.services.quotes import quote as make_quote
+    first = parse_month(start) if start else Month.of(date.today()).next()
+    request = QuoteRequest(
+        name=name, employees=employees, areas=tuple(dict.fromkeys(area)), start=first,
+        months=12 * years,
+        volumes={code: VolumeBasis(q, "angivet") for code, q in _pairs(volume, "--volume").items()},
+        subscriptions=tuple(subscription),
+        connection_items=tuple(ConnectionItem(d, a) for d, a in _pairs_text(connection_item).items()),
+        price_list_id=tariff_id)
+    window = (parse_month(history_from) if history_from else None,
+              parse_month(history_to) if history_to else None)
+    result, _ = read(lambda s: make_quote(s, request, estimate, *window))
+    if html is not None:
+        html.write_text(quote_html(result, date.today()), encoding="utf-8")
+    if output_format is Format.CSV:
+        console.print(to_csv(quote_rows(result)), end="", markup=False, highlight=False)
+    elif output_format is Format.JSON:
+        console.print(to_json({"years": quote_rows(result), "volumes": volume_rows(result)}),
+                      markup=False, highlight=False)
+    else:
+        _print_quote(result)
+    if html is not None:
+        console.print(f"Quote saved as {html}.")
+
+
+def _pairs_text(values: list[str]) -> dict[str, Decimal]:
+    result = {}
+    for value in values:
+        description, _, amount = value.rpartition("=")
+        try:
+            result[description.strip()] = Decimal(amount.strip())
+        except InvalidOperation:
+            raise typer.BadParameter(f"--connection-item takes DESCRIPTION=AMOUNT, not {value!r}") from None
+    return result
+
+
+def _print_quote(result) -> None:
+    table = Table("År", *(c.label for c in CostClass), "Summa exkl. moms", "Moms", "Summa inkl. moms",
+                  "Löpande/mån", title=f"Prisuppskattning: {result.request.name}")
+    for y in result.years():
+        table.add_row(f"{y.year} ({y.months} mån)", *(format_sek(y.by_class[c]) for c in CostClass),
+                      format_sek(y.net), format_sek(y.vat), format_sek(y.net + y.vat),
+                      format_sek(y.recurring_per_month))
+    console.print(table)
+    volumes = Table("Tjänst", "Antal per månad", "Underlag", title="Volymer")
+    for row in volume_rows(result):
+        volumes.add_row(str(row["service"]), str(row["monthly_quantity"]), str(row["source"]))
+    console.print(volumes)
+    lists = sorted({p for y in result.years() for p in y.price_lists})
+    console.print(f"Prislistor: {', '.join(lists)}. Belopp i SEK exklusive moms där inget annat sägs.")
+
+
+def whatif(tariff: Annotated[Path, typer.Option(help="The draft price-list file.")],
+           from_month: Annotated[str | None, typer.Option("--from", help="First month (YYYY-MM).")] = None,
+           to_month: Annotated[str | None, typer.Option("--to", help="Last month (YYYY-MM).")] = None,
+           output_format: FormatOption = Format.TABLE) -> None:
+    """Re-rate the recorded volumes of existing agencies under a draft price list;
+    per agency and area: current, draft, difference. Changes nothing."""
+    from billing.services.quotes import what_if
+    first = parse_month(from_month) if from_month else None
+    last = parse_month(to_month) if to_month else None
+    differences, months, draft_id = read(lambda s: what_if(s, tariff, first, last))
+    rows = [{"organisation_number": d.organisation_number, "agency": d.name, "area": str(d.area),
+             "current": d.current, "draft": d.draft, "change": d.change, "change_percent": d.percent}
+            for d in differences]
+    totals = {}
+    for d in differences:
+        current, draft = totals.get(d.area, (Decimal(0), Decimal(0)))
+        totals[d.area] = (current + d.current, draft + d.draft)
+    if output_format is Format.CSV:
+        console.print(to_csv(rows), end="", markup=False, highlight=False)
+        return
+    if output_format is Format.JSON:
+        console.print(to_json({"draft": draft_id, "months": [str(m) for m in months], "agencies": rows,
+                               "totals": [{"area": str(a), "current": c, "draft": d, "change": d - c}
+                                          for a, (c, d) in totals.items()]}),
+                      markup=False, highlight=False)
+        return
+    table = Table("Org.nr", "Kund", "Område", "Nuvarande", "Utkast", "Skillnad", "%",
+                  title=f"Utkast {draft_id} mot gällande prislistor, {months[0]}-{months[-1]}")
+    for d in differences:
+        table.add_row(d.organisation_number, d.name, d.area.label, format_sek(d.current),
+                      format_sek(d.draft), format_sek(d.change),
+                      "-" if d.percent is None else f"{d.percent}")
+    table.add_section()
+    for area, (current, draft) in totals.items():
+        percent = "-" if current == 0 else f"{((draft - current) * 100 / current).quantize(Decimal('0.1'))}"
+        table.add_row("", "Summa", area.label, format_sek(current), format_sek(draft),
+                      format_sek(draft - current), percent)
+    console.print(table)
+    console.print("Nothing was issued or changed.")

@@ -1,0 +1,65 @@
+"""A prospective agency's request for a quote."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from billing.domain.agency import ConnectionItem
+from billing.domain.catalogue import Catalogue, Charge, ServiceArea
+from billing.errors import DataError, Problem
+from billing.period import Month
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeBasis:
+    """Where a quoted monthly volume came from, so a quote says it."""
+
+    quantity: Decimal
+    source: str  # "given" or a description of the estimate
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRequest:
+    name: str
+    employees: int
+    areas: tuple[ServiceArea, ...]
+    start: Month  # the first month of service; the agency connects on its first day
+    months: int  # the span: 12 for one year
+    volumes: Mapping[str, VolumeBasis] = field(default_factory=dict)  # per month, by service
+    subscriptions: tuple[str, ...] = ()
+    connection_items: tuple[ConnectionItem, ...] = ()
+    price_list_id: str | None = None  # a named version for every month, else the one in force
+    connection_fee: bool = True
+
+    def check(self, catalogue: Catalogue) -> None:
+        """Every problem of the request at once, before anything is priced."""
+        problems = []
+        if self.employees < 1:
+            problems.append(Problem(f"the size must be at least 1 employee, not {self.employees}",
+                                    field="--employees"))
+        if not self.areas:
+            problems.append(Problem("name at least one service area", field="--area"))
+        if self.months < 1:
+            problems.append(Problem("the span must be at least one month", field="--years"))
+        for code, basis in self.volumes.items():
+            service = catalogue.get(code)
+            if service is None:
+                problems.append(Problem(f"unknown service {code}", field="--volume"))
+            elif service.area not in self.areas:
+                problems.append(Problem(f"{code} belongs to {service.area}, which is not requested",
+                                        field="--volume"))
+            elif not service.takes_volumes:
+                problems.append(Problem(f"{code} is a subscription: use --subscription", field="--volume"))
+            elif basis.quantity < 0:
+                problems.append(Problem(f"negative volume for {code}: {basis.quantity}", field="--volume"))
+        for code in self.subscriptions:
+            service = catalogue.get(code)
+            if service is None or service.charge is not Charge.SUBSCRIPTION:
+                problems.append(Problem(f"{code} is not a subscription service", field="--subscription"))
+            elif service.area not in self.areas:
+                problems.append(Problem(f"{code} belongs to {service.area}, which is not requested",
+                                        field="--subscription"))
+        if problems:
+            raise DataError(problems)

@@ -1,0 +1,58 @@
+"""What a draft price list does to every agency: re-rating recorded volumes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from billing.domain.agency import Agency
+from billing.domain.catalogue import Catalogue, ServiceArea
+from billing.domain.tariff import PriceList
+from billing.domain.volume import VolumeRecord
+from billing.period import Month
+from billing.rating.rater import RatingContext, rate_agency_month
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    organisation_number: str
+    name: str
+    area: ServiceArea
+    current: Decimal
+    draft: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.draft - self.current
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The change in per cent of the current amount, to one decimal; None from zero."""
+        if self.current == 0:
+            return None
+        return (self.change * 100 / self.current).quantize(Decimal("0.1"))
+
+
+def compare_price_lists(catalogue: Catalogue, current: Sequence[PriceList], draft: PriceList,
+                        agencies: Mapping[int, Agency],
+                        volumes: Mapping[Month, Mapping[int, Sequence[VolumeRecord]]]) -> list[Difference]:
+    """Each agency and area over the months: the amount under the price lists
+    in force and under the draft, which replaces its series' versions for every
+    month compared. Pass-through amounts are not priced by a list and are left out."""
+    drafted = tuple(p for p in current if p.series != draft.series) + (
+        replace(draft, valid_from=date(1, 1, 1)),)
+    sums: dict[tuple[int, ServiceArea], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for month in sorted(volumes):
+        for agency_id, agency in agencies.items():
+            records = volumes[month].get(agency_id, ())
+            if not records and not any(a.active_days(month) for a in agency.agreements):
+                continue
+            for side, lists in enumerate((tuple(current), drafted)):
+                for line in rate_agency_month(RatingContext(month, catalogue, lists), agency, records):
+                    sums[(agency_id, line.area)][side] += line.amount
+    return sorted((Difference(agencies[a].organisation_number, agencies[a].name, area, c, d)
+                   for (a, area), (c, d) in sums.items()),
+                  key=lambda x: (x.name, x.area.order))
