@@ -41,31 +41,36 @@ def verify_documents(session: Session) -> Verification:
     recompute every seal after the change.
     """
     series = session.scalars(select(NumberSeries).where(NumberSeries.name == DOCUMENT_SERIES)).first()
+    next_number = series.next_number if series else FIRST_NUMBER
     findings: list[Finding] = []
     expected_number, expected_previous = FIRST_NUMBER, ""
     documents = read_sealed(session)
     for document, row in documents:
         number = row.number
+        sealed = seal(row.previous_seal, document) == row.seal
+        if number >= next_number:
+            findings.append(Finding("inserted", number, f"document {number} was never issued: the "
+                                                        f"series has issued up to {next_number - 1}"))
+            if not sealed:
+                findings.append(Finding("changed", number, f"document {number} does not match "
+                                                           "its seal either"))
+            continue  # not part of the chain the series issued
         if number > expected_number:
             missing = (f"{expected_number}" if number - 1 == expected_number
                        else f"{expected_number}-{number - 1}")
             findings.append(Finding("deleted", expected_number,
                                     f"document(s) {missing} missing: the series has no gaps"))
-        if seal(row.previous_seal, document) != row.seal:
+        if not sealed:
             findings.append(Finding("changed", number, f"document {number} does not match its "
                                                        "seal: changed after issue"))
         if row.previous_seal != expected_previous:
-            findings.append(Finding("inserted" if number < expected_number else "deleted", number,
+            findings.append(Finding("deleted" if number > expected_number else "inserted", number,
                                     f"document {number} does not follow the document before it "
                                     "in the chain: a document was removed, replaced or inserted"))
         expected_number, expected_previous = number + 1, row.seal
-    next_number = series.next_number if series else FIRST_NUMBER
     if expected_number < next_number:
         findings.append(Finding("deleted", expected_number,
                                 f"document(s) {expected_number}-{next_number - 1} missing at the end"))
-    elif expected_number > next_number:
-        findings.append(Finding("inserted", next_number,
-                                f"document(s) from {next_number} were never issued by the series"))
     if series is not None and (series.last_seal or "") != expected_previous:
         findings.append(Finding("deleted", None, "the newest document is not the chain head: "
                                                  "a document was removed or replaced"))
