@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from billing.cli import billing_commands, control_commands, data_commands, quote_commands
+from billing.cli import audit_commands, billing_commands, control_commands, data_commands, quote_commands
 from billing.cli.context import state
 from billing.persistence.database import database_url
 
@@ -25,6 +25,7 @@ app.command("verify")(control_commands.verify)
 app.command("log")(control_commands.log)
 app.command("quote")(quote_commands.quote)
 app.command("whatif")(quote_commands.whatif)
+app.command("audit")(audit_commands.audit)
 
 
 @app.callback()

@@ -107,11 +107,16 @@ def agency_rows(agency: Agency, row: AgencyRow) -> AgencyRow:
 
 
 def load_volumes(session: Session, period: Month) -> dict[int, list[VolumeRecord]]:
-    """The month's volume records by agency id, in one query."""
+    """The month's volume records in force (not superseded), by agency id, in one query."""
+    return load_volume_records(session, VolumeRow.period == period,
+                               VolumeRow.superseded_by_id.is_(None))
+
+
+def load_volume_records(session: Session, *criteria) -> dict[int, list[VolumeRecord]]:
+    """Volume records matching SQLAlchemy criteria on VolumeRow, by agency id."""
     result: dict[int, list[VolumeRecord]] = defaultdict(list)
     query = (select(VolumeRow, AgencyRow.organisation_number).join(AgencyRow)
-             .where(VolumeRow.period == period, VolumeRow.superseded_by_id.is_(None))
-             .order_by(VolumeRow.id))
+             .where(*criteria).order_by(VolumeRow.id))
     for row, org in session.execute(query):
         result[row.agency_id].append(VolumeRecord(row.id, row.period, org, row.service_code,
                                                   row.quantity, row.source, row.reference))
@@ -119,9 +124,14 @@ def load_volumes(session: Session, period: Month) -> dict[int, list[VolumeRecord
 
 
 def load_pass_through(session: Session, period: Month) -> dict[int, list[PassThroughCharge]]:
+    return load_pass_through_charges(session, PassThroughRow.period == period)
+
+
+def load_pass_through_charges(session: Session, *criteria) -> dict[int, list[PassThroughCharge]]:
+    """Pass-through charges matching SQLAlchemy criteria on PassThroughRow, by agency id."""
     result: dict[int, list[PassThroughCharge]] = defaultdict(list)
     query = (select(PassThroughRow, AgencyRow.organisation_number).join(AgencyRow)
-             .where(PassThroughRow.period == period).order_by(PassThroughRow.id))
+             .where(*criteria).order_by(PassThroughRow.id))
     for row, org in session.execute(query):
         result[row.agency_id].append(PassThroughCharge(
             row.id, row.period, org, ServiceArea(row.area), row.description, row.amount,

@@ -28,7 +28,7 @@ def record_batch(session: Session, kind: str, path: Path, added: int, skipped: i
                         records_skipped=skipped, reason=reason)
     session.add(batch)
     session.flush()
-    arguments = {"file": str(path), **({"reason": reason} if reason else {})}
+    arguments = {"file": str(path), "batch": str(batch.id), **({"reason": reason} if reason else {})}
     record_event(session, _ACTIONS[kind], arguments,
                  f"{added} added, {skipped} unchanged or already there (batch {batch.id})")
     return batch

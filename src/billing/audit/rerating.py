@@ -1,0 +1,76 @@
+"""Re-rating: every issued document recomputed from its stored basis."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from billing.audit.findings import CheckResult, Finding
+from billing.domain.agency import Agency
+from billing.domain.catalogue import Catalogue
+from billing.domain.tariff import PriceList
+from billing.domain.volume import PassThroughCharge, VolumeRecord
+from billing.errors import DataError
+from billing.invoicing.document import DocumentKind, Invoice, credit_note_for
+from billing.rating.lines import RatedLine
+from billing.rating.rater import RatingContext, rate_agency_month
+
+_COMPARED = ("quantity", "unit_price", "amount", "vat_rate", "price_list_id")
+
+
+def check_rerating(documents: Sequence[tuple[Invoice, int]], credited: Mapping[int, Invoice],
+                   agencies: Mapping[int, Agency], catalogue: Catalogue,
+                   price_lists: Sequence[PriceList], volumes: Mapping[int, VolumeRecord],
+                   pass_through: Mapping[int, PassThroughCharge]) -> CheckResult:
+    """An invoice is re-rated from the volume records and pass-through amounts
+    its lines name, with the stored price lists and the agency's agreements; a
+    credit note must mirror the invoice it credits. Every difference is listed
+    by line."""
+    findings: list[Finding] = []
+    for doc, agency_id in documents:
+        if doc.kind is DocumentKind.CREDIT_NOTE:
+            original = credited.get(doc.credits or 0)
+            if original is None:
+                findings.append(Finding(f"credits invoice {doc.credits}, which is missing", doc.number))
+                continue
+            expected = credit_note_for(original, doc.issue_date, doc.reason).lines
+        else:
+            ids = sorted({i for line in doc.lines for i in line.volume_record_ids})
+            missing = [i for i in ids if i not in volumes]
+            if missing:
+                findings.append(Finding(f"basis volume records missing: {missing}", doc.number))
+            records = [volumes[i] for i in ids if i in volumes]
+            charges = [pass_through[i] for line in doc.lines for i in line.pass_through_ids
+                       if i in pass_through]
+            try:
+                expected = rate_agency_month(RatingContext(doc.period, catalogue, tuple(price_lists)),
+                                             agencies[agency_id], records, charges)
+            except DataError as error:
+                findings += [Finding(f"cannot be re-rated: {p.message}", doc.number)
+                             for p in error.problems]
+                continue
+        findings += _differences(doc, expected)
+    return CheckResult("rerating", "Omräkning från underlag (volymposter och prislisteversion)",
+                       tuple(findings))
+
+
+def _key(line: RatedLine) -> tuple:
+    return (str(line.area), str(line.part), line.service_code or "", line.description)
+
+
+def _differences(doc: Invoice, expected: Sequence[RatedLine]) -> list[Finding]:
+    findings = []
+    remaining = list(expected)
+    for line_no, line in enumerate(doc.lines, start=1):
+        match = next((e for e in remaining if _key(e) == _key(line)), None)
+        if match is None:
+            findings.append(Finding(f"{line.description}: {line.amount} is not in the re-rating",
+                                    doc.number, line_no))
+            continue
+        remaining.remove(match)
+        for name in _COMPARED:
+            if getattr(line, name) != getattr(match, name):
+                findings.append(Finding(f"{line.description}: {name} {getattr(line, name)}, "
+                                        f"re-rated {getattr(match, name)}", doc.number, line_no))
+    findings += [Finding(f"{e.description}: {e.amount} re-rated but not on the document", doc.number)
+                 for e in remaining]
+    return findings

@@ -1,0 +1,74 @@
+"""The invoice audit: `billing audit YYYY-MM [--to YYYY-MM]` and `billing audit trace NUMBER`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from billing.cli.context import console, parse_month, read
+from billing.money import format_sek
+from billing.reports.tabular import to_csv, to_json
+
+
+class AuditFormat(StrEnum):
+    TABLE = "table"
+    HTML = "html"
+    CSV = "csv"
+    JSON = "json"
+
+
+def audit(target: Annotated[str, typer.Argument(metavar="YYYY-MM | trace",
+                                                help="The first month to audit, or 'trace'.")],
+          number: Annotated[int | None, typer.Argument(help="With trace: the document number.")] = None,
+          to: Annotated[str | None, typer.Option(help="Last month of a range (YYYY-MM).")] = None,
+          threshold: Annotated[Decimal, typer.Option(help="Variance threshold, per cent.")] = Decimal(30),
+          sample: Annotated[int, typer.Option(help="Invoices in the sample.")] = 5,
+          seed: Annotated[int | None, typer.Option(help="The sample's seed, to draw it again.")] = None,
+          costs: Annotated[Path | None, typer.Option(help="CSV of cost per area and month.")] = None,
+          output_format: Annotated[AuditFormat, typer.Option("--format")] = AuditFormat.TABLE,
+          out: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None) -> None:
+    """Check issued invoices: re-rating, arithmetic, completeness, numbering,
+    integrity, variance, a sample and revenue. Exit status 1 when a check fails.
+    Changes nothing."""
+    if target == "trace":
+        if number is None:
+            raise typer.BadParameter("billing audit trace NUMBER")
+        return _trace(number)
+    from billing.reports.audit_report import as_html, as_json, finding_rows, summary
+    from billing.services.audit import run_audit
+    first = parse_month(target)
+    last = parse_month(to) if to else first
+    report = read(lambda s: run_audit(s, first, last, threshold, sample, seed, costs))
+    text = {AuditFormat.HTML: lambda: as_html(report), AuditFormat.CSV: lambda: to_csv(finding_rows(report)),
+            AuditFormat.JSON: lambda: to_json(as_json(report))}.get(output_format)
+    if text is None:
+        console.print(summary(report))
+    elif out is not None:
+        out.write_text(text(), encoding="utf-8")
+        console.print(f"Audit report written to {out}: {'passed' if report.passed else 'FAILED'}.")
+    else:
+        console.print(text(), markup=False, highlight=False, soft_wrap=True)
+    if not report.passed:
+        raise typer.Exit(1)
+
+
+def _trace(number: int) -> None:
+    from billing.services.trace import trace_document
+    doc, lines = read(lambda s: trace_document(s, number))
+    console.print(f"[bold]Dokument {doc.number}[/bold] ({doc.kind}), {doc.agency_name} "
+                  f"{doc.organisation_number}, {doc.period}, att betala {format_sek(doc.totals.payable)}")
+    for traced in lines:
+        line = traced.line
+        table = Table("Underlag", "Uppgifter", title=f"Rad {traced.line_no}: {line.description} — "
+                      f"{line.quantity} x {line.unit_price} = {format_sek(line.amount)}",
+                      title_justify="left")
+        table.add_row("Prislista", traced.price_item)
+        for basis in traced.basis:
+            table.add_row("Volympost" if "volume_record" in basis else "Vidarefakturering",
+                          ", ".join(f"{k}={v}" for k, v in basis.items() if v not in (None, "")))
+        console.print(table)
