@@ -36,6 +36,19 @@ def round_payable(amount: Decimal) -> Decimal:
     return amount.quantize(KRONA, rounding=ROUND_HALF_UP)
 
 
+def round_percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """A share in per cent, to one decimal, half up; None of a zero whole.
+    For reports (changes, cost recovery), never for amounts charged."""
+    if whole == 0:
+        return None
+    return (part * HUNDRED / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def round_average(amount: Decimal, count: int) -> Decimal:
+    """An average amount (a month of a quoted year), to öre, half up."""
+    return (amount / count).quantize(ORE, rounding=ROUND_HALF_UP)
+
+
 def parse_decimal(text: object) -> Decimal:
     """A Decimal from a file value; refuses float so no binary fraction sneaks in."""
     if isinstance(text, bool) or isinstance(text, float):

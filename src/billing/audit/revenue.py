@@ -9,6 +9,7 @@ from decimal import Decimal
 from billing.audit.findings import CheckResult
 from billing.domain.catalogue import ServiceArea
 from billing.invoicing.document import Invoice
+from billing.money import round_percent
 from billing.period import Month
 
 
@@ -34,7 +35,7 @@ def cost_recovery(documents: Sequence[Invoice], costs: Mapping[ServiceArea, Deci
     rows = []
     for area in ServiceArea:
         cost = costs.get(area)
-        ratio = None if not cost else (revenue[area] * 100 / cost).quantize(Decimal("0.1"))
+        ratio = round_percent(revenue[area], cost) if cost else None
         rows.append({"area": str(area), "revenue": revenue[area], "cost": cost,
                      "recovery_percent": ratio})
     return rows

@@ -9,6 +9,7 @@ from decimal import Decimal
 from billing.audit.findings import CheckResult, Finding
 from billing.domain.volume import VolumeRecord
 from billing.invoicing.document import Invoice
+from billing.money import round_percent
 from billing.period import Month
 
 
@@ -28,8 +29,9 @@ def check_variance(month: Month, threshold: Decimal,
     def compare(kind: str, subject: str, before: Decimal, now: Decimal) -> None:
         if before == now:
             return
-        change = None if before == 0 else ((now - before) * 100 / before).quantize(Decimal("0.1"))
-        if change is None or abs(change) > threshold:
+        change = round_percent(now - before, before)
+        # Compared exactly; the one-decimal figure is only for the reader.
+        if before == 0 or abs(now - before) * 100 > threshold * abs(before):
             rows.append({"kind": kind, "subject": subject, "previous": before, "current": now,
                          "change_percent": change})
             moved = "new" if change is None else f"{change:+} %"

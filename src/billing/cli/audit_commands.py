@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from billing.cli.context import console, parse_month, read
+from billing.cli.context import console, emit, parse_month, read
 from billing.money import format_sek
 from billing.reports.tabular import to_csv, to_json
 
@@ -52,7 +53,7 @@ def audit(target: Annotated[str, typer.Argument(metavar="YYYY-MM | trace",
         out.write_text(text(), encoding="utf-8")
         console.print(f"Audit report written to {out}: {'passed' if report.passed else 'FAILED'}.")
     else:
-        console.print(text(), markup=False, highlight=False, soft_wrap=True)
+        emit(text())
     if not report.passed:
         raise typer.Exit(1)
 
@@ -60,15 +61,16 @@ def audit(target: Annotated[str, typer.Argument(metavar="YYYY-MM | trace",
 def _trace(number: int) -> None:
     from billing.services.trace import trace_document
     doc, lines = read(lambda s: trace_document(s, number))
-    console.print(f"[bold]Dokument {doc.number}[/bold] ({doc.kind}), {doc.agency_name} "
+    # Everything from data is escaped: a description may hold brackets rich reads as markup.
+    console.print(f"[bold]Dokument {doc.number}[/bold] ({doc.kind}), {escape(doc.agency_name)} "
                   f"{doc.organisation_number}, {doc.period}, att betala {format_sek(doc.totals.payable)}")
     for traced in lines:
         line = traced.line
-        table = Table("Underlag", "Uppgifter", title=f"Rad {traced.line_no}: {line.description} — "
-                      f"{line.quantity} x {line.unit_price} = {format_sek(line.amount)}",
-                      title_justify="left")
-        table.add_row("Prislista", traced.price_item)
+        table = Table("Underlag", "Uppgifter", title=escape(
+            f"Rad {traced.line_no}: {line.description} — {line.quantity} x {line.unit_price} = "
+            f"{format_sek(line.amount)}"), title_justify="left")
+        table.add_row("Prislista", escape(traced.price_item))
         for basis in traced.basis:
             table.add_row("Volympost" if "volume_record" in basis else "Vidarefakturering",
-                          ", ".join(f"{k}={v}" for k, v in basis.items() if v not in (None, "")))
+                          escape(", ".join(f"{k}={v}" for k, v in basis.items() if v not in (None, ""))))
         console.print(table)

@@ -8,6 +8,7 @@ import typer
 
 from billing.cli.context import console, fail, parse_date, parse_month, read, run_in_transaction
 from billing.cli.render import invoice_list, print_invoices
+from billing.errors import AlreadyDone
 from billing.money import format_sek
 from billing.persistence.invoice_store import read_invoices
 from billing.persistence.models import InvoiceRow
@@ -23,10 +24,13 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
         dry_run: Annotated[bool, typer.Option(
             "--dry-run", help="Show what the run would issue; write nothing.")] = False) -> None:
     """Bill a month in arrears: one invoice per agency, all issued or none."""
-    from billing.services.billing_run import check_in_arrears, draft_month, run_month
+    from billing.services.billing_run import billed_months, check_in_arrears, draft_month, run_month
     month, issue = parse_month(period), parse_date(invoice_date)
     if dry_run:
         def preview(session):
+            if month in billed_months(session):
+                raise AlreadyDone(f"{month} is already billed: a run would issue nothing; "
+                                  f"changes to a billed month are made with 'billing correct {month}'")
             check_in_arrears(month, issue)
             return [invoice for _, invoice in draft_month(session, month, issue)]
         drafts = read(preview)

@@ -72,6 +72,13 @@ def read(action: Callable[[Session], T]) -> T:
     return run_in_transaction(action, commit=False)
 
 
+def emit(text: str) -> None:
+    """Machine-readable output (CSV, JSON, HTML) exactly as made: not through
+    rich, which would wrap long lines and read markup or emoji codes in it."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
+
+
 def fail(message: str) -> None:
     errors.print(f"[red]{escape(message)}[/red]", highlight=False)
     raise typer.Exit(1)

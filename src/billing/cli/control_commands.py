@@ -42,6 +42,8 @@ def log(limit: Annotated[int | None, typer.Option(help="Only the newest N events
     events = read(lambda s: [(e.id, e.occurred_at, e.os_user, e.action, e.arguments, e.summary)
                              for e in read_events(s, limit)])
     table = Table("Nr", "Tid (UTC)", "Användare", "Händelse", "Argument", "Resultat", title="Händelselogg")
+    for column in table.columns[4:]:
+        column.overflow = "fold"  # arguments such as file paths are shown whole, folded
     for number, at, user, action, arguments, summary in events:
         table.add_row(str(number), at.isoformat(sep=" ", timespec="seconds"), user, action,
                       ", ".join(f"{k}={v}" for k, v in arguments.items()), summary)

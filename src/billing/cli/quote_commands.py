@@ -11,10 +11,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from billing.cli.context import console, parse_month, read
+from billing.cli.context import console, emit, parse_month, read
 from billing.domain.agency import ConnectionItem
 from billing.domain.catalogue import ServiceArea
-from billing.money import format_sek
+from billing.money import format_sek, round_percent
 from billing.period import Month
 from billing.quoting.cost_classes import CostClass
 from billing.quoting.request import QuoteRequest, VolumeBasis
@@ -66,7 +66,7 @@ def quote(
         name=name, employees=employees, areas=tuple(dict.fromkeys(area)), start=first,
         months=12 * years,
         volumes={code: VolumeBasis(q, "angivet") for code, q in _pairs(volume, "--volume").items()},
-        subscriptions=tuple(subscription),
+        subscriptions=tuple(dict.fromkeys(subscription)),
         connection_items=tuple(ConnectionItem(d, a) for d, a in _pairs_text(connection_item).items()),
         price_list_id=tariff_id)
     window = (parse_month(history_from) if history_from else None,
@@ -75,10 +75,9 @@ def quote(
     if html is not None:
         html.write_text(quote_html(result, date.today()), encoding="utf-8")
     if output_format is Format.CSV:
-        console.print(to_csv(quote_rows(result)), end="", markup=False, highlight=False)
+        emit(to_csv(quote_rows(result)))
     elif output_format is Format.JSON:
-        console.print(to_json({"years": quote_rows(result), "volumes": volume_rows(result)}),
-                      markup=False, highlight=False)
+        emit(to_json({"years": quote_rows(result), "volumes": volume_rows(result)}))
     else:
         _print_quote(result)
     if html is not None:
@@ -130,13 +129,13 @@ def whatif(tariff: Annotated[Path, typer.Option(help="The draft price-list file.
         current, draft = totals.get(d.area, (Decimal(0), Decimal(0)))
         totals[d.area] = (current + d.current, draft + d.draft)
     if output_format is Format.CSV:
-        console.print(to_csv(rows), end="", markup=False, highlight=False)
+        emit(to_csv(rows))
         return
     if output_format is Format.JSON:
-        console.print(to_json({"draft": draft_id, "months": [str(m) for m in months], "agencies": rows,
-                               "totals": [{"area": str(a), "current": c, "draft": d, "change": d - c}
-                                          for a, (c, d) in totals.items()]}),
-                      markup=False, highlight=False)
+        emit(to_json({"draft": draft_id, "months": [str(m) for m in months], "agencies": rows,
+                      "totals": [{"area": str(a), "current": c, "draft": d, "change": d - c,
+                                  "change_percent": round_percent(d - c, c)}
+                                 for a, (c, d) in totals.items()]}))
         return
     table = Table("Org.nr", "Kund", "Område", "Nuvarande", "Utkast", "Skillnad", "%",
                   title=f"Utkast {draft_id} mot gällande prislistor, {months[0]}-{months[-1]}")
@@ -146,8 +145,8 @@ def whatif(tariff: Annotated[Path, typer.Option(help="The draft price-list file.
                       "-" if d.percent is None else f"{d.percent}")
     table.add_section()
     for area, (current, draft) in totals.items():
-        percent = "-" if current == 0 else f"{((draft - current) * 100 / current).quantize(Decimal('0.1'))}"
+        percent = round_percent(draft - current, current)
         table.add_row("", "Summa", area.label, format_sek(current), format_sek(draft),
-                      format_sek(draft - current), percent)
+                      format_sek(draft - current), "-" if percent is None else str(percent))
     console.print(table)
     console.print("Nothing was issued or changed.")

@@ -14,6 +14,7 @@ from billing.domain.tariff import PriceList
 from billing.domain.volume import VolumeRecord
 from billing.errors import DataError
 from billing.invoicing.totals import compute_totals
+from billing.money import round_average
 from billing.period import Month
 from billing.quoting.cost_classes import COST_CLASS, CostClass
 from billing.quoting.request import QuoteRequest
@@ -50,7 +51,7 @@ class QuotedYear:
     def recurring_per_month(self) -> Decimal:
         """Annual and extraordinary cost of an average month of the year."""
         recurring = self.by_class[CostClass.ANNUAL] + self.by_class[CostClass.EXTRAORDINARY]
-        return (recurring / self.months).quantize(Decimal("0.01"))
+        return round_average(recurring, self.months)
 
 
 @dataclass(frozen=True, slots=True)

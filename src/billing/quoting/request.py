@@ -12,6 +12,9 @@ from billing.errors import DataError, Problem
 from billing.period import Month
 
 
+MAX_VOLUME = Decimal("1e12")
+
+
 @dataclass(frozen=True, slots=True)
 class VolumeBasis:
     """Where a quoted monthly volume came from, so a quote says it."""
@@ -52,8 +55,13 @@ class QuoteRequest:
                                         field="--volume"))
             elif not service.takes_volumes:
                 problems.append(Problem(f"{code} is a subscription: use --subscription", field="--volume"))
+            elif not basis.quantity.is_finite() or abs(basis.quantity) >= MAX_VOLUME:
+                problems.append(Problem(f"volume for {code} is not a number in range: {basis.quantity}",
+                                        field="--volume"))
             elif basis.quantity < 0:
                 problems.append(Problem(f"negative volume for {code}: {basis.quantity}", field="--volume"))
+        if len(set(self.subscriptions)) != len(self.subscriptions):
+            problems.append(Problem("a subscription is named twice", field="--subscription"))
         for code in self.subscriptions:
             service = catalogue.get(code)
             if service is None or service.charge is not Charge.SUBSCRIPTION:

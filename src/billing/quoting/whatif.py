@@ -12,6 +12,7 @@ from billing.domain.agency import Agency
 from billing.domain.catalogue import Catalogue, ServiceArea
 from billing.domain.tariff import PriceList
 from billing.domain.volume import VolumeRecord
+from billing.money import round_percent
 from billing.period import Month
 from billing.rating.rater import RatingContext, rate_agency_month
 
@@ -31,9 +32,7 @@ class Difference:
     @property
     def percent(self) -> Decimal | None:
         """The change in per cent of the current amount, to one decimal; None from zero."""
-        if self.current == 0:
-            return None
-        return (self.change * 100 / self.current).quantize(Decimal("0.1"))
+        return round_percent(self.change, self.current)
 
 
 def compare_price_lists(catalogue: Catalogue, current: Sequence[PriceList], draft: PriceList,

@@ -44,16 +44,23 @@ def correct_month(session: Session, month: Month, issue_date: date,
     agency_id = _agency_id(session, organisation_number) if organisation_number else None
     drafts = dict(draft_month(session, month, issue_date, agency_id))
     current = _current_invoices(session, month, agency_id)
+    credited = _credited_alone(session, month)
     to_issue: list[tuple[int, Invoice]] = []
     for agency in sorted(drafts.keys() | current.keys(),
                          key=lambda a: (drafts.get(a) or current[a]).organisation_number):
         old, new = current.get(agency), drafts.get(agency)
+        if old is None and agency in credited and agency_id is None:
+            continue  # credited on purpose: billed again only when named with --agency
         if old is not None and new is not None and charges(old) == charges(new):
             continue
         if old is not None:
+            if issue_date < old.issue_date:
+                raise DataError.single(f"the correction's date {issue_date} is before invoice "
+                                       f"{old.number}'s {old.issue_date}", field="--date")
             to_issue.append((agency, credit_note_for(old, issue_date, reason)))
         if new is not None:
-            to_issue.append((agency, replace(new, replaces=old.number if old else None, reason=reason)))
+            replaced = old.number if old else credited.get(agency)
+            to_issue.append((agency, replace(new, replaces=replaced, reason=reason)))
     issued = issue_documents(session, to_issue)
     result = Correction(tuple(d for d in issued if d.kind is DocumentKind.CREDIT_NOTE),
                         tuple(d for d in issued if d.kind is DocumentKind.INVOICE))
@@ -114,6 +121,20 @@ def _agency_id(session: Session, organisation_number: str) -> int:
     if agency_id is None:
         raise DataError.single(f"unknown agency {org}", field="--agency")
     return agency_id
+
+
+def _credited_alone(session: Session, month: Month) -> dict[int, int]:
+    """Agencies of the month whose last invoice was credited with no invoice
+    replacing it (a credit note of its own), with that invoice's number."""
+    replacement = aliased(InvoiceRow)
+    credit = aliased(InvoiceRow)
+    query = (select(InvoiceRow.agency_id, InvoiceRow.number)
+             .where(InvoiceRow.period == month, InvoiceRow.kind == str(DocumentKind.INVOICE),
+                    select(credit.number).where(credit.credits_number == InvoiceRow.number).exists(),
+                    ~select(replacement.number).where(replacement.replaces_number == InvoiceRow.number)
+                    .exists())
+             .order_by(InvoiceRow.number))
+    return dict(session.execute(query).all())
 
 
 def _current_invoices(session: Session, month: Month, agency_id: int | None) -> dict[int, Invoice]:

@@ -56,6 +56,12 @@ def quote(session: Session, request: QuoteRequest, estimate: bool = False,
                 ratio = ratios[service.code]
                 volumes[service.code] = VolumeBasis(ratio.estimate(request.employees),
                                                     ratio.describe(request.employees))
+        bare = [area for area in request.areas
+                if not any(catalogue[code].area is area for code in volumes)]
+        if bare:
+            raise DataError.single(
+                f"no volume history for {', '.join(a.label for a in bare)} in the window to "
+                "estimate from: give those volumes with --volume CODE=QUANTITY", field="--estimate")
         request = replace(request, volumes=volumes)
     elif not request.volumes:
         raise DataError.single("give the expected monthly volumes (--volume CODE=QUANTITY), or "

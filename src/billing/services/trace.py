@@ -52,9 +52,16 @@ def trace_document(session: Session, number: int) -> tuple[Invoice, list[TracedL
 
 
 def _price_item(line: RatedLine, documents: dict, rate_classes: dict) -> str:
+    if line.part is FeePart.DISCOUNT:
+        return f"agency discount ({line.detail or 'see the agreement'}) on lines priced by " \
+               f"{line.price_list_id or 'several price lists'}"
+    if line.part is FeePart.PASS_THROUGH:
+        return "-"  # a sub-supplier's amount, re-invoiced as it stands: its basis is below
+    if line.part is FeePart.CONNECTION and line.detail == "enligt överenskommelse":
+        return f"agreement: connection item {line.description!r} = {line.unit_price}"
     document = documents.get(line.price_list_id or "")
     if document is None:
-        return "-" if line.part in (FeePart.PASS_THROUGH, FeePart.DISCOUNT) else "agreement"
+        return "agreement"
     area, code = str(line.area), line.service_code or ""
     path = {FeePart.BASE_FIXED: ("base_fees", area, "fixed"),
             FeePart.BASE_VARIABLE: ("base_fees", area, "variable"),
@@ -65,9 +72,12 @@ def _price_item(line: RatedLine, documents: dict, rate_classes: dict) -> str:
     for key in path:
         value = value.get(key) if isinstance(value, dict) else None
     where = ".".join(path)
-    if value is None:
-        return f"{line.price_list_id}: {where} (not in the list: agreed price or item)"
-    return f"{line.price_list_id}: {where} = {value if not isinstance(value, dict) else json.dumps(value)}"
+    if isinstance(value, dict):
+        return f"{line.price_list_id}: {where} = {json.dumps(value)}"
+    if value is None or (line.part is not FeePart.BASE_VARIABLE and str(value) != str(line.unit_price)
+                         and line.part is not FeePart.BASE_FIXED):
+        return f"agreement: agreed price {line.unit_price} (in place of {line.price_list_id}: {where})"
+    return f"{line.price_list_id}: {where} = {value}"
 
 
 def _import(batch: ImportBatch | None, events: dict) -> dict:

@@ -32,6 +32,10 @@ class Verification:
         return not self.findings
 
 
+def _span(first: int, last: int) -> str:
+    return f"{first}" if first == last else f"{first}-{last}"
+
+
 def verify_documents(session: Session) -> Verification:
     """Recompute every seal from the document as stored and follow the chain.
 
@@ -56,22 +60,21 @@ def verify_documents(session: Session) -> Verification:
                                                            "its seal either"))
             continue  # not part of the chain the series issued
         if number > expected_number:
-            missing = (f"{expected_number}" if number - 1 == expected_number
-                       else f"{expected_number}-{number - 1}")
-            findings.append(Finding("deleted", expected_number,
-                                    f"document(s) {missing} missing: the series has no gaps"))
+            findings.append(Finding("deleted", expected_number, f"document(s) "
+                                    f"{_span(expected_number, number - 1)} missing: the series has no gaps"))
         if not sealed:
             findings.append(Finding("changed", number, f"document {number} does not match its "
                                                        "seal: changed after issue"))
-        if row.previous_seal != expected_previous:
-            findings.append(Finding("deleted" if number > expected_number else "inserted", number,
-                                    f"document {number} does not follow the document before it "
-                                    "in the chain: a document was removed, replaced or inserted"))
+        elif row.previous_seal != expected_previous and number == expected_number and number > FIRST_NUMBER:
+            # This document is intact and chains to a seal the one before no longer has:
+            # that one was changed and sealed anew.
+            findings.append(Finding("changed", number - 1, f"document {number - 1} is not the "
+                                    f"document that {number} was chained to: changed and resealed"))
         expected_number, expected_previous = number + 1, row.seal
     if expected_number < next_number:
-        findings.append(Finding("deleted", expected_number,
-                                f"document(s) {expected_number}-{next_number - 1} missing at the end"))
-    if series is not None and (series.last_seal or "") != expected_previous:
-        findings.append(Finding("deleted", None, "the newest document is not the chain head: "
-                                                 "a document was removed or replaced"))
+        findings.append(Finding("deleted", expected_number, f"document(s) "
+                                f"{_span(expected_number, next_number - 1)} missing at the end"))
+    elif series is not None and (series.last_seal or "") != expected_previous:
+        findings.append(Finding("changed", expected_number - 1, f"document {expected_number - 1} "
+                                "is not the chain head the series recorded: replaced after issue"))
     return Verification(len(documents), expected_previous, tuple(findings))
