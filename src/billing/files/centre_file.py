@@ -1,0 +1,51 @@
+"""The centre's own details and ledger accounts (config/centre.toml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+from billing.domain.catalogue import ServiceArea
+from billing.domain.seller import Accounts, Centre, Seller
+from billing.files.agencies_file import OrganisationNumber
+from billing.files.fields import Frozen
+from billing.files.toml_source import read_toml, validate
+
+DEFAULT_CENTRE_FILE = Path(__file__).resolve().parents[3] / "config" / "centre.toml"
+_ACCOUNT = Field(pattern=r"^\d{4}$")
+
+
+class _Seller(Frozen):
+    name: str = Field(min_length=1, max_length=200)
+    organisation_number: OrganisationNumber
+    vat_number: str = Field(pattern=r"^SE\d{12}$")
+    street: str
+    postal_code: str
+    city: str
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    bankgiro: str = Field(pattern=r"^\d{3,4}-\d{4}$")
+    email: str
+    payment_terms_days: int = Field(ge=0, le=365)
+
+
+class _Accounts(Frozen):
+    receivables: str = _ACCOUNT
+    output_vat: str = _ACCOUNT
+    pass_through: str = _ACCOUNT
+    rounding: str = _ACCOUNT
+    revenue: dict[ServiceArea, str]
+
+
+class _CentreFile(Frozen):
+    seller: _Seller
+    accounts: _Accounts
+
+
+def load_centre(path: Path = DEFAULT_CENTRE_FILE) -> Centre:
+    data, text = read_toml(path)
+    parsed = validate(_CentreFile, data, path, text)
+    assert isinstance(parsed, _CentreFile)
+    a = parsed.accounts
+    return Centre(Seller(**parsed.seller.model_dump()),
+                  Accounts(a.receivables, a.output_vat, a.pass_through, a.rounding, dict(a.revenue)))

@@ -1,0 +1,1 @@
+"""Payment references and matching of payments to invoices."""
