@@ -8,6 +8,9 @@ from typing import Annotated
 import typer
 
 from billing.cli import audit_commands, billing_commands, control_commands, data_commands, quote_commands
+from billing.cli import pdf_commands  # noqa: F401  (adds "invoice pdf" and "invoices pdf")
+from billing.cli import ledger_commands
+from billing.cli import einvoice_commands
 from billing.cli.context import state
 from billing.persistence.database import database_url
 
@@ -26,6 +29,12 @@ app.command("log")(control_commands.log)
 app.command("quote")(quote_commands.quote)
 app.command("whatif")(quote_commands.whatif)
 app.command("audit")(audit_commands.audit)
+# "export" is one group for every receiving system; "export sie" is the ledger's.
+ledger_commands.export_app.command("sie")(ledger_commands.export_sie)
+ledger_commands.export_app.command("peppol")(einvoice_commands.export_peppol)
+app.command("validate-einvoice")(einvoice_commands.validate_einvoice)
+app.add_typer(ledger_commands.export_app, name="export")
+app.add_typer(ledger_commands.payments_app, name="payments")
 
 
 @app.callback()

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from billing.cli.context import console, emit, parse_month, read
+from billing.cli.context import console, emit, fail, parse_month, read
 from billing.money import format_sek
 from billing.reports.tabular import to_csv, to_json
 
@@ -40,17 +40,20 @@ def audit(target: Annotated[str, typer.Argument(metavar="YYYY-MM | trace",
         if number is None:
             raise typer.BadParameter("billing audit trace NUMBER")
         return _trace(number)
-    from billing.reports.audit_report import as_html, as_json, finding_rows, summary
+    from billing.reports.audit_report import FINDING_FIELDS, as_html, as_json, finding_rows, summary
     from billing.services.audit import run_audit
     first = parse_month(target)
     last = parse_month(to) if to else first
     report = read(lambda s: run_audit(s, first, last, threshold, sample, seed, costs))
-    text = {AuditFormat.HTML: lambda: as_html(report), AuditFormat.CSV: lambda: to_csv(finding_rows(report)),
+    text = {AuditFormat.HTML: lambda: as_html(report), AuditFormat.CSV: lambda: to_csv(finding_rows(report), FINDING_FIELDS),
             AuditFormat.JSON: lambda: to_json(as_json(report))}.get(output_format)
     if text is None:
         console.print(summary(report))
     elif out is not None:
-        out.write_text(text(), encoding="utf-8")
+        try:
+            out.write_text(text(), encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write the report to {out}: {exc.strerror or exc}")
         console.print(f"Audit report written to {out}: {'passed' if report.passed else 'FAILED'}.")
     else:
         emit(text())

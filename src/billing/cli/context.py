@@ -80,7 +80,8 @@ def emit(text: str) -> None:
 
 
 def fail(message: str) -> None:
-    errors.print(f"[red]{escape(message)}[/red]", highlight=False)
+    # soft_wrap: a long path or value stays on one line, as written.
+    errors.print(f"[red]{escape(message)}[/red]", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 

@@ -77,7 +77,11 @@ def per_employee_ratios(catalogue: Catalogue, areas: Sequence[ServiceArea],
             ctx.prec = 40
             own = [used.get(a, Decimal(0)) / e for a, e in exposed.items() if e]
             pooled = sum(used.values(), Decimal(0)) / sum(exposed.values(), Decimal(0))
-        ratios[service.code] = Ratio(service.code, pooled.quantize(RATIO_PLACES),
-                                     min(own).quantize(RATIO_PLACES), max(own).quantize(RATIO_PLACES),
-                                     len(exposed), months[0], months[-1])
+        ratios[service.code] = Ratio(service.code, _places(pooled), _places(min(own)),
+                                     _places(max(own)), len(exposed), months[0], months[-1])
     return ratios
+
+
+def _places(ratio: Decimal) -> Decimal:
+    """Ratios are shown, and used, with four decimals, half up like everything else."""
+    return ratio.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)

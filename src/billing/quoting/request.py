@@ -60,6 +60,14 @@ class QuoteRequest:
                                         field="--volume"))
             elif basis.quantity < 0:
                 problems.append(Problem(f"negative volume for {code}: {basis.quantity}", field="--volume"))
+        for item in self.connection_items:
+            if not item.description.strip():
+                problems.append(Problem("a connection item needs a description", field="--connection-item"))
+            if not item.amount.is_finite() or not 0 <= item.amount < MAX_VOLUME \
+                    or item.amount != item.amount.quantize(Decimal("0.01")):
+                problems.append(Problem(f"connection item {item.description!r}: the amount must be "
+                                        f"kronor and öre, 0 or more, not {item.amount}",
+                                        field="--connection-item"))
         if len(set(self.subscriptions)) != len(self.subscriptions):
             problems.append(Problem("a subscription is named twice", field="--subscription"))
         for code in self.subscriptions:

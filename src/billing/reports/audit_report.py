@@ -6,6 +6,7 @@ import html
 from decimal import Decimal
 
 from rich.console import Group
+from rich.markup import escape
 from rich.table import Table
 
 from billing.audit.findings import Status
@@ -20,13 +21,13 @@ MAX_SHOWN = 20
 def summary(report: AuditReport) -> Group:
     table = Table("Kontroll", "Resultat", "Fynd", title=f"Fakturagranskning {report.first}-{report.last}")
     for check in report.checks:
-        table.add_row(check.title, _MARK[check.status], str(len(check.findings)))
+        table.add_row(escape(check.title), _MARK[check.status], str(len(check.findings)))
     parts: list = [table]
     for check in report.checks:
         if check.findings and check.name != "revenue":
             detail = Table("Dokument", "Rad", "Fynd", title=check.title, title_justify="left")
             for f in check.findings[:MAX_SHOWN]:
-                detail.add_row(str(f.document or "-"), str(f.line or "-"), f.message)
+                detail.add_row(str(f.document or "-"), str(f.line or "-"), escape(f.message))
             if len(check.findings) > MAX_SHOWN:
                 detail.add_row("", "", f"... {len(check.findings) - MAX_SHOWN} more (see --format csv/json/html)")
             parts.append(detail)
@@ -34,6 +35,9 @@ def summary(report: AuditReport) -> Group:
     parts.append("[green]Alla kontroller godkända.[/green]" if report.passed
                  else "[red]Minst en kontroll är underkänd.[/red]")
     return Group(*parts)
+
+
+FINDING_FIELDS = ("check", "status", "document", "line", "message")
 
 
 def finding_rows(report: AuditReport) -> list[dict]:
@@ -68,7 +72,7 @@ def as_html(report: AuditReport) -> str:
         if c.rows:
             keys = list(dict.fromkeys(k for row in c.rows for k in row))
             body += "<table><tr>" + "".join(f"<th>{e(k)}</th>" for k in keys) + "</tr>" + "".join(
-                "<tr>" + "".join(f"<td>{e(_text(row.get(k)))}</td>" for k in keys) + "</tr>"
+                "<tr>" + "".join(f"<td>{e(_text(k, row.get(k)))}</td>" for k in keys) + "</tr>"
                 for row in c.rows) + "</table>"
         sections.append(f"<h2>{e(c.title)}</h2>{body or '<p>Inga fynd.</p>'}")
     revenue = next((c for c in report.checks if c.name == "revenue"), None)
@@ -88,9 +92,13 @@ th{{background:#eee}}</style></head><body>
 """
 
 
-def _text(value: object) -> str:
+_MONEY = {"amount", "revenue", "cost", "net"}
+
+
+def _text(key: str, value: object) -> str:
+    """Money in kronor and öre; other numbers (volumes, per cent) as they are."""
     if isinstance(value, Decimal):
-        return format_sek(value) if value == value.quantize(Decimal("0.01")) else str(value)
+        return format_sek(value) if key in _MONEY else str(value).replace(".", ",")
     return "" if value is None else str(value)
 
 

@@ -28,10 +28,12 @@ def _cell(value: object) -> object:
     return neutralise(value)
 
 
-def to_csv(rows: Sequence[dict[str, object]]) -> str:
+def to_csv(rows: Sequence[dict[str, object]], fields: Sequence[str] | None = None) -> str:
+    """With ``fields``, the header is written even when there are no rows."""
     out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    if rows or fields:
+        # CRLF as RFC 4180 has it: the csv module then quotes any cell holding \r or \n.
+        writer = csv.DictWriter(out, fieldnames=list(fields or rows[0]), lineterminator="\r\n")
         writer.writeheader()
         writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()

@@ -3,6 +3,7 @@ them, and changes nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from billing.period import Month
 from billing.persistence.invoice_store import read_sealed
 from billing.persistence.mapping import (load_agencies, load_pass_through_charges, load_price_lists,
                                          load_volume_records, load_volumes)
-from billing.persistence.models import InvoiceRow, NumberSeries, PassThroughRow, VolumeRow
+from billing.persistence.models import InvoiceRow, NumberSeries, PassThroughRow, PriceListRow, VolumeRow
 from billing.persistence.numbering import DOCUMENT_SERIES, FIRST_NUMBER
 from billing.services.catalogue import stored_catalogue
 from billing.services.verify import verify_documents
@@ -50,6 +51,8 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
               sample_size: int = 5, seed: int | None = None, costs_file: Path | None = None) -> AuditReport:
     if last < first:
         raise DataError.single(f"{last} is before {first}", field="--to")
+    if sample_size < 0:
+        raise DataError.single(f"the sample size cannot be negative: {sample_size}", field="--sample")
     seed = secrets.randbelow(10**9) if seed is None else seed
     months = _months(first, last)
     catalogue = stored_catalogue(session)
@@ -108,9 +111,14 @@ def _numbering(session: Session, current: list[tuple[Invoice, int]]) -> CheckRes
 
 
 def _integrity(session: Session) -> CheckResult:
+    """The documents' seal chain, and every stored price list against its own hash."""
     result = verify_documents(session)
-    return CheckResult("integrity", "Integritet: sigill och dokumentkedja",
-                       tuple(Finding(f"{f.kind}: {f.message}", f.number) for f in result.findings))
+    findings = [Finding(f"{f.kind}: {f.message}", f.number) for f in result.findings]
+    for row in session.scalars(select(PriceListRow).order_by(PriceListRow.id)):
+        if hashlib.sha256(row.document.encode()).hexdigest() != row.content_hash:
+            findings.append(Finding(f"price list {row.id} does not match the hash it was loaded "
+                                    "with: changed in the database"))
+    return CheckResult("integrity", "Integritet: sigill, dokumentkedja och prislistor", tuple(findings))
 
 
 def _costs(path: Path, months: list[Month]) -> dict[ServiceArea, Decimal]:

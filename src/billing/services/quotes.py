@@ -41,6 +41,7 @@ def quote(session: Session, request: QuoteRequest, estimate: bool = False,
     """Price the request; with ``estimate``, basic services without a given volume
     are estimated from the centre's history in the window."""
     catalogue = stored_catalogue(session)
+    request.check(catalogue)  # before anything looks a given service up
     ratios: dict[str, Ratio] = {}
     if estimate:
         ratios = history_ratios(session, request, first, last)

@@ -4,6 +4,7 @@ volume records, with the files and import events they came from."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from billing.domain.agency import FeePart
 from billing.errors import DataError
 from billing.invoicing.document import Invoice
 from billing.persistence.invoice_store import read_invoices
+from billing.persistence.mapping import load_agencies
 from billing.persistence.models import (EventRow, ImportBatch, InvoiceRow, PassThroughRow, PriceListRow,
                                         ServiceRow, VolumeRow)
 from billing.rating.lines import RatedLine
@@ -35,6 +37,9 @@ def trace_document(session: Session, number: int) -> tuple[Invoice, list[TracedL
         select(PriceListRow).where(PriceListRow.id.in_({l.price_list_id for l in doc.lines
                                                         if l.price_list_id})))}
     rate_classes = dict(session.execute(select(ServiceRow.code, ServiceRow.rate_class)).all())
+    agency_id = session.scalars(select(InvoiceRow.agency_id).where(InvoiceRow.number == number)).one()
+    agreed = {(a.area, code): price for a in load_agencies(session, [agency_id])[agency_id].agreements
+              for code, price in a.agreed_prices}
     record_ids = sorted({i for line in doc.lines for i in line.volume_record_ids})
     records = {r.id: r for r in session.scalars(select(VolumeRow).where(VolumeRow.id.in_(record_ids)))}
     charge_ids = sorted({i for line in doc.lines for i in line.pass_through_ids})
@@ -47,11 +52,12 @@ def trace_document(session: Session, number: int) -> tuple[Invoice, list[TracedL
     for line_no, line in enumerate(doc.lines, start=1):
         basis = [_record(records[i], batches, events) for i in line.volume_record_ids if i in records]
         basis += [_charge(charges[i], batches, events) for i in line.pass_through_ids if i in charges]
-        traced.append(TracedLine(line_no, line, _price_item(line, documents, rate_classes), tuple(basis)))
+        traced.append(TracedLine(line_no, line, _price_item(line, documents, rate_classes, agreed),
+                                 tuple(basis)))
     return doc, traced
 
 
-def _price_item(line: RatedLine, documents: dict, rate_classes: dict) -> str:
+def _price_item(line: RatedLine, documents: dict, rate_classes: dict, agreed: dict) -> str:
     if line.part is FeePart.DISCOUNT:
         return f"agency discount ({line.detail or 'see the agreement'}) on lines priced by " \
                f"{line.price_list_id or 'several price lists'}"
@@ -74,9 +80,12 @@ def _price_item(line: RatedLine, documents: dict, rate_classes: dict) -> str:
     where = ".".join(path)
     if isinstance(value, dict):
         return f"{line.price_list_id}: {where} = {json.dumps(value)}"
-    if value is None or (line.part is not FeePart.BASE_VARIABLE and str(value) != str(line.unit_price)
-                         and line.part is not FeePart.BASE_FIXED):
+    if agreed.get((line.area, code)) == line.unit_price:
         return f"agreement: agreed price {line.unit_price} (in place of {line.price_list_id}: {where})"
+    if line.part is not FeePart.BASE_VARIABLE and (value is None or Decimal(str(value)) != line.unit_price):
+        # Neither the list nor the agreement gives the billed price: say so, loudly.
+        return (f"MISMATCH: billed at {line.unit_price}, but {line.price_list_id}: {where} = {value} "
+                "and the agreement has no such price")
     return f"{line.price_list_id}: {where} = {value}"
 
 

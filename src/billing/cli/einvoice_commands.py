@@ -1,0 +1,67 @@
+"""E-invoices: the Peppol BIS Billing 3.0 export of a month, and its validation
+against the official rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from billing.cli.context import console, fail, parse_month, read
+
+CentreOption = Annotated[Path | None, typer.Option(
+    "--centre", help="The centre's details (seller, bankgiro); default config/centre.toml.")]
+
+
+def export_peppol(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
+                  out: Annotated[Path, typer.Option("--out", help="Directory to write the files in.")],
+                  centre: CentreOption = None) -> None:
+    """One Peppol BIS Billing 3.0 file (UBL Invoice or CreditNote) per document
+    issued for the month; nothing is written if any document cannot be exported."""
+    from billing.einvoice.export import export_month
+    from billing.errors import BillingError
+    from billing.files.centre_file import DEFAULT_CENTRE_FILE, load_centre
+    month = parse_month(period)
+    try:
+        seller = load_centre(centre or DEFAULT_CENTRE_FILE).seller
+    except BillingError as error:
+        fail(str(error))
+        return
+    result = read(lambda session: export_month(session, month, out, seller))
+    if not result.paths:
+        console.print(f"No documents issued for {month}: nothing written.")
+        return
+    console.print(f"{len(result.paths)} Peppol BIS Billing 3.0 files for {month} in "
+                  f"{escape(str(out))}: {result.invoices} invoices, {result.credit_notes} credit notes.",
+                  highlight=False)
+
+
+def validate_einvoice(directory: Annotated[Path, typer.Argument(help="Directory of exported .xml files.")],
+                      rules: Annotated[Path, typer.Option(
+                          "--rules", help="Directory of the official rules compiled to XSLT "
+                                          "(.xsl/.xslt): EN 16931 UBL and PEPPOL-EN16931-UBL.")]) -> None:
+    """Run every rule file of RULES over every document of DIRECTORY; exit status 1
+    on any fatal finding."""
+    from billing.einvoice.validation import validate_directory
+    from billing.errors import BillingError
+    try:
+        report = validate_directory(directory, rules)
+    except BillingError as error:
+        fail(str(error))
+        return
+    for file in report.files:
+        status = "ok" if not file.findings else f"{len(file.fatal)} fatal, {len(file.warnings)} warnings"
+        console.print(f"{escape(file.path.name)}: {status}", highlight=False)
+        for finding in sorted(file.findings, key=lambda f: (not f.fatal, f.rules, f.rule_id)):
+            level = "fatal" if finding.fatal else "warning"
+            console.print(f"  {level} {escape(finding.rule_id)} [{escape(finding.rules)}] "
+                          f"{escape(finding.text)}  at {escape(finding.location)}",
+                          highlight=False, soft_wrap=True)
+    names = ", ".join(p.name for p in report.stylesheets)
+    console.print(f"{len(report.files)} files checked with {len(report.stylesheets)} rule files "
+                  f"({escape(names)}): {report.fatal_count} fatal, {report.warning_count} warnings.",
+                  highlight=False)
+    if not report.passed:
+        raise typer.Exit(1)

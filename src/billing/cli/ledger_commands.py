@@ -1,0 +1,106 @@
+"""Ledger and payments: `billing export sie YYYY-MM` and `billing payments match FILE`."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from billing.cli.context import console, emit, fail, parse_month, read
+from billing.errors import BillingError
+from billing.invoicing.document import DocumentKind
+from billing.ledger.export import Selection
+from billing.money import format_sek
+from billing.payments.matching import MatchReport, Status
+
+export_app = typer.Typer(help="Issued documents for other systems.", no_args_is_help=True)
+payments_app = typer.Typer(help="Bank payments matched to invoices; changes nothing.",
+                           no_args_is_help=True)
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+def export_sie(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
+               out: Annotated[Path | None, typer.Option(
+                   help="The file to write; default billing-YYYY-MM.se here.")] = None,
+               by: Annotated[Selection, typer.Option(
+                   help="period: the documents billed for the month (its run and corrections); "
+                        "issued: the documents issued during the month.")] = Selection.PERIOD,
+               centre: Annotated[Path | None, typer.Option(
+                   help="The centre file with the ledger accounts; default config/centre.toml.")] = None
+               ) -> None:
+    """The month's invoices and credit notes as an SIE 4 file for the ledger.
+
+    One balanced voucher per document, codepage 437; all or nothing."""
+    from billing.files.centre_file import DEFAULT_CENTRE_FILE, load_centre
+    from billing.ledger.export import export_sie as export
+    month = parse_month(period)
+    path = out or Path(f"billing-{month}.se")
+    try:
+        details = load_centre(centre or DEFAULT_CENTRE_FILE)
+    except BillingError as error:
+        fail(str(error))
+    result = read(lambda s: export(s, month, path, details, date.today(), by))
+    notes = sum(1 for d in result.documents if d.kind is DocumentKind.CREDIT_NOTE)
+    console.print(f"SIE 4 file written to {escape(str(path))}: {len(result.vouchers)} vouchers "
+                  f"({len(result.vouchers) - notes} invoices, {notes} credit notes), receivables "
+                  f"{format_sek(result.payable)} SEK; every voucher balances.", highlight=False)
+
+
+@payments_app.command("match")
+def payments_match(file: Path,
+                   output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.TABLE
+                   ) -> None:
+    """Match bank payments (CSV: reference,amount,date) to open invoices.
+
+    By OCR reference: lists invoices paid, part-paid or over-paid, and unmatched
+    payments with the reason. A report: nothing is stored."""
+    from billing.payments.matching import match_file
+    from billing.payments.payments_csv import read_payments
+    from billing.payments.report import as_json, payment_rows
+    from billing.reports.tabular import to_csv, to_json
+    try:
+        payments = read_payments(file)
+    except BillingError as error:
+        fail(str(error))
+    report = read(lambda s: match_file(s, payments))
+    if output_format is ReportFormat.CSV:
+        emit(to_csv(payment_rows(report)))
+    elif output_format is ReportFormat.JSON:
+        emit(to_json(as_json(report)))
+    else:
+        _print_report(report)
+
+
+def _print_report(report: MatchReport) -> None:
+    # Everything from the file or the database is escaped: rich would read brackets as markup.
+    invoices = Table("Faktura", "Org.nr", "Kund", "Förfallodag", "Att betala", "Betalt", "Kvar",
+                     "Status", "Betalningar", title="Betalningar per faktura", title_justify="left")
+    for entry in report.invoices:
+        head = entry.invoice
+        invoices.add_row(str(head.number), head.organisation_number, escape(head.agency_name),
+                         head.due_date.isoformat(), format_sek(head.payable), format_sek(entry.paid),
+                         format_sek(entry.balance), str(entry.status),
+                         ", ".join(f"rad {p.line}" for p in entry.payments))
+    unmatched = Table("Rad", "Referens", "Datum", "Belopp", "Orsak",
+                      title="Ej matchade betalningar", title_justify="left")
+    for miss in report.unmatched:
+        p = miss.payment
+        unmatched.add_row(str(p.line), escape(p.reference), p.date.isoformat(), format_sek(p.amount),
+                          escape(miss.reason))
+    console.print(invoices)
+    console.print(unmatched)
+    console.print(
+        f"{len(report.payments)} payments, {format_sek(report.total)} SEK; {len(report.invoices)} "
+        f"invoices: {report.count(Status.PAID)} paid, {report.count(Status.PART_PAID)} part-paid, "
+        f"{report.count(Status.OVER_PAID)} over-paid; {len(report.unmatched)} unmatched payments, "
+        f"{format_sek(report.unmatched_total)} SEK. Nothing was changed.", highlight=False)

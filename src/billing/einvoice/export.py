@@ -1,0 +1,84 @@
+"""The e-invoices of a month: one UBL file per issued document, all or none."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from billing.domain.seller import Seller
+from billing.einvoice.ubl import build_document, document_problems, file_name, seller_problems, to_bytes
+from billing.errors import DataError, Problem
+from billing.invoicing.document import DocumentKind, Invoice
+from billing.period import Month
+from billing.persistence.invoice_store import read_invoices
+from billing.persistence.models import InvoiceRow
+
+
+@dataclass(frozen=True, slots=True)
+class PeppolExport:
+    month: Month
+    documents: tuple[Invoice, ...]
+    paths: tuple[Path, ...]
+
+    @property
+    def invoices(self) -> int:
+        return sum(1 for d in self.documents if d.kind is DocumentKind.INVOICE)
+
+    @property
+    def credit_notes(self) -> int:
+        return sum(1 for d in self.documents if d.kind is DocumentKind.CREDIT_NOTE)
+
+
+def peppol_documents(session: Session, month: Month, seller: Seller) -> list[tuple[Invoice, str, bytes]]:
+    """(document, file name, XML) of every document issued for ``month``, by number.
+
+    Every document is checked before any is made: a problem in any of them
+    (or in the seller's details) raises one DataError naming each document.
+    """
+    problems: list[Problem] = list(seller_problems(seller))
+    known = {str(kind) for kind in DocumentKind}
+    for number, kind, name in session.execute(
+            select(InvoiceRow.number, InvoiceRow.kind, InvoiceRow.agency_name)
+            .where(InvoiceRow.period == month, InvoiceRow.kind.not_in(known))
+            .order_by(InvoiceRow.number)):
+        problems.append(Problem(f"document {number} ({name}) is of kind {kind!r}, which has no "
+                                "e-invoice document type (invoice or credit note)"))
+    if problems:
+        raise DataError(problems)
+    documents = read_invoices(session, InvoiceRow.period == month)
+    for document in documents:
+        problems += document_problems(document)
+    if problems:
+        raise DataError(problems)
+    return [(d, file_name(d), to_bytes(build_document(d, seller))) for d in documents]
+
+
+def export_month(session: Session, month: Month, out: Path, seller: Seller) -> PeppolExport:
+    """Write the month's e-invoices into ``out`` (created if missing).
+
+    All documents are made in memory first, then written into a temporary
+    directory inside ``out`` and moved into place only when every file is
+    written: bad data or a failed write leaves ``out`` as it was. A file of
+    the same name from an earlier export is replaced.
+    """
+    made = peppol_documents(session, month, seller)
+    if not made:
+        return PeppolExport(month, (), ())
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".peppol-", dir=out))
+    try:
+        for _, name, content in made:
+            (staging / name).write_bytes(content)
+        paths = []
+        for _, name, _ in made:
+            os.replace(staging / name, out / name)
+            paths.append(out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return PeppolExport(month, tuple(d for d, _, _ in made), tuple(paths))

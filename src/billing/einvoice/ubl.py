@@ -1,0 +1,435 @@
+"""One issued document as a Peppol BIS Billing 3.0 message: a UBL 2.1 Invoice or
+CreditNote, its elements in the order the UBL 2.1 schema requires.
+
+``document_problems`` says what in a document (or the seller) keeps it from
+being a conforming e-invoice; ``build_document`` makes the XML of a document
+that has none. The choices where our documents and the standard differ
+(credit-note signs, discounts, prorated lines, 0 % VAT) are described in the
+package docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from lxml import etree
+from stdnum.exceptions import ValidationError as OrgNumberError
+from stdnum.se import orgnr
+
+from billing.domain.agency import FeePart
+from billing.domain.seller import Seller
+from billing.errors import Problem
+from billing.invoicing.document import DocumentKind, Invoice
+from billing.invoicing.totals import compute_totals
+from billing.money import HUNDRED, ORE
+from billing.payments.ocr import ocr_reference
+from billing.rating.lines import RatedLine
+
+CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+
+INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+CAC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+CBC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+_PREFIXES = {"cac": CAC_NS, "cbc": CBC_NS}
+
+INVOICE_TYPE_CODE = "380"  # commercial invoice (UNCL 1001)
+CREDIT_NOTE_TYPE_CODE = "381"  # credit note
+ORGNR_SCHEME = "0007"  # ISO 6523 ICD: Swedish organisation number
+CREDIT_TRANSFER = "30"  # UNCL 4461
+BANKGIRO_BRANCH = "SE:BANKGIRO"
+DISCOUNT_REASON_CODE = "95"  # UNCL 5189: discount
+STANDARD_RATE = "S"
+EXEMPT = "E"
+# 0 % in our data is postage re-invoiced at cost: postal services are exempt
+# (EU VAT Directive art. 132(1)(a); mervärdesskattelagen).
+EXEMPTION_REASON_CODE = "VATEX-EU-132-1A"
+EXEMPTION_REASON = "Undantaget från skatteplikt: posttjänster (vidarefakturerat porto)"
+# SE-R-006: a Swedish seller's standard-rated lines are at 25, 12 or 6 %.
+SWEDISH_RATES = frozenset({Decimal(25), Decimal(12), Decimal(6)})
+BUYER_COUNTRY = "SE"  # every agency has a Swedish organisation number
+DAY = "DAY"  # UN/ECE rec. 20: the unit of a line prorated by days
+
+KIND_LABELS = {DocumentKind.INVOICE: "invoice", DocumentKind.CREDIT_NOTE: "credit note"}
+
+
+# --- what a document becomes: values first, XML after ----------------------
+
+@dataclass(frozen=True, slots=True)
+class UblLine:
+    """An invoice line as exported: signs per document type, price never negative."""
+
+    id: str
+    note: str
+    quantity: Decimal
+    unit_code: str
+    net: Decimal
+    name: str
+    seller_item_id: str | None
+    category: str
+    rate: Decimal
+    price: Decimal
+    base_quantity: Decimal | None
+    properties: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UblAllowance:
+    """A discount line as a document-level allowance (positive amount)."""
+
+    amount: Decimal
+    base: Decimal
+    percent: Decimal
+    reason: str
+    category: str
+    rate: Decimal
+
+
+def sign(invoice: Invoice) -> int:
+    """+1 for an invoice, -1 for a credit note: a CreditNote shows what it
+    credits as positive quantities and amounts, our credit notes store them
+    negated."""
+    return -1 if invoice.kind is DocumentKind.CREDIT_NOTE else 1
+
+
+def vat_category(rate: Decimal) -> str:
+    return STANDARD_RATE if rate > 0 else EXEMPT
+
+
+def is_discount(line: RatedLine) -> bool:
+    return line.part is FeePart.DISCOUNT
+
+
+def ubl_lines(invoice: Invoice) -> list[UblLine]:
+    """Every line but the discounts; IDs are the line numbers as issued."""
+    s = sign(invoice)
+    result = []
+    for number, line in enumerate(invoice.lines, start=1):
+        if is_discount(line):
+            continue
+        quantity, price = s * line.quantity, line.unit_price
+        if price < 0:  # BR-27: same amount, positive price
+            quantity, price = -quantity, -price
+        unit_code, base_quantity = line.unit_code, None
+        notes = [line.detail] if line.detail else []
+        if line.proration is not None and not line.proration.is_whole:
+            quantity *= line.proration.days
+            unit_code, base_quantity = DAY, Decimal(line.proration.of_days)
+            notes.append(f"{_plain(s * line.quantity)} {line.unit} x {line.proration.days} av "
+                         f"{line.proration.of_days} dagar")
+        properties = [("Tjänsteområde", line.area.label)]
+        if line.price_list_id:
+            properties.append(("Prislista", line.price_list_id))
+        result.append(UblLine(
+            id=str(number), note="; ".join(notes), quantity=quantity, unit_code=unit_code,
+            net=s * line.amount, name=line.description, seller_item_id=line.service_code,
+            category=vat_category(line.vat_rate), rate=line.vat_rate, price=price,
+            base_quantity=base_quantity, properties=tuple(properties)))
+    return result
+
+
+def ubl_allowances(invoice: Invoice) -> list[UblAllowance]:
+    s = sign(invoice)
+    return [UblAllowance(amount=-s * line.amount, base=s * line.quantity,
+                         percent=-line.unit_price * HUNDRED,
+                         reason=_discount_reason(line),
+                         category=vat_category(line.vat_rate), rate=line.vat_rate)
+            for line in invoice.lines if is_discount(line)]
+
+
+def _discount_reason(line: RatedLine) -> str:
+    reason = f"{line.description} ({line.area.label.lower()})"
+    return f"{reason}: {line.detail}" if line.detail else reason
+
+
+# --- what keeps a document from being a conforming e-invoice -----------------
+
+def document_label(invoice: Invoice) -> str:
+    kind = KIND_LABELS.get(invoice.kind, str(invoice.kind))
+    return f"{kind} {invoice.number} ({invoice.agency_name}, {invoice.organisation_number})"
+
+
+def seller_problems(seller: Seller, source: str = "centre file") -> list[Problem]:
+    problems = []
+    if _orgnr_digits(seller.organisation_number) is None:
+        problems.append(Problem(f"seller organisation number {seller.organisation_number!r} "
+                                "is not a valid Swedish organisation number", file=source))
+    vat = seller.vat_number
+    if not (len(vat) == 14 and vat.startswith("SE") and vat[2:].isdigit()):
+        problems.append(Problem(f"seller VAT number {vat!r} is not SE and 12 digits (SE-R-001, SE-R-002)",
+                                file=source))
+    digits = seller.bankgiro.replace("-", "")
+    if not (digits.isdigit() and len(digits) in (7, 8)):
+        problems.append(Problem(f"seller bankgiro {seller.bankgiro!r} is not 7 or 8 digits (SE-R-008, SE-R-009)",
+                                file=source))
+    for name in ("name", "street", "city", "postal_code", "country", "email"):
+        if not getattr(seller, name).strip():
+            problems.append(Problem(f"seller {name} is empty", file=source))
+    return problems
+
+
+def document_problems(invoice: Invoice) -> list[Problem]:
+    """Everything in one document that the export cannot turn into a conforming
+    e-invoice, each naming the document."""
+    label = document_label(invoice)
+    problems: list[str] = []
+    if invoice.kind not in KIND_LABELS:
+        problems.append(f"a document of kind {invoice.kind!r} has no e-invoice document type")
+    if invoice.number is None or invoice.number < 1:
+        problems.append("has no document number")
+    if not invoice.buyer_reference.strip():
+        problems.append("has no buyer reference (BT-10, PEPPOL-EN16931-R003): the agency's "
+                        "agreement names none")
+    if _orgnr_digits(invoice.organisation_number) is None:
+        problems.append(f"buyer organisation number {invoice.organisation_number!r} is missing or "
+                        "not a valid Swedish organisation number (scheme 0007)")
+    if not invoice.agency_name.strip():
+        problems.append("has no buyer name")
+    if invoice.kind is DocumentKind.CREDIT_NOTE and invoice.credits is None:
+        problems.append("is a credit note that names no credited invoice")
+    if not invoice.lines:
+        problems.append("has no lines")
+    for number, line in enumerate(invoice.lines, start=1):
+        where = f"line {number} ({line.description or 'no description'})"
+        if not line.description.strip():
+            problems.append(f"{where} has no description (item name, BT-153)")
+        if not line.unit_code.strip():
+            problems.append(f"{where} has no unit code")
+        if line.vat_rate < 0:
+            problems.append(f"{where} has a negative VAT rate {line.vat_rate}")
+        elif line.vat_rate > 0 and line.vat_rate not in SWEDISH_RATES:
+            problems.append(f"{where} has VAT rate {line.vat_rate} %: a Swedish seller's rates "
+                            "are 25, 12 and 6 % (SE-R-006), or 0 % (exempt)")
+        if is_discount(line) and not (line.unit_price < 0 and sign(invoice) * line.quantity > 0):
+            problems.append(f"{where} is a discount that is not a positive base at a negative rate")
+    if invoice.lines and not problems:
+        recomputed = compute_totals((line.amount, line.vat_rate) for line in invoice.lines)
+        if recomputed != invoice.totals:
+            problems.append("its totals do not add up from its lines")
+    return [Problem(f"{label}: {message}") for message in problems]
+
+
+def _orgnr_digits(text: str) -> str | None:
+    """The ten digits of a valid organisation number, or None."""
+    try:
+        return orgnr.compact(orgnr.validate(text or ""))
+    except OrgNumberError:
+        return None
+
+
+# --- the XML ----------------------------------------------------------------
+
+def file_name(invoice: Invoice) -> str:
+    kind = "credit-note" if invoice.kind is DocumentKind.CREDIT_NOTE else "invoice"
+    return f"{kind}-{invoice.number}.xml"
+
+
+def build_document(invoice: Invoice, seller: Seller) -> etree._Element:
+    """The UBL document of an issued invoice or credit note without problems."""
+    problems = document_problems(invoice) + seller_problems(seller)
+    assert not problems, problems
+    credit_note = invoice.kind is DocumentKind.CREDIT_NOTE
+    s = sign(invoice)
+    currency = invoice.currency
+    root_ns = CREDIT_NOTE_NS if credit_note else INVOICE_NS
+    root = etree.Element(f"{{{root_ns}}}{'CreditNote' if credit_note else 'Invoice'}",
+                         nsmap={None: root_ns, **_PREFIXES})
+
+    def amount(parent: etree._Element, name: str, value: Decimal) -> etree._Element:
+        return _sub(parent, name, _money(value), currencyID=currency)
+
+    _sub(root, "cbc:CustomizationID", CUSTOMIZATION_ID)
+    _sub(root, "cbc:ProfileID", PROFILE_ID)
+    _sub(root, "cbc:ID", str(invoice.number))
+    _sub(root, "cbc:IssueDate", invoice.issue_date.isoformat())
+    if not credit_note:
+        _sub(root, "cbc:DueDate", invoice.due_date.isoformat())
+        _sub(root, "cbc:InvoiceTypeCode", INVOICE_TYPE_CODE)
+    else:
+        _sub(root, "cbc:CreditNoteTypeCode", CREDIT_NOTE_TYPE_CODE)
+    _sub(root, "cbc:Note", _note(invoice))
+    _sub(root, "cbc:DocumentCurrencyCode", currency)
+    _sub(root, "cbc:BuyerReference", invoice.buyer_reference.strip())
+    period = _sub(root, "cac:InvoicePeriod")
+    _sub(period, "cbc:StartDate", invoice.period.first_day.isoformat())
+    _sub(period, "cbc:EndDate", invoice.period.last_day.isoformat())
+    referenced = invoice.credits if credit_note else invoice.replaces
+    if referenced is not None:
+        reference = _sub(_sub(root, "cac:BillingReference"), "cac:InvoiceDocumentReference")
+        _sub(reference, "cbc:ID", str(referenced))
+
+    _seller_party(_sub(root, "cac:AccountingSupplierParty"), seller)
+    _buyer_party(_sub(root, "cac:AccountingCustomerParty"), invoice)
+
+    if not credit_note:
+        means = _sub(root, "cac:PaymentMeans")
+        _sub(means, "cbc:PaymentMeansCode", CREDIT_TRANSFER, name="Credit transfer")
+        _sub(means, "cbc:PaymentID", ocr_reference(invoice.number or 0))
+        account = _sub(means, "cac:PayeeFinancialAccount")
+        _sub(account, "cbc:ID", seller.bankgiro.replace("-", ""))
+        _sub(account, "cbc:Name", seller.name)
+        _sub(_sub(account, "cac:FinancialInstitutionBranch"), "cbc:ID", BANKGIRO_BRANCH)
+    _sub(_sub(root, "cac:PaymentTerms"), "cbc:Note", _payment_terms(invoice, seller))
+
+    allowances = ubl_allowances(invoice)
+    for allowance in allowances:
+        charge = _sub(root, "cac:AllowanceCharge")
+        _sub(charge, "cbc:ChargeIndicator", "false")
+        _sub(charge, "cbc:AllowanceChargeReasonCode", DISCOUNT_REASON_CODE)
+        _sub(charge, "cbc:AllowanceChargeReason", allowance.reason)
+        _sub(charge, "cbc:MultiplierFactorNumeric", _plain(allowance.percent))
+        amount(charge, "cbc:Amount", allowance.amount)
+        amount(charge, "cbc:BaseAmount", allowance.base)
+        _tax_category(charge, "cac:TaxCategory", allowance.category, allowance.rate)
+
+    totals = invoice.totals
+    tax_total = _sub(root, "cac:TaxTotal")
+    amount(tax_total, "cbc:TaxAmount", s * totals.vat)
+    for subtotal in totals.vat_subtotals:
+        element = _sub(tax_total, "cac:TaxSubtotal")
+        amount(element, "cbc:TaxableAmount", s * subtotal.taxable)
+        amount(element, "cbc:TaxAmount", s * subtotal.vat)
+        _tax_category(element, "cac:TaxCategory", vat_category(subtotal.rate), subtotal.rate,
+                      exemption=True)
+
+    lines = ubl_lines(invoice)
+    monetary = _sub(root, "cac:LegalMonetaryTotal")
+    amount(monetary, "cbc:LineExtensionAmount", sum((l.net for l in lines), Decimal(0)))
+    amount(monetary, "cbc:TaxExclusiveAmount", s * totals.net)
+    amount(monetary, "cbc:TaxInclusiveAmount", s * totals.gross)
+    if allowances:
+        amount(monetary, "cbc:AllowanceTotalAmount", sum((a.amount for a in allowances), Decimal(0)))
+    if totals.rounding:
+        amount(monetary, "cbc:PayableRoundingAmount", s * totals.rounding)
+    amount(monetary, "cbc:PayableAmount", s * totals.payable)
+
+    for line in lines:
+        _line(root, line, credit_note, currency)
+    return root
+
+
+def to_bytes(document: etree._Element) -> bytes:
+    return etree.tostring(document, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _note(invoice: Invoice) -> str:
+    reason = f": {invoice.reason}" if invoice.reason.strip() else ""
+    if invoice.kind is DocumentKind.CREDIT_NOTE:
+        return f"Kreditfaktura för faktura {invoice.credits}{reason}"
+    if invoice.replaces is not None:
+        return f"Ersätter faktura {invoice.replaces}{reason}"
+    return f"Avser {invoice.period} (fakturering i efterskott)"
+
+
+def _payment_terms(invoice: Invoice, seller: Seller) -> str:
+    if invoice.kind is DocumentKind.CREDIT_NOTE:
+        return (f"Inget att betala: krediteringen avräknas mot faktura {invoice.credits}.")
+    days = (invoice.due_date - invoice.issue_date).days
+    return (f"{days} dagar netto, förfallodag {invoice.due_date.isoformat()}. Betala till "
+            f"bankgiro {seller.bankgiro} med OCR-nummer {ocr_reference(invoice.number or 0)}.")
+
+
+def _seller_party(parent: etree._Element, seller: Seller) -> None:
+    digits = _orgnr_digits(seller.organisation_number)
+    assert digits is not None
+    party = _sub(parent, "cac:Party")
+    _sub(party, "cbc:EndpointID", digits, schemeID=ORGNR_SCHEME)
+    _sub(_sub(party, "cac:PartyName"), "cbc:Name", seller.name)
+    address = _sub(party, "cac:PostalAddress")
+    _sub(address, "cbc:StreetName", seller.street)
+    _sub(address, "cbc:CityName", seller.city)
+    _sub(address, "cbc:PostalZone", seller.postal_code)
+    _sub(_sub(address, "cac:Country"), "cbc:IdentificationCode", seller.country)
+    tax = _sub(party, "cac:PartyTaxScheme")
+    _sub(tax, "cbc:CompanyID", seller.vat_number)
+    _sub(_sub(tax, "cac:TaxScheme"), "cbc:ID", "VAT")
+    legal = _sub(party, "cac:PartyLegalEntity")
+    _sub(legal, "cbc:RegistrationName", seller.name)
+    _sub(legal, "cbc:CompanyID", digits, schemeID=ORGNR_SCHEME)
+    _sub(_sub(party, "cac:Contact"), "cbc:ElectronicMail", seller.email)
+
+
+def _buyer_party(parent: etree._Element, invoice: Invoice) -> None:
+    digits = _orgnr_digits(invoice.organisation_number)
+    assert digits is not None
+    party = _sub(parent, "cac:Party")
+    _sub(party, "cbc:EndpointID", digits, schemeID=ORGNR_SCHEME)
+    _sub(_sub(party, "cac:PartyName"), "cbc:Name", invoice.agency_name)
+    _sub(_sub(_sub(party, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode",
+         BUYER_COUNTRY)
+    legal = _sub(party, "cac:PartyLegalEntity")
+    _sub(legal, "cbc:RegistrationName", invoice.agency_name)
+    _sub(legal, "cbc:CompanyID", digits, schemeID=ORGNR_SCHEME)
+
+
+def _tax_category(parent: etree._Element, name: str, category: str, rate: Decimal,
+                  exemption: bool = False) -> None:
+    element = _sub(parent, name)
+    _sub(element, "cbc:ID", category)
+    _sub(element, "cbc:Percent", _plain(rate))
+    if exemption and category == EXEMPT:
+        _sub(element, "cbc:TaxExemptionReasonCode", EXEMPTION_REASON_CODE)
+        _sub(element, "cbc:TaxExemptionReason", EXEMPTION_REASON)
+    _sub(_sub(element, "cac:TaxScheme"), "cbc:ID", "VAT")
+
+
+def _line(root: etree._Element, line: UblLine, credit_note: bool, currency: str) -> None:
+    element = _sub(root, "cac:CreditNoteLine" if credit_note else "cac:InvoiceLine")
+    _sub(element, "cbc:ID", line.id)
+    if line.note:
+        _sub(element, "cbc:Note", line.note)
+    _sub(element, "cbc:CreditedQuantity" if credit_note else "cbc:InvoicedQuantity",
+         _plain(line.quantity), unitCode=line.unit_code)
+    _sub(element, "cbc:LineExtensionAmount", _money(line.net), currencyID=currency)
+    item = _sub(element, "cac:Item")
+    _sub(item, "cbc:Name", line.name)
+    if line.seller_item_id:
+        _sub(_sub(item, "cac:SellersItemIdentification"), "cbc:ID", line.seller_item_id)
+    category = _sub(item, "cac:ClassifiedTaxCategory")
+    _sub(category, "cbc:ID", line.category)
+    _sub(category, "cbc:Percent", _plain(line.rate))
+    _sub(_sub(category, "cac:TaxScheme"), "cbc:ID", "VAT")
+    for name, value in line.properties:
+        prop = _sub(item, "cac:AdditionalItemProperty")
+        _sub(prop, "cbc:Name", name)
+        _sub(prop, "cbc:Value", value)
+    price = _sub(element, "cac:Price")
+    _sub(price, "cbc:PriceAmount", _price(line.price), currencyID=currency)
+    if line.base_quantity is not None:
+        _sub(price, "cbc:BaseQuantity", _plain(line.base_quantity), unitCode=line.unit_code)
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    prefix, local = tag.split(":")
+    element = etree.SubElement(parent, f"{{{_PREFIXES[prefix]}}}{local}", attributes)
+    if text is not None:
+        assert text.strip(), f"empty {tag} (PEPPOL-EN16931-R008)"
+        element.text = text
+    return element
+
+
+def _money(value: Decimal) -> str:
+    """An amount: two decimals, never "-0.00"."""
+    value = value.quantize(ORE)
+    return f"{value if value else Decimal('0.00'):f}"
+
+
+def _price(value: Decimal) -> str:
+    """A unit price as it is, with at least two decimals."""
+    if value.as_tuple().exponent > -2:  # type: ignore[operator]
+        value = value.quantize(ORE)
+    return f"{value if value else Decimal('0.00'):f}"
+
+
+def _plain(value: Decimal) -> str:
+    """A quantity, rate or percentage without exponent or trailing zeros."""
+    text = f"{value.normalize():f}" if value else "0"
+    return text
+
+
+def children(document: etree._Element) -> Iterable[str]:
+    """The local names of a document's top-level elements, in order."""
+    return [etree.QName(child).localname for child in document]

@@ -1,0 +1,153 @@
+"""Runs the official e-invoice rules (Schematron compiled to XSLT 2.0) over a
+directory of exported documents, with Saxon (the ``saxonche`` package, the
+``validate`` extra), and collects the findings of their SVRL reports.
+
+A failed assertion or successful report whose ``flag`` is ``fatal`` or
+``error`` (or that has no flag: an unqualified Schematron assertion is an
+error) is fatal; any other flag (``warning``, ``information``) is a warning.
+A file that is not well-formed XML, or that a stylesheet cannot process, is
+one fatal finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from billing.errors import BillingError
+
+SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
+STYLESHEET_SUFFIXES = (".xsl", ".xslt")
+FATAL_FLAGS = frozenset({"fatal", "error", ""})
+# Where the rules come from (see the package docstring).
+KNOWN_RULES = (
+    "EN16931-UBL-validation.xslt  (ConnectingEurope/eInvoicing-EN16931: ubl/xslt/)",
+    "PEPPOL-EN16931-UBL.xslt      (OpenPEPPOL/peppol-bis-invoice-3: rules/sch/PEPPOL-EN16931-UBL.sch, compiled)",
+    "CEN-EN16931-UBL.xslt         (OpenPEPPOL/peppol-bis-invoice-3: rules/sch/CEN-EN16931-UBL.sch, compiled)",
+)
+
+
+class ValidatorMissing(BillingError):
+    """saxonche is not installed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rules: str  # the stylesheet's file name
+    rule_id: str
+    flag: str
+    location: str
+    text: str
+
+    @property
+    def fatal(self) -> bool:
+        return self.flag in FATAL_FLAGS
+
+
+@dataclass
+class FileReport:
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def fatal(self) -> list[Finding]:
+        return [f for f in self.findings if f.fatal]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.fatal]
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    stylesheets: tuple[Path, ...]
+    files: tuple[FileReport, ...]
+
+    @property
+    def fatal_count(self) -> int:
+        return sum(len(f.fatal) for f in self.files)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(f.warnings) for f in self.files)
+
+    @property
+    def passed(self) -> bool:
+        return self.fatal_count == 0
+
+
+def find_stylesheets(rules: Path) -> list[Path]:
+    """Every compiled rule file (.xsl, .xslt) directly in ``rules``, by name."""
+    if not rules.is_dir():
+        raise BillingError(f"{rules}: not a directory of compiled rules")
+    found = sorted(p for p in rules.iterdir()
+                   if p.is_file() and p.suffix.lower() in STYLESHEET_SUFFIXES)
+    if not found:
+        schematron = sorted(p.name for p in rules.glob("*.sch"))
+        hint = (f" (it has Schematron {', '.join(schematron)}: compile it to XSLT first)"
+                if schematron else "")
+        raise BillingError(
+            f"{rules}: no compiled rules (.xsl or .xslt){hint}; expected for example:\n  "
+            + "\n  ".join(KNOWN_RULES))
+    return found
+
+
+def find_documents(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise BillingError(f"{directory}: not a directory")
+    found = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() == ".xml")
+    if not found:
+        raise BillingError(f"{directory}: no .xml files to validate")
+    return found
+
+
+def findings_of(svrl: bytes | str, rules: str) -> list[Finding]:
+    """The failed assertions and successful reports of an SVRL report."""
+    root = etree.fromstring(svrl.encode("utf-8") if isinstance(svrl, str) else svrl)
+    result = []
+    for element in root.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
+        text = element.findtext(f"{{{SVRL_NS}}}text") or ""
+        result.append(Finding(rules=rules, rule_id=element.get("id") or "",
+                              flag=(element.get("flag") or "").strip().lower(),
+                              location=element.get("location") or "",
+                              text=" ".join(text.split())))
+    return result
+
+
+def validate_directory(directory: Path, rules: Path) -> ValidationReport:
+    """Every stylesheet of ``rules`` over every XML file of ``directory``."""
+    try:
+        from saxonche import PySaxonApiError, PySaxonProcessor
+    except ImportError:
+        raise ValidatorMissing(
+            "validating e-invoices needs the saxonche package (XSLT 2.0/3.0): "
+            "pip install 'billing[validate]' (or pip install saxonche)") from None
+    stylesheets = find_stylesheets(rules)
+    documents = find_documents(directory)
+    reports = [FileReport(path) for path in documents]
+    with PySaxonProcessor(license=False) as processor:
+        xslt = processor.new_xslt30_processor()
+        compiled = []
+        for stylesheet in stylesheets:
+            try:
+                compiled.append((stylesheet, xslt.compile_stylesheet(stylesheet_file=str(stylesheet))))
+            except PySaxonApiError as error:
+                raise BillingError(f"{stylesheet}: not a usable XSLT stylesheet: {error}") from None
+        for report in reports:
+            try:
+                etree.parse(str(report.path))
+                node = processor.parse_xml(xml_file_name=str(report.path))
+            except (etree.XMLSyntaxError, PySaxonApiError) as error:
+                report.findings.append(Finding("", "XML", "fatal", "", f"not well-formed XML: {error}"))
+                continue
+            for stylesheet, executable in compiled:
+                try:
+                    executable.set_global_context_item(xdm_item=node)
+                    svrl = executable.transform_to_string(xdm_node=node)
+                    report.findings += findings_of(svrl or "", stylesheet.name)
+                except (PySaxonApiError, etree.XMLSyntaxError) as error:
+                    report.findings.append(Finding(stylesheet.name, "XSLT", "fatal", "",
+                                                   f"the rules could not be run: {error}"))
+    return ValidationReport(tuple(stylesheets), tuple(reports))

@@ -1,0 +1,1 @@
+"""The centre's ledger: issued documents as balanced vouchers, exported as SIE 4."""

@@ -1,0 +1,98 @@
+"""`billing export sie`: the documents of a month as one SIE 4 file, all or nothing."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from billing.domain.seller import Centre
+from billing.invoicing.document import Invoice
+from billing.ledger.sie import encode, sie_text
+from billing.ledger.vouchers import LedgerRefused, Voucher, account_names, account_problems, voucher_for
+from billing.period import Month
+from billing.persistence.invoice_store import read_invoices
+from billing.persistence.models import InvoiceRow
+
+
+class Selection(StrEnum):
+    """Which documents belong to a month's file."""
+
+    PERIOD = "period"  # billed for the month (the run and its corrections), as `invoices list --period`
+    ISSUED = "issued"  # issued during the month: each document in exactly one monthly file
+
+
+@dataclass(frozen=True, slots=True)
+class SieExport:
+    path: Path
+    documents: tuple[Invoice, ...]
+    vouchers: tuple[Voucher, ...]
+
+    @property
+    def payable(self) -> Decimal:
+        """Booked on receivables: the sum of the documents' payable amounts."""
+        return sum((d.totals.payable for d in self.documents), Decimal("0.00"))
+
+
+def month_documents(session: Session, month: Month, selection: Selection = Selection.PERIOD) -> list[Invoice]:
+    if selection is Selection.ISSUED:
+        criteria = (InvoiceRow.issue_date >= month.first_day, InvoiceRow.issue_date < month.next().first_day)
+    else:
+        criteria = (InvoiceRow.period == month,)
+    return read_invoices(session, *criteria)
+
+
+def sie_file(documents: list[Invoice], centre: Centre, month: Month, generated: date,
+             selection: Selection = Selection.PERIOD) -> tuple[bytes, tuple[Voucher, ...]]:
+    """The encoded file and its vouchers; LedgerRefused naming every document that
+    cannot be booked, after looking at all of them."""
+    problems = account_problems(centre.accounts)
+    vouchers = []
+    for document in documents:
+        voucher, found = voucher_for(document, centre.accounts)
+        problems += found
+        if voucher is not None:
+            vouchers.append(voucher)
+    if problems:
+        raise LedgerRefused(f"SIE export of {month}", problems)
+    how = "fakturerade för" if selection is Selection.PERIOD else "utfärdade under"
+    text = sie_text(centre.seller, account_names(centre.accounts), vouchers, generated,
+                    f"Fakturor och kreditfakturor {how} {month}")
+    return encode(text), tuple(vouchers)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """The whole file or none: written beside the target, then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def export_sie(session: Session, month: Month, path: Path, centre: Centre, generated: date,
+               selection: Selection = Selection.PERIOD) -> SieExport:
+    """Read the month's documents, book each, then write the file; nothing is
+    written (and an existing file is left as it was) when a document is refused."""
+    documents = month_documents(session, month, selection)
+    if not documents:
+        raise LedgerRefused(f"SIE export of {month}",
+                            [f"no documents {'billed for' if selection is Selection.PERIOD else 'issued in'} {month}"])
+    data, vouchers = sie_file(documents, centre, month, generated, selection)
+    write_atomically(path, data)
+    return SieExport(path, tuple(documents), vouchers)

@@ -1,0 +1,54 @@
+"""A bank payment file: a simple CSV of reference, amount and date, one payment a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from billing.files.csv_source import CsvRows, decimal
+from billing.money import ORE
+
+COLUMNS = ("reference", "amount", "date")
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    line: int  # in the file, so every outcome can be traced to its row
+    reference: str  # as the payer gave it, spaces removed; may be empty
+    amount: Decimal  # received, > 0
+    date: date
+
+
+def _amount(text: str) -> Decimal:
+    value = decimal(text)
+    if value != value.quantize(ORE):
+        raise ValueError(f"an amount has at most two decimals (öre): {text}")
+    if value <= 0:
+        raise ValueError(f"a payment is a positive amount: {text}")
+    return value.quantize(ORE)  # 500 and 500.00 are one amount, shown as 500.00
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def read_payments(path: Path) -> tuple[Payment, ...]:
+    """Every payment of the file, or DataError naming every bad row and field.
+
+    The reference is not checked here: a payment without a valid OCR number is
+    still money received, and is reported as unmatched rather than refused.
+    """
+    rows = CsvRows(path, COLUMNS, max_lengths={"reference": 50, "date": 10})
+    payments = []
+    for line, row in rows:
+        amount = rows.field(line, row, "amount", _amount)
+        day = rows.field(line, row, "date", _date)
+        if amount is not None and day is not None:
+            payments.append(Payment(line, row.get("reference", "").replace(" ", ""), amount, day))
+    rows.problems.raise_if_any()
+    return tuple(payments)
