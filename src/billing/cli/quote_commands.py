@@ -32,15 +32,15 @@ class Format(StrEnum):
 FormatOption = Annotated[Format, typer.Option("--format", help="table, csv or json.")]
 
 
-def _pairs(values: list[str], option: str) -> dict[str, Decimal]:
-    """CODE=NUMBER options."""
+def _pairs(values: list[str], option: str, form: str = "CODE=NUMBER") -> dict[str, Decimal]:
+    """NAME=NUMBER options; split at the last '=', so a description may hold one."""
     result = {}
     for value in values:
-        code, _, number = value.partition("=")
+        name, _, number = value.rpartition("=")
         try:
-            result[code.strip()] = Decimal(number.strip())
+            result[name.strip()] = Decimal(number.strip())
         except InvalidOperation:
-            raise typer.BadParameter(f"{option} takes CODE=NUMBER, not {value!r}") from None
+            raise typer.BadParameter(f"{option} takes {form}, not {value!r}") from None
     return result
 
 
@@ -68,7 +68,7 @@ def quote(
         months=12 * years,
         volumes={code: VolumeBasis(q, "angivet") for code, q in _pairs(volume, "--volume").items()},
         subscriptions=tuple(dict.fromkeys(subscription)),
-        connection_items=tuple(ConnectionItem(d, a) for d, a in _pairs_text(connection_item).items()),
+        connection_items=tuple(ConnectionItem(d, a) for d, a in _pairs(connection_item, "--connection-item", "DESCRIPTION=AMOUNT").items()),
         price_list_id=tariff_id)
     window = (parse_month(history_from) if history_from else None,
               parse_month(history_to) if history_to else None)
@@ -87,17 +87,6 @@ def quote(
     if html is not None:
         # To stderr: stdout may be the CSV or JSON a tool reads.
         errors.print(f"Quote saved as {html}.")
-
-
-def _pairs_text(values: list[str]) -> dict[str, Decimal]:
-    result = {}
-    for value in values:
-        description, _, amount = value.rpartition("=")
-        try:
-            result[description.strip()] = Decimal(amount.strip())
-        except InvalidOperation:
-            raise typer.BadParameter(f"--connection-item takes DESCRIPTION=AMOUNT, not {value!r}") from None
-    return result
 
 
 def _print_quote(result) -> None:
