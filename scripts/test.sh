@@ -17,5 +17,5 @@ if [[ ! -x .venv/bin/python ]]; then
     exit 1
   fi
 fi
-.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/pip install -q --disable-pip-version-check -e '.[test,validate]'
 exec .venv/bin/python -m pytest -q "$@"

@@ -23,16 +23,21 @@ import re
 import shutil
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from stdnum import luhn
 
+from billing.period import Month
 from billing.persistence.models import Base
 from billing.services.agencies import import_agencies
+from billing.services.billing_run import run_month
+from billing.services.corrections import Correction, correct_month
+from billing.services.passthrough import import_pass_through
 from billing.services.tariffs import load_tariffs
-from billing.services.volumes import import_volumes
+from billing.services.volumes import correct_volumes, import_volumes
 
 ROOT = Path(__file__).resolve().parents[1]
 TARIFFS = ROOT / "tariffs"
@@ -104,6 +109,7 @@ ORG_D = orgnr("202100003")  # 202100-0035, only in some tests
 ORG_UNKNOWN = orgnr("202100009")  # valid, never imported
 
 VOLUME_HEADER = "period,organisation_number,service,quantity,source,reference"
+AMOUNTS_HEADER = "period,organisation_number,area,description,amount,vat_rate"
 
 WORLD_AGENCIES = f"""\
 [[agencies]]
@@ -177,6 +183,12 @@ def write_volumes(directory: Path, name: str, rows: list[str],
     return write(directory, name, "\n".join([header, *rows]) + "\n")
 
 
+def write_amounts(directory: Path, name: str, rows: list[str],
+                  header: str = AMOUNTS_HEADER) -> Path:
+    """A pass-through amounts file."""
+    return write(directory, name, "\n".join([header, *rows]) + "\n")
+
+
 def copy_tariffs(directory: Path) -> Path:
     """A private copy of the real tariffs directory, for tests that change it."""
     target = directory / "tariffs"
@@ -188,6 +200,7 @@ def copy_tariffs(directory: Path) -> Path:
 class World:
     agencies: Path
     volumes: dict[str, Path] = field(default_factory=dict)
+    issued: dict[str, tuple] = field(default_factory=dict)  # month -> invoices, by billed()
 
 
 def load_world(session: Session, tmp_path: Path, months: tuple[str, ...] = ("2012-11",),
@@ -206,6 +219,44 @@ def setup_world(engine: sa.Engine, tmp_path: Path, **kwargs) -> World:
     """load_world in a committed transaction of its own."""
     with Session(engine) as session, session.begin():
         return load_world(session, tmp_path, **kwargs)
+
+
+def billed(engine: sa.Engine, tmp_path: Path, months: tuple[str, ...] = ("2012-11",),
+           volumes: Path | None = None, amounts: Path | None = None, **kwargs) -> World:
+    """setup_world, a further ``volumes`` file and a pass-through ``amounts``
+    file if given, then each of ``months`` billed in order, each in its own
+    transaction, on the 5th of the month after (2012-11 on 2012-12-05:
+    invoices 1 A, 2 B, 3 C, then those of any agencies added)."""
+    world = setup_world(engine, tmp_path, months=months, **kwargs)
+    if volumes is not None:
+        with Session(engine) as session, session.begin():
+            import_volumes(session, volumes)
+    if amounts is not None:
+        with Session(engine) as session, session.begin():
+            import_pass_through(session, amounts)
+    for month in months:
+        period = Month.parse(month)
+        with Session(engine) as session, session.begin():
+            world.issued[month] = run_month(session, period, period.next().first_day.replace(day=5)).invoices
+    return world
+
+
+def correct_alfaverket_payslips(engine: sa.Engine, tmp_path: Path,
+                                reason: str = "en lönespecifikation saknades") -> Path:
+    """Alfaverket's November payslips corrected 3 -> 4 (the volumes only, not the month): corrected.csv."""
+    corrected = write_volumes(tmp_path, "corrected.csv", [f"2012-11,{ORG_A},PAY-SLIP-DEV,4,Palasso,"])
+    with Session(engine) as session, session.begin():
+        correct_volumes(session, corrected, reason)
+    return corrected
+
+
+def billed_and_corrected(engine: sa.Engine, tmp_path: Path) -> Correction:
+    """The world billed for 2012-11, Alfaverket's payslips corrected 3 -> 4 and
+    the month corrected on 2012-12-20: credit note 4 credits 1, invoice 5 replaces it."""
+    billed(engine, tmp_path)
+    correct_alfaverket_payslips(engine, tmp_path)
+    with Session(engine) as session, session.begin():
+        return correct_month(session, Month(2012, 11), date(2012, 12, 20))
 
 
 def dump(engine: sa.Engine) -> dict[str, list[tuple]]:

@@ -20,7 +20,6 @@ test_billing_run, prices of tariffs/standard-2012-06.toml)
 from __future__ import annotations
 
 import json
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -32,36 +31,18 @@ from billing.audit.variance import check_variance
 from billing.domain.volume import VolumeRecord
 from billing.errors import DataError
 from billing.period import Month
-from billing.persistence.models import (AgencyRow, ImportBatch, InvoiceLineRow, InvoiceLineVolume, InvoiceRow,
-                                        InvoiceVatRow, NumberSeries, PriceListRow, VolumeRow)
+from billing.persistence.models import AgencyRow, ImportBatch, PriceListRow
 from billing.services.audit import run_audit
-from billing.services.billing_run import run_month
-from billing.services.corrections import correct_month
-from billing.services.passthrough import import_pass_through
-from billing.services.volumes import correct_volumes, import_volumes
-from db_helpers import (ORG_A, ORG_B, ORG_C, WORLD_AGENCIES, check_assumed_prices, dump, orgnr,
-                        setup_world, write, write_volumes)
+from billing.services.volumes import correct_volumes
+from db_helpers import (ORG_A, ORG_B, ORG_C, WORLD_AGENCIES, billed, billed_and_corrected,
+                        check_assumed_prices, dump, orgnr, write, write_amounts, write_volumes)
+from helpers_tamper import SERIES, VOLUMES, delete_document, line_no, tamper, update_line
 
 NOVEMBER, DECEMBER = Month(2012, 11), Month(2012, 12)
 PASS_FAIL = {"rerating", "arithmetic", "completeness", "numbering", "integrity"}
-LINES = InvoiceLineRow.__table__
-LINKS = InvoiceLineVolume.__table__
-VAT = InvoiceVatRow.__table__
-INVOICES = InvoiceRow.__table__
-SERIES = NumberSeries.__table__
-VOLUMES = VolumeRow.__table__
 
 
 # --- helpers -----------------------------------------------------------------
-
-def billed(engine, tmp_path, months=("2012-11",)):
-    """The world with ``months`` imported and billed, in order."""
-    setup_world(engine, tmp_path, months=months)
-    for month in months:
-        period = Month.parse(month)
-        with Session(engine) as session, session.begin():
-            run_month(session, period, period.next().first_day.replace(day=5))
-
 
 def audit(engine, first=NOVEMBER, last=None, **options):
     with Session(engine) as session:
@@ -80,21 +61,6 @@ def failed(report) -> set[str]:
 
 def located(report, name) -> list[tuple[int | None, int | None]]:
     return [(f.document, f.line) for f in check(report, name).findings]
-
-
-def tamper(engine, *statements) -> None:
-    """Plain SQL, committed."""
-    with engine.begin() as connection:
-        for statement in statements:
-            result = connection.execute(statement)
-            if not isinstance(statement, sa.Insert):  # an insert's rowcount is -1 on PostgreSQL (RETURNING)
-                assert result.rowcount >= 1, statement
-
-
-def line_no(engine, number, service_code) -> int:
-    with engine.connect() as connection:
-        return connection.execute(sa.select(LINES.c.line_no).where(
-            LINES.c.invoice_number == number, LINES.c.service_code == service_code)).scalar_one()
 
 
 def agency_id(engine, org) -> int:
@@ -143,12 +109,7 @@ def test_a_corrected_month_passes_every_check(engine, tmp_path):
     # Alfaverket's payslips corrected 3 -> 4, the month corrected: 4 credits 1,
     # 5 replaces it. The credit note mirrors 1, 5 re-rates from the new record,
     # the superseded record is out of force, Alfaverket has one invoice in force.
-    billed(engine, tmp_path)
-    corrected = write_volumes(tmp_path, "corrected.csv", [f"2012-11,{ORG_A},PAY-SLIP-DEV,4,Palasso,"])
-    with Session(engine) as session, session.begin():
-        correct_volumes(session, corrected, "en lönespecifikation saknades")
-    with Session(engine) as session, session.begin():
-        result = correct_month(session, NOVEMBER, date(2012, 12, 20))
+    result = billed_and_corrected(engine, tmp_path)
     assert [(d.number, d.credits) for d in result.credit_notes] == [(4, 1)]
 
     report = audit(engine)
@@ -193,20 +154,16 @@ sizes = [ {{ from = 2012-06-01, employees = 250 }} ]
 
 
 def billed_with_epsilon(engine, tmp_path):
-    setup_world(engine, tmp_path, agencies_text=WORLD_AGENCIES + EPSILON)
-    with Session(engine) as session, session.begin():
-        import_volumes(session, write_volumes(tmp_path, "epsilon.csv", [
-            f"2012-11,{ORG_E},PAY-SLIP-DEV,7,Palasso,",
-            f"2012-11,{ORG_E},PAY-ADD-DEDUCT,3,Palasso,",
-            f"2012-11,{ORG_E},PAY-SPEC-CONSULT,2.75,Palasso,T-1",
-            f"2012-11,{ORG_E},FIN-CUSTINV,11,Agresso,"]))
-        import_pass_through(session, write(tmp_path, "amounts.csv", "\n".join([
-            "period,organisation_number,area,description,amount,vat_rate",
-            f"2012-11,{ORG_E},payroll,Kurslitteratur,100.01,6",
-            f"2012-11,{ORG_E},finance,Livsmedel,200.02,12",
-            f"2012-11,{ORG_C},payroll,Porto,10.00,0"]) + "\n"))
-    with Session(engine) as session, session.begin():
-        return run_month(session, NOVEMBER, date(2012, 12, 5)).invoices
+    return billed(engine, tmp_path, agencies_text=WORLD_AGENCIES + EPSILON,
+                  volumes=write_volumes(tmp_path, "epsilon.csv", [
+                      f"2012-11,{ORG_E},PAY-SLIP-DEV,7,Palasso,",
+                      f"2012-11,{ORG_E},PAY-ADD-DEDUCT,3,Palasso,",
+                      f"2012-11,{ORG_E},PAY-SPEC-CONSULT,2.75,Palasso,T-1",
+                      f"2012-11,{ORG_E},FIN-CUSTINV,11,Agresso,"]),
+                  amounts=write_amounts(tmp_path, "amounts.csv", [
+                      f"2012-11,{ORG_E},payroll,Kurslitteratur,100.01,6",
+                      f"2012-11,{ORG_E},finance,Livsmedel,200.02,12",
+                      f"2012-11,{ORG_C},payroll,Porto,10.00,0"])).issued["2012-11"]
 
 
 def test_a_clean_month_with_every_kind_of_line_passes(engine, tmp_path):
@@ -224,8 +181,7 @@ def test_a_clean_month_with_every_kind_of_line_passes(engine, tmp_path):
 def test_a_line_amount_altered_in_the_database(engine, tmp_path):
     billed(engine, tmp_path)
     line = line_no(engine, 2, "PAY-SLIP-DEV")  # Betaverket: 5 x 66.00 = 330.00
-    tamper(engine, sa.update(LINES).where(LINES.c.invoice_number == 2, LINES.c.line_no == line)
-           .values(amount=Decimal("333.00")))
+    tamper(engine, update_line(2, line, amount=Decimal("333.00")))
 
     report = audit(engine)
 
@@ -251,13 +207,6 @@ def test_a_line_amount_altered_in_the_database(engine, tmp_path):
     assert "amount 333.00, re-rated 330.00" in check(report, "rerating").findings[0].message
     assert located(report, "integrity") == [(2, None)]
     assert check(report, "integrity").findings[0].message.startswith("changed: document 2 does not match")
-
-
-def delete_document(number):
-    return (sa.delete(LINKS).where(LINKS.c.invoice_number == number),
-            sa.delete(LINES).where(LINES.c.invoice_number == number),
-            sa.delete(VAT).where(VAT.c.invoice_number == number),
-            sa.delete(INVOICES).where(INVOICES.c.number == number))
 
 
 def test_an_invoice_deleted(engine, tmp_path):
@@ -308,12 +257,7 @@ def test_a_gap_in_the_numbering_without_a_document_deleted(engine, tmp_path):
 def test_a_credit_note_deleted_leaves_two_invoices_in_force(engine, tmp_path):
     # Alfaverket corrected: 4 credits 1, 5 replaces it. Deleting the credit
     # note 4 puts 1 back in force beside 5.
-    billed(engine, tmp_path)
-    corrected = write_volumes(tmp_path, "corrected.csv", [f"2012-11,{ORG_A},PAY-SLIP-DEV,4,Palasso,"])
-    with Session(engine) as session, session.begin():
-        correct_volumes(session, corrected, "en lönespecifikation saknades")
-    with Session(engine) as session, session.begin():
-        correct_month(session, NOVEMBER, date(2012, 12, 20))
+    billed_and_corrected(engine, tmp_path)
     tamper(engine, *delete_document(4))
 
     report = audit(engine)
@@ -589,15 +533,8 @@ COSTS = "\n".join(["period,area,cost",
 
 
 def billed_with_porto(engine, tmp_path, months=("2012-11",)):
-    setup_world(engine, tmp_path, months=months)
-    with Session(engine) as session, session.begin():
-        import_pass_through(session, write(tmp_path, "porto.csv", "\n".join([
-            "period,organisation_number,area,description,amount,vat_rate",
-            f"2012-11,{ORG_C},payroll,Porto,10.00,0"]) + "\n"))
-    for month in months:
-        period = Month.parse(month)
-        with Session(engine) as session, session.begin():
-            run_month(session, period, period.next().first_day.replace(day=5))
+    billed(engine, tmp_path, months=months,
+           amounts=write_amounts(tmp_path, "porto.csv", [f"2012-11,{ORG_C},payroll,Porto,10.00,0"]))
 
 
 def revenue_rows(report):

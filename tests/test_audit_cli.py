@@ -17,48 +17,17 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from billing.cli.app import app
 from billing.period import Month
-from billing.persistence.models import InvoiceLineRow
-from billing.services.billing_run import run_month
-from billing.services.passthrough import import_pass_through
-from db_helpers import ORG_C, WORLD_AGENCIES, dump, setup_world, write
+from db_helpers import ORG_C, WORLD_AGENCIES, billed, dump, write, write_amounts
+from helpers_cli import cli, flat
+from helpers_tamper import LINES, tamper
 
 NOVEMBER, DECEMBER = Month(2012, 11), Month(2012, 12)
-LINES = InvoiceLineRow.__table__
 TITLES = {"rerating": "Omräkning från underlag", "arithmetic": "Aritmetik", "completeness": "Fullständighet",
           "numbering": "Nummerserie", "integrity": "Integritet"}
-
-
-def cli(url: str, *args) -> Result:
-    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)], env={"COLUMNS": "250"})
-    # A crash would also exit with 1: only deliberate exits count.
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def billed(engine, tmp_path, months=("2012-11",), agencies_text=WORLD_AGENCIES, amounts: str | None = None):
-    setup_world(engine, tmp_path, months=months, agencies_text=agencies_text)
-    if amounts is not None:
-        with Session(engine) as session, session.begin():
-            import_pass_through(session, write(tmp_path, "amounts.csv", amounts))
-    for month in months:
-        period = Month.parse(month)
-        with Session(engine) as session, session.begin():
-            run_month(session, period, period.next().first_day.replace(day=5))
-
-
-def tamper(engine, statement) -> None:
-    with engine.begin() as connection:
-        assert connection.execute(statement).rowcount >= 1
 
 
 def alter_payslips(engine) -> None:
@@ -209,12 +178,11 @@ def test_the_summary_prints_names_as_written(engine, database_url, tmp_path):
 # would run as formulas; each line's amount is then altered 10.00 -> 11.00, so
 # the re-rating finding of each line starts with its description.
 FORMULAS = ["=HYPERLINK(1)", "+Porto", "-Frakt", "@Avgift"]
-AMOUNTS = "\n".join(["period,organisation_number,area,description,amount,vat_rate"]
-                    + [f"2012-11,{ORG_C},payroll,{d},10.00,0" for d in FORMULAS]) + "\n"
+AMOUNTS = [f"2012-11,{ORG_C},payroll,{d},10.00,0" for d in FORMULAS]
 
 
 def formulas_on_findings(engine, tmp_path):
-    billed(engine, tmp_path, amounts=AMOUNTS)
+    billed(engine, tmp_path, amounts=write_amounts(tmp_path, "amounts.csv", AMOUNTS))
     tamper(engine, sa.update(LINES).where(LINES.c.invoice_number == 3, LINES.c.part == "pass_through")
            .values(amount=Decimal("11.00")))
 
@@ -332,8 +300,8 @@ def test_html_without_costs_has_no_chart(engine, database_url, tmp_path):
 
 
 def test_html_of_a_failed_audit_escapes_what_the_findings_quote(engine, database_url, tmp_path):
-    amounts = "\n".join(["period,organisation_number,area,description,amount,vat_rate",
-                         f"2012-11,{ORG_C},payroll,<script>alert(1)</script>,10.00,0"]) + "\n"
+    amounts = write_amounts(tmp_path, "amounts.csv",
+                            [f"2012-11,{ORG_C},payroll,<script>alert(1)</script>,10.00,0"])
     billed(engine, tmp_path, amounts=amounts)
     tamper(engine, sa.update(LINES).where(LINES.c.invoice_number == 3, LINES.c.part == "pass_through")
            .values(amount=Decimal("11.00")))

@@ -17,9 +17,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
-from billing.cli.app import app
 from billing.errors import DataError
 from billing.period import Month
 from billing.persistence.models import AgencyRow, EventRow, ImportBatch, PriceListRow, VolumeRow
@@ -27,9 +25,9 @@ from billing.services.billing_run import run_month
 from billing.services.corrections import correct_month
 from billing.services.passthrough import import_pass_through
 from billing.services.trace import trace_document
-from billing.services.volumes import correct_volumes, import_volumes
-from db_helpers import (ORG_A, ORG_B, ORG_C, WORLD_AGENCIES, check_assumed_prices, orgnr, setup_world, write,
-                        write_volumes)
+from db_helpers import (ORG_A, ORG_B, ORG_C, WORLD_AGENCIES, billed, check_assumed_prices,
+                        correct_alfaverket_payslips, orgnr, setup_world, write, write_amounts, write_volumes)
+from helpers_cli import cli, flat
 
 NOVEMBER = Month(2012, 11)
 
@@ -58,13 +56,6 @@ def record_id(engine, org_service, revision=1):
         return connection.execute(sa.select(VolumeRow.id).join(AgencyRow).where(
             AgencyRow.organisation_number == org, VolumeRow.service_code == service,
             VolumeRow.revision == revision)).scalar_one()
-
-
-def billed(engine, tmp_path):
-    world = setup_world(engine, tmp_path)
-    with Session(engine) as session, session.begin():
-        run_month(session, NOVEMBER, date(2012, 12, 5))
-    return world
 
 
 def test_each_line_back_to_its_price_item_and_volume_records(engine, tmp_path):
@@ -113,9 +104,7 @@ def test_each_line_back_to_its_price_item_and_volume_records(engine, tmp_path):
 
 def test_a_corrected_record_and_the_documents_around_it(engine, tmp_path):
     billed(engine, tmp_path)
-    corrected = write_volumes(tmp_path, "corrected.csv", [f"2012-11,{ORG_A},PAY-SLIP-DEV,4,Palasso,"])
-    with Session(engine) as session, session.begin():
-        correct_volumes(session, corrected, "en lönespecifikation saknades")
+    corrected = correct_alfaverket_payslips(engine, tmp_path)
     with Session(engine) as session, session.begin():
         correct_month(session, NOVEMBER, date(2012, 12, 20))
     old, new = record_id(engine, (ORG_A, "PAY-SLIP-DEV"), 1), record_id(engine, (ORG_A, "PAY-SLIP-DEV"), 2)
@@ -227,12 +216,10 @@ sizes = [ {{ from = 2012-06-01, employees = 250 }} ]
 
 @pytest.fixture
 def epsilon(engine, tmp_path):
-    setup_world(engine, tmp_path, agencies_text=WORLD_AGENCIES + EPSILON)
-    with Session(engine) as session, session.begin():
-        import_volumes(session, write_volumes(tmp_path, "epsilon.csv", [
-            f"2012-11,{ORG_E},PAY-ADD-DEDUCT,3,Palasso,",
-            f"2012-11,{ORG_E},PAY-SPEC-CONSULT,2.75,Palasso,T-1"]))
-        invoices = run_month(session, NOVEMBER, date(2012, 12, 5)).invoices
+    invoices = billed(engine, tmp_path, agencies_text=WORLD_AGENCIES + EPSILON,
+                      volumes=write_volumes(tmp_path, "epsilon.csv", [
+                          f"2012-11,{ORG_E},PAY-ADD-DEDUCT,3,Palasso,",
+                          f"2012-11,{ORG_E},PAY-SPEC-CONSULT,2.75,Palasso,T-1"])).issued["2012-11"]
     assert invoices[-1].organisation_number == ORG_E
     doc, lines = trace(engine, invoices[-1].number)
     return {str(t.line.part) if str(t.line.part) == "discount" else t.line.service_code or t.line.description: t
@@ -280,17 +267,6 @@ def test_a_discount_traces_to_no_price_item(epsilon):
 
 # --- the command --------------------------------------------------------------------------
 
-def cli(url: str, *args) -> Result:
-    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)], env={"COLUMNS": "250"})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
 def test_billing_audit_trace_shows_lines_items_and_records(engine, database_url, tmp_path):
     world = billed(engine, tmp_path)
     _, _, event = batch_of(engine, str(world.volumes["2012-11"]))
@@ -324,9 +300,8 @@ def test_billing_audit_trace_of_a_missing_number_exits_1(engine, database_url, t
 def test_billing_audit_trace_shows_descriptions_as_written(engine, database_url, tmp_path, description):
     setup_world(engine, tmp_path)
     with Session(engine) as session, session.begin():
-        import_pass_through(session, write(tmp_path, "porto.csv", "\n".join([
-            "period,organisation_number,area,description,amount,vat_rate",
-            f"2012-11,{ORG_C},payroll,{description},10.00,0"]) + "\n"))
+        import_pass_through(session, write_amounts(tmp_path, "porto.csv",
+                                                   [f"2012-11,{ORG_C},payroll,{description},10.00,0"]))
         run_month(session, NOVEMBER, date(2012, 12, 5))
 
     result = cli(database_url, "audit", "trace", "3")

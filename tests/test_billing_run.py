@@ -26,7 +26,7 @@ from billing.services.passthrough import import_pass_through
 from billing.services.tariffs import load_tariffs
 from billing.services.volumes import import_volumes
 from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_D, WORLD_AGENCIES, check_assumed_prices,
-                        copy_tariffs, dump, orgnr, scalar, set_price, setup_world, write,
+                        copy_tariffs, dump, orgnr, scalar, set_price, setup_world, write_amounts,
                         write_volumes)
 
 NOVEMBER, DECEMBER = Month(2012, 11), Month(2012, 12)
@@ -93,10 +93,9 @@ def test_issued_invoices_read_back_exactly(engine, tmp_path):
 # and were once read back in string order, 12 < 25 < 6.)
 def test_read_back_keeps_the_vat_breakdown_order(engine, tmp_path):
     setup_world(engine, tmp_path)
-    amounts = write(tmp_path, "amounts.csv", "\n".join([
-        "period,organisation_number,area,description,amount,vat_rate",
+    amounts = write_amounts(tmp_path, "amounts.csv", [
         f"2012-11,{ORG_C},payroll,Kurslitteratur,100.00,6",
-        f"2012-11,{ORG_C},payroll,Livsmedel,200.00,12"]) + "\n")
+        f"2012-11,{ORG_C},payroll,Livsmedel,200.00,12"])
     with Session(engine) as session, session.begin():
         import_pass_through(session, amounts)
     issued = _run(engine, NOVEMBER, date(2012, 12, 5)).invoices[2]
@@ -369,11 +368,10 @@ def _delta_world(engine, tmp_path):
         import_volumes(session, write_volumes(tmp_path, "delta.csv", [
             f"2012-11,{ORG_D},FIN-CUSTINV,11,Agresso,",
             f"2012-12,{ORG_D},FIN-CUSTINV,13,Agresso,"]))
-        import_pass_through(session, write(tmp_path, "amounts.csv", "\n".join([
-            "period,organisation_number,area,description,amount,vat_rate",
+        import_pass_through(session, write_amounts(tmp_path, "amounts.csv", [
             f"2012-11,{ORG_A},payroll,Systemtjänst,1234.56,25",
             f"2012-11,{ORG_D},finance,Utbildning,333.33,0",
-            f"2012-12,{ORG_C},eprocurement,Porto,10.01,6"]) + "\n"))
+            f"2012-12,{ORG_C},eprocurement,Porto,10.01,6"]))
 
 
 def test_hand_worked_invoice_with_proration_tiers_subscription_and_discount(engine, tmp_path):

@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from typer.testing import CliRunner, Result
 
-from billing.cli.app import app
 from billing.persistence.models import InvoiceRow
 from db_helpers import (ORG_A, ORG_B, ORG_C, TARIFFS, WORLD_AGENCIES, WORLD_VOLUMES,
                         check_assumed_prices, copy_tariffs, counts, dump, scalar, write,
                         write_volumes)
+from helpers_cli import cli, flat
 
 BAD_VOLUMES = [WORLD_VOLUMES["2012-11"][0], f"2012-11,{ORG_B},PAY-SLIP-DEV,fem,Palasso,"]
-
-
-def cli(url: str, *args) -> Result:
-    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)],
-                                env={"COLUMNS": "250"})
-    # A crash would also exit with 1: only deliberate exits count.
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def flat(text: str) -> str:
-    """Whitespace collapsed, so a wrapped line still matches."""
-    return " ".join(text.split())
 
 
 def _load(url, tmp_path):

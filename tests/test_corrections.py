@@ -41,9 +41,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
-from billing.cli.app import app
 from billing.domain.agency import FeePart
 from billing.errors import DataError
 from billing.invoicing.document import DocumentKind
@@ -57,6 +55,7 @@ from billing.services.corrections import DEFAULT_REASON, correct_month, month_ba
 from billing.services.volumes import correct_volumes, import_volumes
 from db_helpers import (ORG_A, ORG_B, ORG_D, TARIFFS, check_assumed_prices, dump, scalar,
                         setup_world, write, write_volumes)
+from helpers_cli import cli, flat
 
 NOVEMBER, DECEMBER = Month(2012, 11), Month(2012, 12)
 RUN_DATE, CORRECTION_DATE = date(2012, 12, 5), date(2012, 12, 20)
@@ -483,17 +482,6 @@ def test_correcting_volumes_without_a_reason_is_refused(engine, tmp_path, reason
 
 
 # --- the command line -----------------------------------------------------------------------
-
-
-def cli(url: str, *args) -> Result:
-    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)], env={"COLUMNS": "250"})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def test_volumes_correct_and_correct_on_the_command_line(engine, database_url, tmp_path):

@@ -13,8 +13,6 @@ VAT 826.00, payable 4130 (the original invoice 1: 3238.00 net, payable 4048).
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import date
 from decimal import Decimal
 
@@ -23,89 +21,19 @@ from sqlalchemy.orm import Session
 
 from billing.errors import DataError
 from billing.period import Month
-from billing.persistence.database import create_engine_for
 from billing.persistence.models import InvoiceRow, NumberSeries
-from billing.services.billing_run import run_month
 from billing.services.corrections import correct_month, credit_invoice, month_balance
 from billing.services.verify import verify_documents
-from billing.services.volumes import correct_volumes
-from db_helpers import ORG_A, ORG_B, ORG_C, setup_world, write_volumes
+from db_helpers import ORG_A, ORG_B, ORG_C, billed, correct_alfaverket_payslips
+from helpers_concurrency import race
 
-TIMEOUT = 20.0  # seconds; a healthy run of these tests takes well under one
 NOVEMBER = Month(2012, 11)
 CORRECTION_DATE = date(2012, 12, 20)
 
 
-class Actor(threading.Thread):
-    """An action in its own transaction on its own engine; optionally holds the
-    transaction open after the action until ``release`` is set."""
-
-    def __init__(self, engine, action, hold: bool):
-        super().__init__(daemon=True)
-        self.engine, self.action, self.hold = engine, action, hold
-        self.acted = threading.Event()  # the action is done, its transaction still open
-        self.release = threading.Event()
-        self.result = None
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            with Session(self.engine) as session, session.begin():
-                self.result = self.action(session)
-                self.acted.set()
-                if self.hold and not self.release.wait(TIMEOUT):
-                    raise RuntimeError("never released")
-        except BaseException as error:  # reported by the test
-            self.error = error
-        finally:
-            self.acted.set()
-
-
-def _wait_until_waiting_for_a_lock(engine) -> None:
-    """PostgreSQL: until some other backend of this database waits for a lock."""
-    deadline = time.monotonic() + TIMEOUT
-    query = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
-    with engine.connect() as connection:
-        while connection.execute(query).scalar_one() == 0:
-            assert time.monotonic() < deadline, "the second action never waited for the first"
-            time.sleep(0.01)
-            connection.rollback()  # a fresh snapshot of pg_stat_activity
-
-
-def race(engine, database_url, first_action, second_action):
-    """``first_action`` holding its transaction; ``second_action`` on a second
-    engine; the first released once the second is blocked behind it."""
-    other = create_engine_for(database_url)
-    try:
-        first = Actor(engine, first_action, hold=True)
-        second = Actor(other, second_action, hold=False)
-        first.start()
-        assert first.acted.wait(TIMEOUT) and first.error is None, first.error
-        second.start()
-        if engine.dialect.name == "postgresql":
-            _wait_until_waiting_for_a_lock(engine)
-        else:
-            # SQLite: the second waits in BEGIN IMMEDIATE (busy_timeout); give it time to get there.
-            time.sleep(0.3)
-        assert not second.acted.is_set(), "the second action did not wait for the first"
-        first.release.set()
-        first.join(TIMEOUT)
-        second.join(TIMEOUT)
-        assert not first.is_alive() and not second.is_alive()
-        assert first.error is None, first.error
-        return first, second
-    finally:
-        other.dispose()
-
-
-def billed_and_corrected(engine, tmp_path):
-    setup_world(engine, tmp_path)
-    with Session(engine) as session, session.begin():
-        run_month(session, NOVEMBER, date(2012, 12, 5))
-    corrected = write_volumes(tmp_path, "corrected.csv", [f"2012-11,{ORG_A},PAY-SLIP-DEV,4,Palasso,"])
-    with Session(engine) as session, session.begin():
-        correct_volumes(session, corrected, "en lönespecifikation saknades")
+def billed_with_corrected_volumes(engine, tmp_path):
+    billed(engine, tmp_path)
+    correct_alfaverket_payslips(engine, tmp_path)
 
 
 def correct(session):
@@ -121,7 +49,7 @@ def state(engine):
 
 
 def test_two_corrections_of_the_same_month_issue_once(engine, database_url, tmp_path):
-    billed_and_corrected(engine, tmp_path)
+    billed_with_corrected_volumes(engine, tmp_path)
 
     first, second = race(engine, database_url, correct, correct)
 
@@ -140,7 +68,7 @@ def test_two_corrections_of_the_same_month_issue_once(engine, database_url, tmp_
 
 
 def test_a_credit_note_waits_for_a_correction_of_its_invoice(engine, database_url, tmp_path):
-    billed_and_corrected(engine, tmp_path)
+    billed_with_corrected_volumes(engine, tmp_path)
 
     first, second = race(engine, database_url, correct,
                          lambda s: credit_invoice(s, 1, "Bestriden", CORRECTION_DATE))
@@ -155,7 +83,7 @@ def test_a_credit_note_waits_for_a_correction_of_its_invoice(engine, database_ur
 
 
 def test_a_correction_waits_for_a_credit_note_and_builds_on_it(engine, database_url, tmp_path):
-    billed_and_corrected(engine, tmp_path)
+    billed_with_corrected_volumes(engine, tmp_path)
 
     first, second = race(engine, database_url,
                          lambda s: credit_invoice(s, 1, "Bestriden", CORRECTION_DATE), correct)

@@ -22,9 +22,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
-from billing.cli.app import app
 from billing.domain.agency import FeePart
 from billing.errors import DataError
 from billing.invoicing.document import DocumentKind
@@ -34,21 +32,21 @@ from billing.persistence.models import InvoiceRow, NumberSeries
 from billing.services.billing_run import run_month
 from billing.services.corrections import Correction, DEFAULT_REASON, correct_month, credit_invoice, month_balance
 from billing.services.verify import verify_documents
-from billing.services.volumes import correct_volumes, import_volumes
-from db_helpers import (ORG_A, ORG_B, ORG_C, TARIFFS, WORLD_AGENCIES, WORLD_VOLUMES,
-                        check_assumed_prices, dump, scalar, setup_world, write, write_volumes)
+from billing.services.volumes import import_volumes
+from db_helpers import (ORG_A, ORG_B, ORG_C, TARIFFS, WORLD_AGENCIES, WORLD_VOLUMES, billed,
+                        check_assumed_prices, correct_alfaverket_payslips, dump, scalar, write,
+                        write_volumes)
+from helpers_cli import cli, flat
 
 D = Decimal
 NOVEMBER = Month(2012, 11)
-RUN_DATE, CREDIT_DATE = date(2012, 12, 5), date(2012, 12, 12)
+CREDIT_DATE = date(2012, 12, 12)
 REASON = "Myndigheten bestrider fakturan: dubbelfakturerad"
 
 
 def billed_world(engine, tmp_path):
     check_assumed_prices()
-    setup_world(engine, tmp_path)
-    with Session(engine) as session, session.begin():
-        assert len(run_month(session, NOVEMBER, RUN_DATE).invoices) == 3
+    assert len(billed(engine, tmp_path).issued["2012-11"]) == 3
 
 
 def credit(engine, number, reason=REASON, issue=CREDIT_DATE):
@@ -155,9 +153,7 @@ def correct_month_now(engine, issue=date(2012, 12, 20)):
 
 def test_an_invoice_corrected_cannot_be_credited_again(engine, tmp_path):
     billed_world(engine, tmp_path)
-    corrected = write_volumes(tmp_path, "corrected.csv", [f"2012-11,{ORG_A},PAY-SLIP-DEV,4,Palasso,"])
-    with Session(engine) as session, session.begin():
-        correct_volumes(session, corrected, "fel antal")
+    correct_alfaverket_payslips(engine, tmp_path, reason="fel antal")
     assert [d.number for d in correct_month_now(engine).credit_notes] == [4]
     before = dump(engine)
     with pytest.raises(DataError, match="invoice 1 is already credited by credit note 4"):
@@ -227,17 +223,6 @@ def test_credit_notes_continue_the_one_series_and_the_seal_chain(engine, tmp_pat
 
 
 # --- the command line -----------------------------------------------------------------------
-
-
-def cli(url: str, *args) -> Result:
-    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)], env={"COLUMNS": "250"})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def test_credit_on_the_command_line(engine, database_url, tmp_path):

@@ -14,25 +14,13 @@ from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
-from billing.cli.app import app
 from billing.period import Month
 from billing.services.billing_run import draft_month, run_month
 from db_helpers import (ORG_A, ORG_B, ORG_C, check_assumed_prices, dump, setup_world)
+from helpers_cli import cli, flat
 
 NOVEMBER = Month(2012, 11)
-
-
-def cli(url: str, *args) -> Result:
-    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)], env={"COLUMNS": "250"})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def rows(text: str) -> list[list[str]]:

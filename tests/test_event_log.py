@@ -10,9 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
-from billing.cli.app import app
 from billing.errors import AlreadyDone, DataError
 from billing.period import Month
 from billing.persistence.models import EventRow
@@ -22,8 +20,9 @@ from billing.services.corrections import correct_month, credit_invoice
 from billing.services.passthrough import allocate_supplier_invoices, import_pass_through
 from billing.services.tariffs import load_tariffs
 from billing.services.volumes import correct_volumes, import_volumes
-from db_helpers import (ORG_A, ORG_C, ORG_UNKNOWN, TARIFFS, WORLD_AGENCIES, WORLD_VOLUMES, dump,
-                        setup_world, write, write_volumes)
+from db_helpers import (ORG_A, ORG_C, ORG_UNKNOWN, TARIFFS, WORLD_AGENCIES, WORLD_VOLUMES, billed, dump,
+                        write, write_volumes)
+from helpers_cli import cli, flat
 
 NOVEMBER = Month(2012, 11)
 USER = getpass.getuser()
@@ -117,9 +116,7 @@ def _refusals(tmp_path):
 
 
 def test_a_failed_action_writes_no_event(engine, tmp_path):
-    setup_world(engine, tmp_path)
-    with Session(engine) as session, session.begin():
-        run_month(session, NOVEMBER, date(2012, 12, 5))
+    billed(engine, tmp_path)
     before = dump(engine)
     assert [e[0] for e in events(engine)][-1] == "run"
 
@@ -127,17 +124,6 @@ def test_a_failed_action_writes_no_event(engine, tmp_path):
         with pytest.raises(error), Session(engine) as session, session.begin():
             action(session)
         assert dump(engine) == before, what
-
-
-def cli(url: str, *args) -> Result:
-    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)], env={"COLUMNS": "250"})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def test_log_command_prints_the_events(engine, database_url, tmp_path):

@@ -33,7 +33,6 @@ from billing.payments.ocr import ocr_reference
 from billing.pdf import render_invoice
 from billing.period import Month
 from billing.persistence.invoice_store import read_invoices
-from billing.persistence.models import InvoiceRow
 from billing.services.billing_run import run_month
 from billing.services.corrections import credit_invoice
 from db_helpers import ORG_A, ORG_B, check_assumed_prices, setup_world

@@ -5,8 +5,6 @@ released; every wait is bounded."""
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import date
 
 import pytest
@@ -16,76 +14,24 @@ from sqlalchemy.orm import Session
 
 from billing.errors import AlreadyDone
 from billing.period import Month
-from billing.persistence.database import create_engine_for
 from billing.persistence.models import BillingRunRow, InvoiceRow, NumberSeries
 from billing.services.billing_run import run_month
 from db_helpers import dump, setup_world
+from helpers_concurrency import race
 
-TIMEOUT = 20.0  # seconds; a healthy run of these tests takes well under one
 NOVEMBER, DECEMBER = Month(2012, 11), Month(2012, 12)
 
 
-class Runner(threading.Thread):
-    """A billing run in a thread of its own; optionally holds its transaction
-    open after the run until ``release`` is set."""
-
-    def __init__(self, engine, month: Month, issue: date, hold: bool):
-        super().__init__(daemon=True)
-        self.engine, self.month, self.issue, self.hold = engine, month, issue, hold
-        self.ran = threading.Event()  # the run is done, its transaction still open
-        self.release = threading.Event()
-        self.result = None
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            with Session(self.engine) as session, session.begin():
-                self.result = run_month(session, self.month, self.issue)
-                self.ran.set()
-                if self.hold and not self.release.wait(TIMEOUT):
-                    raise RuntimeError("never released")
-        except BaseException as error:  # reported by the test
-            self.error = error
-        finally:
-            self.ran.set()
-
-
-def _wait_until_waiting_for_a_lock(engine) -> None:
-    """PostgreSQL: until some other backend of this database waits for a lock."""
-    deadline = time.monotonic() + TIMEOUT
-    query = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
-    with engine.connect() as connection:
-        while connection.execute(query).scalar_one() == 0:
-            assert time.monotonic() < deadline, "the second run never waited for the first"
-            time.sleep(0.01)
-            connection.rollback()  # a fresh snapshot of pg_stat_activity
+def billing_run(month: Month):
+    """The run of ``month``, dated the 5th of the month after."""
+    return lambda session: run_month(session, month, month.next().first_day.replace(day=5))
 
 
 def _race(engine, database_url, first_month, second_month):
     """Run ``first_month`` holding its transaction, start ``second_month`` on a
     second engine, release the first once the second is blocked."""
-    other = create_engine_for(database_url)
-    try:
-        first = Runner(engine, first_month, first_month.next().first_day.replace(day=5), hold=True)
-        second = Runner(other, second_month, second_month.next().first_day.replace(day=5), hold=False)
-        first.start()
-        assert first.ran.wait(TIMEOUT) and first.error is None, first.error
-        second.start()
-        if engine.dialect.name == "postgresql":
-            _wait_until_waiting_for_a_lock(engine)
-        else:
-            # SQLite: the second waits in BEGIN IMMEDIATE (busy_timeout); give it time to get there.
-            time.sleep(0.3)
-            assert not second.ran.is_set(), "the second run did not wait for the first"
-        first.release.set()
-        first.join(TIMEOUT)
-        second.join(TIMEOUT)
-        assert not first.is_alive() and not second.is_alive()
-        assert first.error is None, first.error
-        return first, second
-    finally:
-        other.dispose()
+    return race(engine, database_url, billing_run(first_month), billing_run(second_month),
+                what="run", second_not_done_on_postgresql=False)
 
 
 def _numbers(engine):

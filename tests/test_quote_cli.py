@@ -11,27 +11,14 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner, Result
 
 from billing.reports.tabular import neutralise, to_csv, to_json
-from billing.cli.app import app
 from db_helpers import (ORG_A, ORG_B, ORG_C, ROOT, TARIFFS, WORLD_AGENCIES, check_assumed_prices,
                         copy_tariffs, dump, set_price, setup_world, write)
+from helpers_cli import cli, flat
 from factories import D
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-
-def cli(url: str, *args) -> Result:
-    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)], env={"COLUMNS": "250"})
-    # A crash would also exit with 1: only deliberate exits count.
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def draft(directory, price: str = "72.60"):

@@ -18,40 +18,19 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
-from billing.cli.app import app
 from billing.invoicing.seal import canonical_content, seal
-from billing.period import Month
 from billing.persistence.invoice_store import read_invoices
-from billing.persistence.models import (InvoiceLineRow, InvoiceLineVolume, InvoiceRow, InvoiceVatRow,
-                                        NumberSeries)
-from billing.services.billing_run import run_month
-from billing.services.corrections import correct_month
-from billing.services.verify import verify_documents
-from billing.services.volumes import correct_volumes
+from billing.persistence.models import InvoiceRow, NumberSeries
 from billing.services.corrections import credit_invoice
-from billing.services.passthrough import import_pass_through
-from billing.services.volumes import import_volumes
-from db_helpers import ORG_A, ORG_C, WORLD_AGENCIES, orgnr, setup_world, write, write_volumes
-
-NOVEMBER = Month(2012, 11)
-INVOICES = InvoiceRow.__table__
-LINES = InvoiceLineRow.__table__
-LINKS = InvoiceLineVolume.__table__
-VAT = InvoiceVatRow.__table__
-SERIES = NumberSeries.__table__
+from billing.services.verify import verify_documents
+from db_helpers import ORG_C, WORLD_AGENCIES, billed, billed_and_corrected, orgnr, write_amounts, write_volumes
+from helpers_cli import cli, flat
+from helpers_tamper import INVOICES, LINES, LINKS, SERIES, VAT, delete_document, line_no, tamper, update_line
 
 
 def chain(engine, tmp_path) -> None:
-    setup_world(engine, tmp_path)
-    with Session(engine) as session, session.begin():
-        run_month(session, NOVEMBER, date(2012, 12, 5))
-    corrected = write_volumes(tmp_path, "corrected.csv", [f"2012-11,{ORG_A},PAY-SLIP-DEV,4,Palasso,"])
-    with Session(engine) as session, session.begin():
-        correct_volumes(session, corrected, "en lönespecifikation saknades")
-    with Session(engine) as session, session.begin():
-        result = correct_month(session, NOVEMBER, date(2012, 12, 20))
+    result = billed_and_corrected(engine, tmp_path)
     assert [(d.number, d.credits) for d in result.credit_notes] == [(4, 1)]
     assert [(d.number, d.replaces) for d in result.invoices] == [(5, 1)]
 
@@ -61,22 +40,8 @@ def verify(engine):
         return verify_documents(session)
 
 
-def tamper(engine, *statements) -> None:
-    """Plain SQL, committed: what someone with database access could do."""
-    with engine.begin() as connection:
-        for statement in statements:
-            assert connection.execute(statement).rowcount >= 1, statement
-
-
 def kinds_and_numbers(verification):
     return [(f.kind, f.number) for f in verification.findings]
-
-
-def delete_document(number):
-    return (sa.delete(LINKS).where(LINKS.c.invoice_number == number),
-            sa.delete(LINES).where(LINES.c.invoice_number == number),
-            sa.delete(VAT).where(VAT.c.invoice_number == number),
-            sa.delete(INVOICES).where(INVOICES.c.number == number))
 
 
 def test_a_clean_database_verifies_intact(engine, tmp_path):
@@ -128,19 +93,15 @@ sizes = [ {{ from = 2012-06-01, employees = 250 }} ]
 
 
 def test_a_clean_chain_with_every_kind_of_line_verifies(engine, tmp_path):
-    setup_world(engine, tmp_path, agencies_text=WORLD_AGENCIES + EPSILON)
-    with Session(engine) as session, session.begin():
-        import_volumes(session, write_volumes(tmp_path, "epsilon.csv", [
-            f"2012-11,{ORG_E},PAY-SLIP-DEV,7,Palasso,",
-            f"2012-11,{ORG_E},PAY-SPEC-CONSULT,2.75,Palasso,T-1",
-            f"2012-11,{ORG_E},FIN-CUSTINV,11,Agresso,"]))
-        import_pass_through(session, write(tmp_path, "amounts.csv", "\n".join([
-            "period,organisation_number,area,description,amount,vat_rate",
-            f"2012-11,{ORG_E},payroll,Kurslitteratur,100.01,6",
-            f"2012-11,{ORG_E},finance,Livsmedel,200.02,12",
-            f"2012-11,{ORG_C},payroll,Porto,10.00,0"]) + "\n"))
-    with Session(engine) as session, session.begin():
-        issued = run_month(session, NOVEMBER, date(2012, 12, 5)).invoices
+    issued = billed(engine, tmp_path, agencies_text=WORLD_AGENCIES + EPSILON,
+                    volumes=write_volumes(tmp_path, "epsilon.csv", [
+                        f"2012-11,{ORG_E},PAY-SLIP-DEV,7,Palasso,",
+                        f"2012-11,{ORG_E},PAY-SPEC-CONSULT,2.75,Palasso,T-1",
+                        f"2012-11,{ORG_E},FIN-CUSTINV,11,Agresso,"]),
+                    amounts=write_amounts(tmp_path, "amounts.csv", [
+                        f"2012-11,{ORG_E},payroll,Kurslitteratur,100.01,6",
+                        f"2012-11,{ORG_E},finance,Livsmedel,200.02,12",
+                        f"2012-11,{ORG_C},payroll,Porto,10.00,0"])).issued["2012-11"]
     epsilon = issued[-1]
     assert epsilon.organisation_number == ORG_E
     assert {line.part for line in epsilon.lines} >= {"connection", "discount", "pass_through", "special"}
@@ -174,8 +135,7 @@ def test_the_seal_is_the_hash_of_the_canonical_document(engine, tmp_path):
 
 def test_a_changed_line_amount_is_found(engine, tmp_path):
     chain(engine, tmp_path)
-    tamper(engine, sa.update(LINES).where(LINES.c.invoice_number == 2, LINES.c.line_no == 3)
-           .values(amount=Decimal("33.00")))
+    tamper(engine, update_line(2, 3, amount=Decimal("33.00")))
 
     verification = verify(engine)
 
@@ -186,12 +146,10 @@ def test_a_changed_line_amount_is_found(engine, tmp_path):
 
 def test_a_removed_line_is_found(engine, tmp_path):
     chain(engine, tmp_path)
-    with engine.connect() as connection:  # Betaverket's payslip line, which has a volume link
-        line_no = connection.execute(sa.select(LINES.c.line_no).where(
-            LINES.c.invoice_number == 2, LINES.c.service_code == "PAY-SLIP-DEV")).scalar_one()
+    payslips = line_no(engine, 2, "PAY-SLIP-DEV")  # Betaverket's payslip line, which has a volume link
     tamper(engine,
-           sa.delete(LINKS).where(LINKS.c.invoice_number == 2, LINKS.c.line_no == line_no),
-           sa.delete(LINES).where(LINES.c.invoice_number == 2, LINES.c.line_no == line_no))
+           sa.delete(LINKS).where(LINKS.c.invoice_number == 2, LINKS.c.line_no == payslips),
+           sa.delete(LINES).where(LINES.c.invoice_number == 2, LINES.c.line_no == payslips))
 
     assert kinds_and_numbers(verify(engine)) == [("changed", 2)]
 
@@ -235,8 +193,7 @@ def reseal(engine, number):
 
 def test_a_changed_and_resealed_document_breaks_the_chain(engine, tmp_path):
     chain(engine, tmp_path)
-    tamper(engine, sa.update(LINES).where(LINES.c.invoice_number == 2, LINES.c.line_no == 1)
-           .values(amount=Decimal("300.00")))
+    tamper(engine, update_line(2, 1, amount=Decimal("300.00")))
     reseal(engine, 2)
 
     verification = verify(engine)
@@ -250,8 +207,7 @@ def test_a_changed_and_resealed_document_breaks_the_chain(engine, tmp_path):
 
 def test_a_changed_and_resealed_document_is_named(engine, tmp_path):
     chain(engine, tmp_path)
-    tamper(engine, sa.update(LINES).where(LINES.c.invoice_number == 2, LINES.c.line_no == 1)
-           .values(amount=Decimal("300.00")))
+    tamper(engine, update_line(2, 1, amount=Decimal("300.00")))
     reseal(engine, 2)
 
     assert kinds_and_numbers(verify(engine)) == [("changed", 2)]
@@ -348,17 +304,6 @@ def test_a_forged_document_far_beyond_the_series_is_named_by_its_number(engine, 
 # --- billing verify ------------------------------------------------------------------------
 
 
-def cli(url: str, *args) -> Result:
-    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)], env={"COLUMNS": "250"})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
 def test_verify_command_exits_0_when_intact_and_1_with_the_findings(engine, database_url, tmp_path):
     chain(engine, tmp_path)
     head = verify(engine).head
@@ -369,8 +314,7 @@ def test_verify_command_exits_0_when_intact_and_1_with_the_findings(engine, data
     assert "5 documents verified: every seal and the chain are intact." in out
     assert head in clean.stdout.replace("\n", "")
 
-    tamper(engine, sa.update(LINES).where(LINES.c.invoice_number == 2, LINES.c.line_no == 1)
-           .values(amount=Decimal("0.00")), *delete_document(3))
+    tamper(engine, update_line(2, 1, amount=Decimal("0.00")), *delete_document(3))
     found = cli(database_url, "verify")
 
     assert found.exit_code == 1

@@ -56,9 +56,8 @@ def validate_einvoice(directory: Annotated[Path, typer.Argument(help="Directory 
         console.print(f"{escape(file.path.name)}: {status}", highlight=False)
         for finding in sorted(file.findings, key=lambda f: (not f.fatal, f.rules, f.rule_id)):
             level = "fatal" if finding.fatal else "warning"
-            console.print(f"  {level} {escape(finding.rule_id)} [{escape(finding.rules)}] "
-                          f"{escape(finding.text)}  at {escape(finding.location)}",
-                          highlight=False, soft_wrap=True)
+            line = f"  {level} {finding.rule_id} [{finding.rules}] {finding.text}  at {finding.location}"
+            console.print(escape(line), highlight=False, soft_wrap=True)
     names = ", ".join(p.name for p in report.stylesheets)
     console.print(f"{len(report.files)} files checked with {len(report.stylesheets)} rule files "
                   f"({escape(names)}): {report.fatal_count} fatal, {report.warning_count} warnings.",

@@ -49,7 +49,10 @@ def export_sie(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
         details = load_centre(centre or DEFAULT_CENTRE_FILE)
     except BillingError as error:
         fail(str(error))
-    result = read(lambda s: export(s, month, path, details, date.today(), by))
+    try:
+        result = read(lambda s: export(s, month, path, details, date.today(), by))
+    except OSError as error:
+        fail(f"cannot write {path}: {error}; no file written")
     notes = sum(1 for d in result.documents if d.kind is DocumentKind.CREDIT_NOTE)
     console.print(f"SIE 4 file written to {escape(str(path))}: {len(result.vouchers)} vouchers "
                   f"({len(result.vouchers) - notes} invoices, {notes} credit notes), receivables "

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from billing.domain.seller import Seller
 from billing.einvoice.ubl import build_document, document_problems, file_name, seller_problems, to_bytes
-from billing.errors import DataError, Problem
+from billing.errors import BillingError, DataError, Problem
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.period import Month
 from billing.persistence.invoice_store import read_invoices
@@ -56,7 +56,9 @@ def peppol_documents(session: Session, month: Month, seller: Seller) -> list[tup
         problems += document_problems(document)
     if problems:
         raise DataError(problems)
-    return [(d, file_name(d), to_bytes(build_document(d, seller))) for d in documents]
+    # A credit note credits, and a corrected invoice replaces, an invoice of the same month.
+    issue_dates = {d.number: d.issue_date for d in documents if d.number is not None}
+    return [(d, file_name(d), to_bytes(build_document(d, seller, issue_dates))) for d in documents]
 
 
 def export_month(session: Session, month: Month, out: Path, seller: Seller) -> PeppolExport:
@@ -70,8 +72,11 @@ def export_month(session: Session, month: Month, out: Path, seller: Seller) -> P
     made = peppol_documents(session, month, seller)
     if not made:
         return PeppolExport(month, (), ())
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".peppol-", dir=out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".peppol-", dir=out))
+    except OSError as error:
+        raise BillingError(f"{out}: cannot write the e-invoices there: {error}") from None
     try:
         for _, name, content in made:
             (staging / name).write_bytes(content)
@@ -79,6 +84,8 @@ def export_month(session: Session, month: Month, out: Path, seller: Seller) -> P
         for _, name, _ in made:
             os.replace(staging / name, out / name)
             paths.append(out / name)
+    except OSError as error:
+        raise BillingError(f"{out}: cannot write the e-invoices there: {error}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return PeppolExport(month, tuple(d for d, _, _ in made), tuple(paths))

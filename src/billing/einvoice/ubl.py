@@ -10,8 +10,9 @@ package docstring.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from lxml import etree
@@ -118,8 +119,8 @@ def ubl_lines(invoice: Invoice) -> list[UblLine]:
         if line.proration is not None and not line.proration.is_whole:
             quantity *= line.proration.days
             unit_code, base_quantity = DAY, Decimal(line.proration.of_days)
-            notes.append(f"{_plain(s * line.quantity)} {line.unit} x {line.proration.days} av "
-                         f"{line.proration.of_days} dagar")
+            notes.append(f"{line.proration.days} av {line.proration.of_days} dagar: "
+                         f"{_plain(s * line.quantity)} {line.unit} x {line.proration.days} dagar")
         properties = [("Tjänsteområde", line.area.label)]
         if line.price_list_id:
             properties.append(("Prislista", line.price_list_id))
@@ -149,7 +150,8 @@ def _discount_reason(line: RatedLine) -> str:
 
 def document_label(invoice: Invoice) -> str:
     kind = KIND_LABELS.get(invoice.kind, str(invoice.kind))
-    return f"{kind} {invoice.number} ({invoice.agency_name}, {invoice.organisation_number})"
+    buyer = ", ".join(part for part in (invoice.agency_name, invoice.organisation_number) if part.strip())
+    return f"{kind} {invoice.number} ({buyer})"
 
 
 def seller_problems(seller: Seller, source: str = "centre file") -> list[Problem]:
@@ -227,8 +229,13 @@ def file_name(invoice: Invoice) -> str:
     return f"{kind}-{invoice.number}.xml"
 
 
-def build_document(invoice: Invoice, seller: Seller) -> etree._Element:
-    """The UBL document of an issued invoice or credit note without problems."""
+def build_document(invoice: Invoice, seller: Seller,
+                   issue_dates: Mapping[int, date] | None = None) -> etree._Element:
+    """The UBL document of an issued invoice or credit note without problems.
+
+    ``issue_dates`` (document number to issue date) gives the issue date of the
+    invoice a credit note credits, or a corrected invoice replaces, when known.
+    """
     problems = document_problems(invoice) + seller_problems(seller)
     assert not problems, problems
     credit_note = invoice.kind is DocumentKind.CREDIT_NOTE
@@ -260,6 +267,8 @@ def build_document(invoice: Invoice, seller: Seller) -> etree._Element:
     if referenced is not None:
         reference = _sub(_sub(root, "cac:BillingReference"), "cac:InvoiceDocumentReference")
         _sub(reference, "cbc:ID", str(referenced))
+        if issue_dates and referenced in issue_dates:
+            _sub(reference, "cbc:IssueDate", issue_dates[referenced].isoformat())
 
     _seller_party(_sub(root, "cac:AccountingSupplierParty"), seller)
     _buyer_party(_sub(root, "cac:AccountingCustomerParty"), invoice)
@@ -426,10 +435,4 @@ def _price(value: Decimal) -> str:
 
 def _plain(value: Decimal) -> str:
     """A quantity, rate or percentage without exponent or trailing zeros."""
-    text = f"{value.normalize():f}" if value else "0"
-    return text
-
-
-def children(document: etree._Element) -> Iterable[str]:
-    """The local names of a document's top-level elements, in order."""
-    return [etree.QName(child).localname for child in document]
+    return f"{value.normalize():f}" if value else "0"

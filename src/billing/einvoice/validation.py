@@ -11,6 +11,7 @@ one fatal finding.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,6 +104,14 @@ def find_documents(directory: Path) -> list[Path]:
     return found
 
 
+_NAMESPACE_NOISE = re.compile(r"Q\{[^}]*\}|\[namespace-uri\(\)='[^']*'\]|\*:")
+
+
+def short_location(location: str) -> str:
+    """An SVRL location without namespace qualifiers: /Invoice[1]/TaxTotal[1]."""
+    return _NAMESPACE_NOISE.sub("", location)
+
+
 def findings_of(svrl: bytes | str, rules: str) -> list[Finding]:
     """The failed assertions and successful reports of an SVRL report."""
     root = etree.fromstring(svrl.encode("utf-8") if isinstance(svrl, str) else svrl)
@@ -111,7 +120,7 @@ def findings_of(svrl: bytes | str, rules: str) -> list[Finding]:
         text = element.findtext(f"{{{SVRL_NS}}}text") or ""
         result.append(Finding(rules=rules, rule_id=element.get("id") or "",
                               flag=(element.get("flag") or "").strip().lower(),
-                              location=element.get("location") or "",
+                              location=short_location(element.get("location") or ""),
                               text=" ".join(text.split())))
     return result
 

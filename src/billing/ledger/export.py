@@ -22,7 +22,10 @@ from billing.persistence.models import InvoiceRow
 
 
 class Selection(StrEnum):
-    """Which documents belong to a month's file."""
+    """Which documents belong to a month's file. By period, a later correction
+    (dated in a later month) joins its period's file, so a period exported again
+    repeats the vouchers already booked; by issue month, every document is in
+    exactly one file and a closed month's file never changes."""
 
     PERIOD = "period"  # billed for the month (the run and its corrections), as `invoices list --period`
     ISSUED = "issued"  # issued during the month: each document in exactly one monthly file
@@ -91,8 +94,8 @@ def export_sie(session: Session, month: Month, path: Path, centre: Centre, gener
     written (and an existing file is left as it was) when a document is refused."""
     documents = month_documents(session, month, selection)
     if not documents:
-        raise LedgerRefused(f"SIE export of {month}",
-                            [f"no documents {'billed for' if selection is Selection.PERIOD else 'issued in'} {month}"])
+        which = "billed for" if selection is Selection.PERIOD else "issued in"
+        raise LedgerRefused(f"SIE export of {month}", [f"no documents {which} {month}"])
     data, vouchers = sie_file(documents, centre, month, generated, selection)
     write_atomically(path, data)
     return SieExport(path, tuple(documents), vouchers)

@@ -1,0 +1,232 @@
+"""`billing export sie` on SQLite and PostgreSQL: the file read back as bytes in
+codepage 437, every voucher balanced, totals per account equal to the
+documents', and bad configuration refused with no file written.
+
+The world of db_helpers billed for 2012-11 on 2012-12-05, with Alfaverket
+renamed `Ålfaverket för "öppna" data` (åäö and a quotation mark to carry) and
+two pass-through amounts; then invoice 2 credited on 2012-12-12. By hand from
+tariffs/standard-2012-06.toml (accounts of config/centre.toml):
+
+    1 Ålfaverket   payroll 3000.00 + 1 x 40.00 + 3 x 66.00 = 3238.00 (25 %); pass-through 1000.00 (0 %)
+                   net 4238.00, VAT 809.50, gross 5047.50, payable 5048, rounding +0.50
+                   1510 +5048.00  3011 -3238.00  3090 -1000.00  2611 -809.50  3740 -0.50
+    2 Betaverket   payroll 3000.00 + 80.00 + 330.00 = 3410.00; finance 10000.00 + 312.00 + 1350.00
+                   + 700.00 = 12362.00; net 15772.00, VAT 3943.00, payable 19715, rounding 0
+                   1510 +19715.00  3011 -3410.00  3012 -12362.00  2611 -3943.00
+    3 Gammaverket  payroll 3000.00 + 160.00 + 8 x 68.00 = 3704.00; e-procurement 2500.00 + 750.00
+                   + 7 x 34.00 = 3488.00; pass-through 200.00 (25 %); net 7392.00, VAT 1848.00, payable 9240
+                   1510 +9240.00  3011 -3704.00  3013 -3488.00  3090 -200.00  2611 -1848.00
+    4 credit note for 2 (2012-12-12): every posting of 2 reversed
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner, Result
+
+from billing.cli.app import app
+from billing.domain.agency import FeePart
+from billing.period import Month
+from billing.persistence.invoice_store import read_invoices
+from billing.services.billing_run import run_month
+from billing.services.corrections import credit_invoice
+from billing.services.passthrough import import_pass_through
+from db_helpers import ORG_A, ORG_B, ORG_C, WORLD_AGENCIES, check_assumed_prices, dump, setup_world, write
+
+D = Decimal
+NOVEMBER = Month(2012, 11)
+ROOT = Path(__file__).resolve().parents[1]
+CENTRE = ROOT / "config" / "centre.toml"
+ALFA = 'Ålfaverket för "öppna" data'
+AGENCIES = WORLD_AGENCIES.replace('name = "Alfaverket"', 'name = "Ålfaverket för \\"öppna\\" data"')
+AMOUNTS = "\n".join(["period,organisation_number,area,description,amount,vat_rate",
+                     f"2012-11,{ORG_A},payroll,Licens lönesystem,1000.00,0",
+                     f"2012-11,{ORG_C},eprocurement,Systemtjänst e-handel,200.00,25"]) + "\n"
+
+
+def cli(url: str, *args) -> Result:
+    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)], env={"COLUMNS": "250"})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def billed(engine, tmp_path, amounts=AMOUNTS):
+    check_assumed_prices()
+    setup_world(engine, tmp_path, agencies_text=AGENCIES)
+    with Session(engine) as session, session.begin():
+        import_pass_through(session, write(tmp_path, "amounts.csv", amounts))
+    with Session(engine) as session, session.begin():
+        run_month(session, NOVEMBER, date(2012, 12, 5))
+    with Session(engine) as session, session.begin():
+        credit_invoice(session, 2, "Dubbelfakturerad", date(2012, 12, 12))
+
+
+# --- an SIE reader written for the test, from the format's rules, not from the writer ---
+
+def fields(line: str) -> list[str]:
+    """Fields separated by spaces; "quoted" with \\ escaping the next character; {} a field."""
+    out, i = [], 0
+    while i < len(line):
+        if line[i] == " ":
+            i += 1
+        elif line[i] == '"':
+            i, text = i + 1, []
+            while line[i] != '"':
+                i += line[i] == "\\"
+                text.append(line[i])
+                i += 1
+            out.append("".join(text))
+            i += 1
+        else:
+            end = line.find(" ", i)
+            end = len(line) if end < 0 else end
+            out.append(line[i:end])
+            i = end
+    return out
+
+
+def parse(data: bytes) -> tuple[list[list[str]], list[dict]]:
+    text = data.decode("cp437")
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", ""), "lines end with CR LF"
+    records, vouchers, current = [], [], None
+    for line in text.split("\r\n")[:-1]:
+        if line == "{":
+            assert current is not None and not current["rows"]
+        elif line == "}":
+            vouchers.append(current)
+            current = None
+        elif line.startswith("#TRANS"):
+            _, account, objects, amount = fields(line)
+            assert objects == "{}" and current is not None
+            assert amount.lstrip("-").count(".") == 1 and len(amount.split(".")[1]) == 2, amount
+            current["rows"].append((account, D(amount)))
+        elif line.startswith("#VER"):
+            _, series, number, day, text_ = fields(line)
+            current = {"series": series, "number": int(number), "date": day, "text": text_, "rows": []}
+        else:
+            records.append(fields(line))
+    return records, vouchers
+
+
+def expected_per_account(documents) -> dict[str, Decimal]:
+    """Worked out from the documents and the centre file, not from the voucher code."""
+    accounts = tomllib.loads(CENTRE.read_text(encoding="utf-8"))["accounts"]
+    total: dict[str, Decimal] = defaultdict(Decimal)
+    for doc in documents:
+        total[accounts["receivables"]] += doc.totals.payable
+        total[accounts["output_vat"]] -= doc.totals.vat
+        total[accounts["rounding"]] -= doc.totals.rounding
+        for line in doc.lines:
+            account = (accounts["pass_through"] if line.part is FeePart.PASS_THROUGH
+                       else accounts["revenue"][str(line.area)])
+            total[account] -= line.amount
+    return {account: value for account, value in total.items() if value != 0}
+
+
+def test_export_reads_back_balanced_with_the_documents_totals(engine, tmp_path):
+    billed(engine, tmp_path)
+    url, out = engine.url.render_as_string(hide_password=False), tmp_path / "ledger" / "nov.se"
+    before = dump(engine)
+    result = cli(url, "export", "sie", "2012-11", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "4 vouchers (3 invoices, 1 credit notes)" in flat(result.output)
+    assert dump(engine) == before  # read-only
+
+    data = out.read_bytes()
+    assert "ö".encode("cp437") in data and "ö".encode("utf-8") not in data
+    records, vouchers = parse(data)
+    header = {r[0]: r[1:] for r in records}
+    assert [r[0] for r in records[:5]] == ["#FLAGGA", "#PROGRAM", "#FORMAT", "#GEN", "#SIETYP"]
+    assert header["#FLAGGA"] == ["0"] and header["#FORMAT"] == ["PC8"] and header["#SIETYP"] == ["4"]
+    assert header["#FNAMN"] == ["Statens servicecenter"] and header["#ORGNR"] == ["202100-6370"]
+    assert header["#ADRESS"] == ["", "Box 1124", "801 35 Gävle", ""]
+    assert header["#RAR"] == ["0", "20120101", "20121231"]
+    assert re.fullmatch(r"20\d{6}", header["#GEN"][0])  # the day the file was made, YYYYMMDD
+    konto = {r[1]: r[2] for r in records if r[0] == "#KONTO"}
+    assert konto == {"1510": "Kundfordringar", "2611": "Utgående moms 25 %",
+                     "3011": "Intäkter, lönerelaterade tjänster",
+                     "3012": "Intäkter, ekonomiadministrativa tjänster", "3013": "Intäkter, e-handelstjänster",
+                     "3090": "Vidarefakturerade systemtjänster", "3740": "Öresavrundning"}
+
+    # One voucher per document, dated its issue date, naming it and the agency; each balances.
+    assert [(v["series"], v["number"], v["date"]) for v in vouchers] == [
+        ("F", 1, "20121205"), ("F", 2, "20121205"), ("F", 3, "20121205"), ("F", 4, "20121212")]
+    assert vouchers[0]["text"] == f"Faktura 1 {ALFA} {ORG_A} period 2012-11"
+    assert vouchers[3]["text"] == f"Kreditfaktura 4 Betaverket {ORG_B} period 2012-11, krediterar faktura 2"
+    for voucher in vouchers:
+        assert sum(amount for _, amount in voucher["rows"]) == 0, voucher
+        assert all(account in konto for account, _ in voucher["rows"])
+
+    # Totals per account equal the documents' (and the sums a ledger would show).
+    with Session(engine) as session:
+        documents = read_invoices(session)
+    per_account: dict[str, Decimal] = defaultdict(Decimal)
+    for voucher in vouchers:
+        for account, amount in voucher["rows"]:
+            per_account[account] += amount
+    assert {a: v for a, v in per_account.items() if v != 0} == expected_per_account(documents)
+    assert per_account["1510"] == sum(d.totals.payable for d in documents) == D("5048") + D("9240")
+
+    # The hand-worked vouchers.
+    rows = {v["number"]: [(a, str(x)) for a, x in v["rows"]] for v in vouchers}
+    assert rows[1] == [("1510", "5048.00"), ("3011", "-3238.00"), ("3090", "-1000.00"),
+                       ("2611", "-809.50"), ("3740", "-0.50")]
+    assert rows[2] == [("1510", "19715.00"), ("3011", "-3410.00"), ("3012", "-12362.00"), ("2611", "-3943.00")]
+    assert rows[3] == [("1510", "9240.00"), ("3011", "-3704.00"), ("3013", "-3488.00"), ("3090", "-200.00"),
+                       ("2611", "-1848.00")]
+    assert rows[4] == [("1510", "-19715.00"), ("3011", "3410.00"), ("3012", "12362.00"), ("2611", "3943.00")]
+
+
+def test_default_file_name_and_selection_by_issue_month(engine, tmp_path, monkeypatch):
+    billed(engine, tmp_path)
+    url = engine.url.render_as_string(hide_password=False)
+    monkeypatch.chdir(tmp_path)
+    assert cli(url, "export", "sie", "2012-11").exit_code == 0
+    assert (tmp_path / "billing-2012-11.se").exists()
+    # Billed for November, issued in December: `--by issued` puts them in December's file.
+    result = cli(url, "export", "sie", "2012-12")
+    assert result.exit_code == 1 and "no documents billed for 2012-12" in flat(result.output)
+    assert not (tmp_path / "billing-2012-12.se").exists()
+    assert cli(url, "export", "sie", "2012-12", "--by", "issued").exit_code == 0
+    assert (tmp_path / "billing-2012-12.se").read_bytes().split(b"#KONTO", 1)[1] == \
+        (tmp_path / "billing-2012-11.se").read_bytes().split(b"#KONTO", 1)[1]
+
+
+def test_missing_revenue_account_stops_the_export_naming_the_document(engine, tmp_path):
+    billed(engine, tmp_path)
+    url, out = engine.url.render_as_string(hide_password=False), tmp_path / "out" / "ledger.se"
+    out.parent.mkdir()
+    out.write_bytes(b"last month's file")
+    centre = write(tmp_path, "centre.toml", "\n".join(
+        line for line in CENTRE.read_text(encoding="utf-8").splitlines() if not line.startswith("eprocurement")))
+    result = cli(url, "export", "sie", "2012-11", "--out", out, "--centre", centre)
+    assert result.exit_code == 1
+    assert ("Faktura 3 (Gammaverket, 202100-0027): no revenue account for service area eprocurement"
+            in flat(result.output))
+    assert "no file written" in flat(result.output) and "Faktura 1" not in result.output
+    assert out.read_bytes() == b"last month's file" and sorted(p.name for p in out.parent.iterdir()) == ["ledger.se"]
+
+
+def test_vat_rate_without_an_account_stops_the_export(engine, tmp_path):
+    amounts = AMOUNTS + f"2012-11,{ORG_B},finance,Licens med reducerad moms,100.00,12\n"
+    billed(engine, tmp_path, amounts=amounts)
+    url, out = engine.url.render_as_string(hide_password=False), tmp_path / "ledger.se"
+    result = cli(url, "export", "sie", "2012-11", "--out", out)
+    assert result.exit_code == 1
+    text = flat(result.output)
+    # Invoice 2 and its credit note both carry the 12 % VAT (12.00 and -12.00).
+    assert "Faktura 2 (Betaverket, 202100-0019): no output VAT account for VAT at 12 % (VAT 12.00)" in text
+    assert "Kreditfaktura 4 (Betaverket, 202100-0019): no output VAT account for VAT at 12 % (VAT -12.00)" in text
+    assert not out.exists()

@@ -1,0 +1,159 @@
+"""The SIE 4 writer and the vouchers, without a database: quoting, amounts,
+codepage 437, fiscal years, and the voucher of hand-made documents.
+
+Hand-worked document (25 % VAT on the service lines, pass-through at 0 %):
+
+    payroll   3000.00 + 40.00 + 198.00 = 3238.00  (25 %)
+    finance   10000.00 - 500.00 discount = 9500.00  (25 %)
+    pass-through 1000.00                         (0 %)
+    net 13738.00; VAT 25 % of 12738.00 = 3184.50; gross 16922.50; payable 16923; rounding +0.50
+
+    voucher: 1510 +16923.00, 3011 -3238.00, 3012 -9500.00, 3090 -1000.00, 2611 -3184.50, 3740 -0.50
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, strategies as st
+
+from billing.domain.agency import FeePart
+from billing.domain.catalogue import ServiceArea
+from billing.domain.seller import Accounts
+from billing.invoicing.document import Invoice, credit_note_for
+from billing.invoicing.totals import compute_totals
+from billing.ledger.sie import amount, encode, fiscal_years, quoted
+from billing.ledger.vouchers import Posting, account_names, account_problems, voucher_for
+from billing.period import Month
+from billing.rating.lines import RatedLine
+
+D = Decimal
+PAYROLL, FINANCE, EPROC = ServiceArea.PAYROLL, ServiceArea.FINANCE, ServiceArea.EPROCUREMENT
+ACCOUNTS = Accounts("1510", "2611", "3090", "3740",
+                    {PAYROLL: "3011", FINANCE: "3012", EPROC: "3013"})
+
+
+def line(area, amount_text, part=FeePart.TRANSACTION, vat="25") -> RatedLine:
+    value = D(amount_text)
+    return RatedLine(area, part, "rad", D(1), "st", "EA", value, value, D(vat), "standard-2012-06")
+
+
+def invoice(*lines: RatedLine, number=7, name="Åre kommunförbund") -> Invoice:
+    return Invoice(number, "202100-0001", name, "R-1", Month(2012, 11), date(2012, 12, 5),
+                   date(2013, 1, 4), "SEK", lines, compute_totals((l.amount, l.vat_rate) for l in lines))
+
+
+HAND_WORKED = invoice(line(PAYROLL, "3000.00", FeePart.BASE_FIXED), line(PAYROLL, "40.00", FeePart.BASE_VARIABLE),
+                      line(PAYROLL, "198.00"), line(FINANCE, "10000.00", FeePart.BASE_FIXED),
+                      line(FINANCE, "-500.00", FeePart.DISCOUNT),
+                      line(PAYROLL, "1000.00", FeePart.PASS_THROUGH, vat="0"))
+
+
+def postings(*pairs) -> tuple[Posting, ...]:
+    return tuple(Posting(account, D(value)) for account, value in pairs)
+
+
+def test_quoted_strings_escape_quotes_and_backslashes_and_drop_control_characters():
+    assert quoted("Statens servicecenter") == '"Statens servicecenter"'
+    assert quoted('Verket för "öppna" data') == '"Verket för \\"öppna\\" data"'
+    assert quoted("C:\\") == '"C:\\\\"'  # a trailing backslash cannot swallow the closing quote
+    assert quoted("rad\tett\r\nrad två") == '"rad ett  rad två"'
+    assert quoted("") == '""'
+
+
+def test_amounts_have_a_decimal_point_and_two_decimals():
+    assert [amount(D(v)) for v in ("4048", "-809.5", "0.50", "-0.00", "0", "1234567.89")] == \
+        ["4048.00", "-809.50", "0.50", "0.00", "0.00", "1234567.89"]
+    with pytest.raises(ValueError):
+        amount(D("0.005"))
+
+
+def test_codepage_437_keeps_swedish_letters_and_replaces_what_it_lacks():
+    assert encode("åäöÅÄÖé") == bytes([0x86, 0x84, 0x94, 0x8F, 0x8E, 0x99, 0x82])
+    # Typographic dashes and quotes become plain ones before quoting (so a quote is escaped).
+    assert encode(quoted("Åre–Östersund “AB” ő ł")) == b'"\x8fre-\x99stersund \\"AB\\" o ?"'
+    assert encode("åäö").decode("cp437") == "åäö"
+
+
+def test_fiscal_years_are_counted_back_from_the_latest():
+    assert fiscal_years([date(2012, 12, 5)]) == [(0, 2012)]
+    assert fiscal_years([date(2012, 12, 5), date(2014, 1, 8)]) == [(0, 2014), (-1, 2013), (-2, 2012)]
+    assert fiscal_years([]) == []
+
+
+def test_hand_worked_invoice_voucher():
+    assert (HAND_WORKED.totals.net, HAND_WORKED.totals.vat, HAND_WORKED.totals.payable,
+            HAND_WORKED.totals.rounding) == (D("13738.00"), D("3184.50"), D("16923"), D("0.50"))
+    voucher, problems = voucher_for(HAND_WORKED, ACCOUNTS)
+    assert problems == [] and voucher is not None
+    assert voucher.postings == postings(("1510", "16923"), ("3011", "-3238.00"), ("3012", "-9500.00"),
+                                        ("3090", "-1000.00"), ("2611", "-3184.50"), ("3740", "-0.50"))
+    assert (voucher.number, voucher.date) == (7, date(2012, 12, 5))
+    assert voucher.text == "Faktura 7 Åre kommunförbund 202100-0001 period 2012-11"
+
+
+def test_credit_note_voucher_reverses_every_posting():
+    note = replace(credit_note_for(HAND_WORKED, date(2012, 12, 20), "fel"), number=9)
+    voucher, problems = voucher_for(note, ACCOUNTS)
+    assert problems == [] and voucher is not None
+    assert voucher.postings == postings(("1510", "-16923"), ("3011", "3238.00"), ("3012", "9500.00"),
+                                        ("3090", "1000.00"), ("2611", "3184.50"), ("3740", "0.50"))
+    assert voucher.text.startswith("Kreditfaktura 9 ") and voucher.text.endswith("krediterar faktura 7")
+    assert voucher.date == date(2012, 12, 20)
+
+
+def test_missing_revenue_account_and_unconfigured_vat_rate_are_named():
+    accounts = Accounts("1510", "2611", "3090", "3740", {PAYROLL: "3011"})
+    document = invoice(line(PAYROLL, "100.00"), line(EPROC, "200.00"), line(FINANCE, "50.00", vat="12"))
+    voucher, problems = voucher_for(document, accounts)
+    assert voucher is None
+    assert problems == [
+        "Faktura 7 (Åre kommunförbund, 202100-0001): no revenue account for service area finance "
+        "(accounts.revenue.finance in the centre file)",
+        "Faktura 7 (Åre kommunförbund, 202100-0001): no revenue account for service area eprocurement "
+        "(accounts.revenue.eprocurement in the centre file)",
+        "Faktura 7 (Åre kommunförbund, 202100-0001): no output VAT account for VAT at 12 % (VAT 6.00); "
+        "only 25 % is configured (accounts.output_vat)"]
+
+
+def test_vat_rate_notation_does_not_matter_and_zero_rate_needs_no_account():
+    document = invoice(line(PAYROLL, "100.00", vat="25.0"), line(PAYROLL, "10.00", FeePart.PASS_THROUGH, vat="0"))
+    voucher, problems = voucher_for(document, ACCOUNTS)
+    assert problems == [] and voucher is not None
+    assert voucher.postings == postings(("1510", "135"), ("3011", "-100.00"), ("3090", "-10.00"),
+                                        ("2611", "-25.00"))
+
+
+def test_account_numbers_and_names():
+    bad = Accounts("1510", "2611", "3090", "3740", {PAYROLL: "30x1"})
+    assert account_problems(bad) == ["accounts.revenue.payroll = '30x1' is not a four-digit account number"]
+    names = account_names(ACCOUNTS)
+    assert names["3740"] == "Öresavrundning" and names["2611"] == "Utgående moms 25 %"
+    assert names["3011"] == "Intäkter, lönerelaterade tjänster"
+
+
+amounts = st.decimals(min_value=-100000, max_value=100000, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(st.lists(st.tuples(st.sampled_from(list(ServiceArea)), st.sampled_from([FeePart.TRANSACTION,
+                                                                                FeePart.PASS_THROUGH]),
+                          amounts, st.sampled_from(["25", "0"])), min_size=1, max_size=12))
+def test_every_voucher_balances_and_its_credit_note_mirrors_it(spec):
+    document = invoice(*(line(area, str(value), part, vat) for area, part, value, vat in spec))
+    voucher, problems = voucher_for(document, ACCOUNTS)
+    assert problems == [] and voucher is not None
+    assert sum(p.amount for p in voucher.postings) == 0
+    mirror, _ = voucher_for(replace(credit_note_for(document, date(2012, 12, 20), "x"), number=8), ACCOUNTS)
+    assert mirror is not None
+    assert {p.account: -p.amount for p in mirror.postings} == {p.account: p.amount for p in voucher.postings}
+
+
+def test_totals_that_disagree_with_the_lines_are_refused():
+    tampered = replace(HAND_WORKED, lines=HAND_WORKED.lines[:-1])  # the 1000.00 pass-through line gone
+    voucher, problems = voucher_for(tampered, ACCOUNTS)
+    assert voucher is None
+    assert problems == ["Faktura 7 (Åre kommunförbund, 202100-0001): the voucher does not balance "
+                        "(difference 1000.00); the stored totals disagree with the lines; run 'billing verify'"]
