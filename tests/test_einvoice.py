@@ -49,9 +49,7 @@ import pytest
 import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
-from billing.cli.app import app
 from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
 from billing.domain.seller import Seller
@@ -69,6 +67,7 @@ from billing.services.billing_run import run_month
 from billing.services.corrections import credit_invoice
 from billing.services.passthrough import import_pass_through
 from db_helpers import ORG_A, ORG_C, WORLD_AGENCIES, check_assumed_prices, setup_world, write
+from helpers_cli import cli, flat
 
 D = Decimal
 NS = {"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -546,15 +545,6 @@ def billed(engine, tmp_path, agencies_text: str) -> None:
         assert len(run_month(session, NOVEMBER, RUN_DATE).invoices) == 3
 
 
-def cli(url: str, *args) -> Result:
-    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)], env={"COLUMNS": "250"})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def test_export_of_a_month(engine, database_url, tmp_path):

@@ -26,9 +26,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
-from billing.cli.app import app
 from billing.invoicing.document import DocumentKind
 from billing.payments.matching import DocumentHead, Status, match_payments, referenced_number
 from billing.payments.ocr import ocr_reference
@@ -38,6 +36,7 @@ from billing.services.billing_run import run_month
 from billing.services.corrections import correct_month
 from billing.services.volumes import correct_volumes
 from db_helpers import ORG_A, ORG_B, ORG_C, VOLUME_HEADER, check_assumed_prices, dump, setup_world, write
+from helpers_cli import cli
 
 D = Decimal
 NOVEMBER = Month(2012, 11)
@@ -84,12 +83,6 @@ def test_paid_part_paid_over_paid_and_unmatched():
 
 
 # --- on a database, through the command line ---
-
-def cli(url: str, *args) -> Result:
-    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)], env={"COLUMNS": "250"})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def flat(text: str) -> str:

@@ -29,9 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
-from billing.cli.app import app
 from billing.domain.agency import FeePart
 from billing.period import Month
 from billing.persistence.invoice_store import read_invoices
@@ -39,6 +37,7 @@ from billing.services.billing_run import run_month
 from billing.services.corrections import credit_invoice
 from billing.services.passthrough import import_pass_through
 from db_helpers import ORG_A, ORG_B, ORG_C, WORLD_AGENCIES, check_assumed_prices, dump, setup_world, write
+from helpers_cli import cli, flat
 
 D = Decimal
 NOVEMBER = Month(2012, 11)
@@ -51,15 +50,6 @@ AMOUNTS = "\n".join(["period,organisation_number,area,description,amount,vat_rat
                      f"2012-11,{ORG_C},eprocurement,Systemtjänst e-handel,200.00,25"]) + "\n"
 
 
-def cli(url: str, *args) -> Result:
-    result = CliRunner().invoke(app, ["--database-url", url, *map(str, args)], env={"COLUMNS": "250"})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def billed(engine, tmp_path, amounts=AMOUNTS):
