@@ -331,8 +331,7 @@ def check_rules(root) -> None:
 
 SELLER = Seller(name="Statens servicecenter", organisation_number="202100-6370",
                 vat_number="SE202100637001", street="Box 1124", postal_code="801 35", city="Gävle",
-                country="SE", bankgiro="5050-1055", email="fakturering@statenssc.se",
-                payment_terms_days=30)
+                country="SE", bankgiro="5050-1055", email="fakturering@statenssc.se")
 
 
 def _line(part: FeePart, description: str, quantity: str, unit_code: str, price: str, rate: str,

@@ -19,7 +19,6 @@ class Seller:
     country: str
     bankgiro: str
     email: str
-    payment_terms_days: int
 
 
 @dataclass(frozen=True, slots=True)

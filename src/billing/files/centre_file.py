@@ -26,7 +26,6 @@ class _Seller(Frozen):
     country: str = Field(pattern=r"^[A-Z]{2}$")
     bankgiro: str = Field(pattern=r"^\d{3,4}-\d{4}$")
     email: str
-    payment_terms_days: int = Field(ge=0, le=365)
 
 
 class _Accounts(Frozen):

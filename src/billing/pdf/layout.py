@@ -13,6 +13,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from billing.domain.seller import Seller
+from billing.invoicing.document import PAYMENT_TERMS_DAYS
 from billing.pdf.text import latin1
 
 FONT = "Helvetica"
@@ -91,7 +92,7 @@ class DocumentPDF(FPDF):
             ("Adress", [s.name, s.street, f"{s.postal_code} {s.city}"]),
             ("Organisation", [f"Org.nr {s.organisation_number}", f"Momsreg.nr {s.vat_number}"]),
             ("Betalning och kontakt", [f"Bankgiro {s.bankgiro}", s.email,
-                                       f"Betalningsvillkor {s.payment_terms_days} dagar netto"]),
+                                       f"Betalningsvillkor {PAYMENT_TERMS_DAYS} dagar netto"]),
         )
         width = WIDTH / len(columns)
         for index, (title, rows) in enumerate(columns):
