@@ -20,6 +20,7 @@ test_billing_run, prices of tariffs/standard-2012-06.toml)
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -32,7 +33,9 @@ from billing.domain.volume import VolumeRecord
 from billing.errors import DataError
 from billing.period import Month
 from billing.persistence.models import AgencyRow, ImportBatch, PriceListRow
+from billing.services.agencies import import_agencies
 from billing.services.audit import run_audit
+from billing.services.corrections import correct_month
 from billing.services.volumes import correct_volumes
 from db_helpers import (ORG_A, ORG_B, ORG_C, WORLD_AGENCIES, billed, billed_and_corrected,
                         check_assumed_prices, dump, orgnr, write, write_amounts, write_volumes)
@@ -639,3 +642,30 @@ def test_a_range_ending_before_it_starts_is_refused(engine, tmp_path):
     with pytest.raises(DataError) as refused:
         audit(engine, DECEMBER, NOVEMBER)
     assert [(p.field, p.message) for p in refused.value.problems] == [("--to", "2012-11 is before 2012-12")]
+
+
+# --- an agreement corrected after issue -------------------------------------------------
+
+def test_a_size_changed_after_issue_fails_rerating_until_the_month_is_corrected(engine, tmp_path):
+    # Betaverket's size becomes 3 from 2012-11-01 after November was billed with 2.
+    # Its invoice (2) no longer re-rates: the variable base fee of payroll is
+    # 3 x 40.00 = 120.00 where the invoice says 2 x 40.00 = 80.00.
+    billed(engine, tmp_path)
+    changed = WORLD_AGENCIES.replace("sizes = [ { from = 2012-06-01, employees = 2 } ]",
+                                     "sizes = [ { from = 2012-06-01, employees = 2 }, "
+                                     "{ from = 2012-11-01, employees = 3 } ]")
+    assert changed != WORLD_AGENCIES
+    with Session(engine) as session, session.begin():
+        import_agencies(session, write(tmp_path, "resized.toml", changed))
+
+    report = audit(engine)
+    assert_only(report, {"rerating"})
+    assert {f.document for f in check(report, "rerating").findings} == {2}
+
+    # Corrected: credit note 4 reverses invoice 2 and invoice 5 replaces it. The
+    # reversed invoice is no longer re-rated against today's size (its credit
+    # note must mirror it instead), and the new invoice re-rates: all pass.
+    with Session(engine) as session, session.begin():
+        correction = correct_month(session, NOVEMBER, date(2012, 12, 20), None, "Ändrad storlek")
+    assert [d.number for d in correction.credit_notes + correction.invoices] == [4, 5]
+    assert_only(audit(engine), set())

@@ -21,10 +21,11 @@ def check_rerating(documents: Sequence[tuple[Invoice, int]], credited: Mapping[i
                    agencies: Mapping[int, Agency], catalogue: Catalogue,
                    price_lists: Sequence[PriceList], volumes: Mapping[int, VolumeRecord],
                    pass_through: Mapping[int, PassThroughCharge]) -> CheckResult:
-    """An invoice is re-rated from the volume records and pass-through amounts
-    its lines name, with the stored price lists and the agency's agreements; a
-    credit note must mirror the invoice it credits. Every difference is listed
-    by line."""
+    """An invoice in force is re-rated from the volume records and pass-through
+    amounts its lines name, with the stored price lists and the agency's
+    agreements as they are now (so an agreement changed after issue without a
+    correction shows); a credit note must mirror the invoice it credits. Every
+    difference is listed by line."""
     findings: list[Finding] = []
     for doc, agency_id in documents:
         if doc.kind is DocumentKind.CREDIT_NOTE:

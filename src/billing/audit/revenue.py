@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from billing.audit.findings import CheckResult
+from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
 from billing.invoicing.document import Invoice
 from billing.money import round_percent
@@ -30,7 +31,7 @@ def cost_recovery(documents: Sequence[Invoice], costs: Mapping[ServiceArea, Deci
     revenue: dict[ServiceArea, Decimal] = defaultdict(Decimal)
     for doc in documents:
         for line in doc.lines:
-            if str(line.part) != "pass_through":
+            if line.part is not FeePart.PASS_THROUGH:
                 revenue[line.area] += line.amount
     rows = []
     for area in ServiceArea:

@@ -60,6 +60,9 @@ class QuoteRequest:
                                         field="--volume"))
             elif basis.quantity < 0:
                 problems.append(Problem(f"negative volume for {code}: {basis.quantity}", field="--volume"))
+            elif service.charge is Charge.PER_UNIT and basis.quantity != basis.quantity.to_integral_value():
+                problems.append(Problem(f"{code} is counted in whole units: {basis.quantity}",
+                                        field="--volume"))
         for item in self.connection_items:
             if not item.description.strip():
                 problems.append(Problem("a connection item needs a description", field="--connection-item"))

@@ -51,6 +51,9 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
               sample_size: int = 5, seed: int | None = None, costs_file: Path | None = None) -> AuditReport:
     if last < first:
         raise DataError.single(f"{last} is before {first}", field="--to")
+    if threshold < 0:
+        raise DataError.single(f"the variance threshold cannot be negative: {threshold}",
+                               field="--threshold")
     if sample_size < 0:
         raise DataError.single(f"the sample size cannot be negative: {sample_size}", field="--sample")
     seed = secrets.randbelow(10**9) if seed is None else seed
@@ -73,7 +76,11 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
     volumes = {m: load_volumes(session, m) for m in [first.previous(), *months]}
 
     checks = [
-        check_rerating([(doc, agency_of[doc.number]) for doc in in_period], credited, agencies,
+        # An invoice a credit note reversed is not re-rated: its basis (a size, an
+        # agreement, a volume) may since have been corrected; its credit note
+        # must mirror it, and the invoice replacing it is re-rated instead.
+        check_rerating([(doc, agency_of[doc.number]) for doc in in_period
+                        if doc.number not in credited_numbers], credited, agencies,
                        catalogue, load_price_lists(session), volumes_by_id, charges_by_id),
         check_arithmetic(in_period),
         check_completeness(catalogue, months, current, agencies, volumes),

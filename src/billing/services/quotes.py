@@ -72,6 +72,8 @@ def quote(session: Session, request: QuoteRequest, estimate: bool = False,
 
 def what_if(session: Session, draft_file: Path, first: Month | None,
             last: Month | None) -> tuple[list[Difference], list[Month], str]:
+    if first is not None and last is not None and last < first:
+        raise DataError.single(f"--to {last} is before --from {first}", field="--to")
     catalogue = stored_catalogue(session)
     draft = load_price_list(draft_file, catalogue)
     months = months_with_volumes(session, first, last)
