@@ -54,8 +54,8 @@ from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
 from billing.domain.seller import Seller
 from billing.einvoice.export import export_month
-from billing.einvoice.ubl import (CUSTOMIZATION_ID, PROFILE_ID, build_document, document_problems,
-                                  seller_problems)
+from billing.einvoice.checks import document_problems, seller_problems
+from billing.einvoice.ubl import CUSTOMIZATION_ID, PROFILE_ID, build_document
 from billing.errors import DataError
 from billing.invoicing.document import Invoice, credit_note_for
 from billing.invoicing.totals import compute_totals

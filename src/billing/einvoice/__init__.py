@@ -1,7 +1,8 @@
 """E-invoices: issued documents as Peppol BIS Billing 3.0 (UBL 2.1), and the
 runner that checks them against the official Schematron rules.
 
-``ubl.build_document`` turns one issued ``Invoice`` into a UBL ``Invoice`` or
+``mapping`` turns an issued ``Invoice`` into exported values, ``checks`` finds
+what keeps one from conforming, and ``ubl.build_document`` makes the UBL ``Invoice`` or
 ``CreditNote``; ``export.export_month`` writes a month's documents, all or
 none; ``validation.validate_directory`` runs the official rules (compiled to
 XSLT 2.0) over a directory of exports with ``saxonche`` (the ``validate``

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billing.domain.seller import Seller
-from billing.einvoice.ubl import build_document, document_problems, file_name, seller_problems, to_bytes
+from billing.einvoice.checks import document_problems, seller_problems
+from billing.einvoice.ubl import build_document, file_name, to_bytes
 from billing.errors import BillingError, DataError, Problem
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.period import Month

@@ -1,9 +1,8 @@
 """One issued document as a Peppol BIS Billing 3.0 message: a UBL 2.1 Invoice or
 CreditNote, its elements in the order the UBL 2.1 schema requires.
 
-``document_problems`` says what in a document (or the seller) keeps it from
-being a conforming e-invoice; ``build_document`` makes the XML of a document
-that has none. The choices where our documents and the standard differ
+``build_document`` makes the XML of a document that ``checks`` found nothing
+wrong with. The choices where our documents and the standard differ
 (credit-note signs, discounts, prorated lines, 0 % VAT) are described in the
 package docstring.
 """
@@ -11,22 +10,18 @@ package docstring.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from lxml import etree
-from stdnum.exceptions import ValidationError as OrgNumberError
-from stdnum.se import orgnr
 
-from billing.domain.agency import FeePart
 from billing.domain.seller import Seller
-from billing.errors import Problem
 from billing.invoicing.document import DocumentKind, Invoice
-from billing.invoicing.totals import compute_totals
-from billing.money import HUNDRED, ORE
+from billing.money import ORE
+from billing.einvoice.checks import document_problems, seller_problems
+from billing.einvoice.mapping import (EXEMPT, EXEMPTION_REASON, EXEMPTION_REASON_CODE, UblLine, orgnr_digits,
+                                      plain_number, sign, ubl_allowances, ubl_lines, vat_category)
 from billing.payments.ocr import ocr_reference
-from billing.rating.lines import RatedLine
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -43,183 +38,8 @@ ORGNR_SCHEME = "0007"  # ISO 6523 ICD: Swedish organisation number
 CREDIT_TRANSFER = "30"  # UNCL 4461
 BANKGIRO_BRANCH = "SE:BANKGIRO"
 DISCOUNT_REASON_CODE = "95"  # UNCL 5189: discount
-STANDARD_RATE = "S"
-EXEMPT = "E"
-# 0 % in our data is postage re-invoiced at cost: postal services are exempt
-# (EU VAT Directive art. 132(1)(a); mervärdesskattelagen).
-EXEMPTION_REASON_CODE = "VATEX-EU-132-1A"
-EXEMPTION_REASON = "Undantaget från skatteplikt: posttjänster (vidarefakturerat porto)"
-# SE-R-006: a Swedish seller's standard-rated lines are at 25, 12 or 6 %.
-SWEDISH_RATES = frozenset({Decimal(25), Decimal(12), Decimal(6)})
 BUYER_COUNTRY = "SE"  # every agency has a Swedish organisation number
-DAY = "DAY"  # UN/ECE rec. 20: the unit of a line prorated by days
 
-KIND_LABELS = {DocumentKind.INVOICE: "invoice", DocumentKind.CREDIT_NOTE: "credit note"}
-
-
-# --- what a document becomes: values first, XML after ----------------------
-
-@dataclass(frozen=True, slots=True)
-class UblLine:
-    """An invoice line as exported: signs per document type, price never negative."""
-
-    id: str
-    note: str
-    quantity: Decimal
-    unit_code: str
-    net: Decimal
-    name: str
-    seller_item_id: str | None
-    category: str
-    rate: Decimal
-    price: Decimal
-    base_quantity: Decimal | None
-    properties: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class UblAllowance:
-    """A discount line as a document-level allowance (positive amount)."""
-
-    amount: Decimal
-    base: Decimal
-    percent: Decimal
-    reason: str
-    category: str
-    rate: Decimal
-
-
-def sign(invoice: Invoice) -> int:
-    """+1 for an invoice, -1 for a credit note: a CreditNote shows what it
-    credits as positive quantities and amounts, our credit notes store them
-    negated."""
-    return -1 if invoice.kind is DocumentKind.CREDIT_NOTE else 1
-
-
-def vat_category(rate: Decimal) -> str:
-    return STANDARD_RATE if rate > 0 else EXEMPT
-
-
-def is_discount(line: RatedLine) -> bool:
-    return line.part is FeePart.DISCOUNT
-
-
-def ubl_lines(invoice: Invoice) -> list[UblLine]:
-    """Every line but the discounts; IDs are the line numbers as issued."""
-    s = sign(invoice)
-    result = []
-    for number, line in enumerate(invoice.lines, start=1):
-        if is_discount(line):
-            continue
-        quantity, price = s * line.quantity, line.unit_price
-        if price < 0:  # BR-27: same amount, positive price
-            quantity, price = -quantity, -price
-        unit_code, base_quantity = line.unit_code, None
-        notes = [line.detail] if line.detail else []
-        if line.proration is not None and not line.proration.is_whole:
-            quantity *= line.proration.days
-            unit_code, base_quantity = DAY, Decimal(line.proration.of_days)
-            notes.append(f"{line.proration.days} av {line.proration.of_days} dagar: "
-                         f"{_plain(s * line.quantity)} {line.unit} x {line.proration.days} dagar")
-        properties = [("Tjänsteområde", line.area.label)]
-        if line.price_list_id:
-            properties.append(("Prislista", line.price_list_id))
-        result.append(UblLine(
-            id=str(number), note="; ".join(notes), quantity=quantity, unit_code=unit_code,
-            net=s * line.amount, name=line.description, seller_item_id=line.service_code,
-            category=vat_category(line.vat_rate), rate=line.vat_rate, price=price,
-            base_quantity=base_quantity, properties=tuple(properties)))
-    return result
-
-
-def ubl_allowances(invoice: Invoice) -> list[UblAllowance]:
-    s = sign(invoice)
-    return [UblAllowance(amount=-s * line.amount, base=s * line.quantity,
-                         percent=-line.unit_price * HUNDRED,
-                         reason=_discount_reason(line),
-                         category=vat_category(line.vat_rate), rate=line.vat_rate)
-            for line in invoice.lines if is_discount(line)]
-
-
-def _discount_reason(line: RatedLine) -> str:
-    reason = f"{line.description} ({line.area.label.lower()})"
-    return f"{reason}: {line.detail}" if line.detail else reason
-
-
-# --- what keeps a document from being a conforming e-invoice -----------------
-
-def document_label(invoice: Invoice) -> str:
-    kind = KIND_LABELS.get(invoice.kind, str(invoice.kind))
-    buyer = ", ".join(part for part in (invoice.agency_name, invoice.organisation_number) if part.strip())
-    return f"{kind} {invoice.number} ({buyer})"
-
-
-def seller_problems(seller: Seller, source: str = "centre file") -> list[Problem]:
-    problems = []
-    if _orgnr_digits(seller.organisation_number) is None:
-        problems.append(Problem(f"seller organisation number {seller.organisation_number!r} "
-                                "is not a valid Swedish organisation number", file=source))
-    vat = seller.vat_number
-    if not (len(vat) == 14 and vat.startswith("SE") and vat[2:].isdigit()):
-        problems.append(Problem(f"seller VAT number {vat!r} is not SE and 12 digits (SE-R-001, SE-R-002)",
-                                file=source))
-    digits = seller.bankgiro.replace("-", "")
-    if not (digits.isdigit() and len(digits) in (7, 8)):
-        problems.append(Problem(f"seller bankgiro {seller.bankgiro!r} is not 7 or 8 digits (SE-R-008, SE-R-009)",
-                                file=source))
-    for name in ("name", "street", "city", "postal_code", "country", "email"):
-        if not getattr(seller, name).strip():
-            problems.append(Problem(f"seller {name} is empty", file=source))
-    return problems
-
-
-def document_problems(invoice: Invoice) -> list[Problem]:
-    """Everything in one document that the export cannot turn into a conforming
-    e-invoice, each naming the document."""
-    label = document_label(invoice)
-    problems: list[str] = []
-    if invoice.kind not in KIND_LABELS:
-        problems.append(f"a document of kind {invoice.kind!r} has no e-invoice document type")
-    if invoice.number is None or invoice.number < 1:
-        problems.append("has no document number")
-    if not invoice.buyer_reference.strip():
-        problems.append("has no buyer reference (BT-10, PEPPOL-EN16931-R003): the agency's "
-                        "agreement names none")
-    if _orgnr_digits(invoice.organisation_number) is None:
-        problems.append(f"buyer organisation number {invoice.organisation_number!r} is missing or "
-                        "not a valid Swedish organisation number (scheme 0007)")
-    if not invoice.agency_name.strip():
-        problems.append("has no buyer name")
-    if invoice.kind is DocumentKind.CREDIT_NOTE and invoice.credits is None:
-        problems.append("is a credit note that names no credited invoice")
-    if not invoice.lines:
-        problems.append("has no lines")
-    for number, line in enumerate(invoice.lines, start=1):
-        where = f"line {number} ({line.description or 'no description'})"
-        if not line.description.strip():
-            problems.append(f"{where} has no description (item name, BT-153)")
-        if not line.unit_code.strip():
-            problems.append(f"{where} has no unit code")
-        if line.vat_rate < 0:
-            problems.append(f"{where} has a negative VAT rate {line.vat_rate}")
-        elif line.vat_rate > 0 and line.vat_rate not in SWEDISH_RATES:
-            problems.append(f"{where} has VAT rate {line.vat_rate} %: a Swedish seller's rates "
-                            "are 25, 12 and 6 % (SE-R-006), or 0 % (exempt)")
-        if is_discount(line) and not (line.unit_price < 0 and sign(invoice) * line.quantity > 0):
-            problems.append(f"{where} is a discount that is not a positive base at a negative rate")
-    if invoice.lines and not problems:
-        recomputed = compute_totals((line.amount, line.vat_rate) for line in invoice.lines)
-        if recomputed != invoice.totals:
-            problems.append("its totals do not add up from its lines")
-    return [Problem(f"{label}: {message}") for message in problems]
-
-
-def _orgnr_digits(text: str) -> str | None:
-    """The ten digits of a valid organisation number, or None."""
-    try:
-        return orgnr.compact(orgnr.validate(text or ""))
-    except OrgNumberError:
-        return None
 
 
 # --- the XML ----------------------------------------------------------------
@@ -289,7 +109,7 @@ def build_document(invoice: Invoice, seller: Seller,
         _sub(charge, "cbc:ChargeIndicator", "false")
         _sub(charge, "cbc:AllowanceChargeReasonCode", DISCOUNT_REASON_CODE)
         _sub(charge, "cbc:AllowanceChargeReason", allowance.reason)
-        _sub(charge, "cbc:MultiplierFactorNumeric", _plain(allowance.percent))
+        _sub(charge, "cbc:MultiplierFactorNumeric", plain_number(allowance.percent))
         amount(charge, "cbc:Amount", allowance.amount)
         amount(charge, "cbc:BaseAmount", allowance.base)
         _tax_category(charge, "cac:TaxCategory", allowance.category, allowance.rate)
@@ -342,7 +162,7 @@ def _payment_terms(invoice: Invoice, seller: Seller) -> str:
 
 
 def _seller_party(parent: etree._Element, seller: Seller) -> None:
-    digits = _orgnr_digits(seller.organisation_number)
+    digits = orgnr_digits(seller.organisation_number)
     assert digits is not None
     party = _sub(parent, "cac:Party")
     _sub(party, "cbc:EndpointID", digits, schemeID=ORGNR_SCHEME)
@@ -362,7 +182,7 @@ def _seller_party(parent: etree._Element, seller: Seller) -> None:
 
 
 def _buyer_party(parent: etree._Element, invoice: Invoice) -> None:
-    digits = _orgnr_digits(invoice.organisation_number)
+    digits = orgnr_digits(invoice.organisation_number)
     assert digits is not None
     party = _sub(parent, "cac:Party")
     _sub(party, "cbc:EndpointID", digits, schemeID=ORGNR_SCHEME)
@@ -378,7 +198,7 @@ def _tax_category(parent: etree._Element, name: str, category: str, rate: Decima
                   exemption: bool = False) -> None:
     element = _sub(parent, name)
     _sub(element, "cbc:ID", category)
-    _sub(element, "cbc:Percent", _plain(rate))
+    _sub(element, "cbc:Percent", plain_number(rate))
     if exemption and category == EXEMPT:
         _sub(element, "cbc:TaxExemptionReasonCode", EXEMPTION_REASON_CODE)
         _sub(element, "cbc:TaxExemptionReason", EXEMPTION_REASON)
@@ -391,7 +211,7 @@ def _line(root: etree._Element, line: UblLine, credit_note: bool, currency: str)
     if line.note:
         _sub(element, "cbc:Note", line.note)
     _sub(element, "cbc:CreditedQuantity" if credit_note else "cbc:InvoicedQuantity",
-         _plain(line.quantity), unitCode=line.unit_code)
+         plain_number(line.quantity), unitCode=line.unit_code)
     _sub(element, "cbc:LineExtensionAmount", _money(line.net), currencyID=currency)
     item = _sub(element, "cac:Item")
     _sub(item, "cbc:Name", line.name)
@@ -399,7 +219,7 @@ def _line(root: etree._Element, line: UblLine, credit_note: bool, currency: str)
         _sub(_sub(item, "cac:SellersItemIdentification"), "cbc:ID", line.seller_item_id)
     category = _sub(item, "cac:ClassifiedTaxCategory")
     _sub(category, "cbc:ID", line.category)
-    _sub(category, "cbc:Percent", _plain(line.rate))
+    _sub(category, "cbc:Percent", plain_number(line.rate))
     _sub(_sub(category, "cac:TaxScheme"), "cbc:ID", "VAT")
     for name, value in line.properties:
         prop = _sub(item, "cac:AdditionalItemProperty")
@@ -408,7 +228,7 @@ def _line(root: etree._Element, line: UblLine, credit_note: bool, currency: str)
     price = _sub(element, "cac:Price")
     _sub(price, "cbc:PriceAmount", _price(line.price), currencyID=currency)
     if line.base_quantity is not None:
-        _sub(price, "cbc:BaseQuantity", _plain(line.base_quantity), unitCode=line.unit_code)
+        _sub(price, "cbc:BaseQuantity", plain_number(line.base_quantity), unitCode=line.unit_code)
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
@@ -431,8 +251,3 @@ def _price(value: Decimal) -> str:
     if value.as_tuple().exponent > -2:  # type: ignore[operator]
         value = value.quantize(ORE)
     return f"{value if value else Decimal('0.00'):f}"
-
-
-def _plain(value: Decimal) -> str:
-    """A quantity, rate or percentage without exponent or trailing zeros."""
-    return f"{value.normalize():f}" if value else "0"
