@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,11 +11,12 @@ from sqlalchemy.orm import Session
 from billing.domain.seller import Seller
 from billing.einvoice.checks import document_problems, seller_problems
 from billing.einvoice.ubl import build_document, file_name, to_bytes
-from billing.errors import BillingError, DataError, Problem
+from billing.errors import DataError, Problem
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.period import Month
 from billing.persistence.invoice_store import read_invoices
 from billing.persistence.models import InvoiceRow
+from billing.files.output import write_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,28 +63,12 @@ def peppol_documents(session: Session, month: Month, seller: Seller) -> list[tup
 def export_month(session: Session, month: Month, out: Path, seller: Seller) -> PeppolExport:
     """Write the month's e-invoices into ``out`` (created if missing).
 
-    All documents are made in memory first, then written into a temporary
-    directory inside ``out`` and moved into place only when every file is
-    written: bad data or a failed write leaves ``out`` as it was. A file of
-    the same name from an earlier export is replaced.
+    All documents are made in memory first and written all or nothing
+    (``files.output.write_files``): bad data or a failed write leaves ``out``
+    as it was. A file of the same name from an earlier export is replaced.
     """
     made = peppol_documents(session, month, seller)
     if not made:
         return PeppolExport(month, (), ())
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".peppol-", dir=out))
-    except OSError as error:
-        raise BillingError(f"{out}: cannot write the e-invoices there: {error}") from None
-    try:
-        for _, name, content in made:
-            (staging / name).write_bytes(content)
-        paths = []
-        for _, name, _ in made:
-            os.replace(staging / name, out / name)
-            paths.append(out / name)
-    except OSError as error:
-        raise BillingError(f"{out}: cannot write the e-invoices there: {error}") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    paths = write_files(out, {name: content for _, name, content in made}, "e-invoices")
     return PeppolExport(month, tuple(d for d, _, _ in made), tuple(paths))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,6 +17,7 @@ from billing.ledger.vouchers import LedgerRefused, Voucher, account_names, accou
 from billing.period import Month
 from billing.persistence.invoice_store import read_invoices
 from billing.persistence.models import InvoiceRow
+from billing.files.output import write_file
 
 
 class Selection(StrEnum):
@@ -70,24 +69,6 @@ def sie_file(documents: list[Invoice], centre: Centre, month: Month, generated: 
     return encode(text), tuple(vouchers)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """The whole file or none: written beside the target, then renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def export_sie(session: Session, month: Month, path: Path, centre: Centre, generated: date,
                selection: Selection = Selection.PERIOD) -> SieExport:
     """Read the month's documents, book each, then write the file; nothing is
@@ -97,5 +78,5 @@ def export_sie(session: Session, month: Month, path: Path, centre: Centre, gener
         which = "billed for" if selection is Selection.PERIOD else "issued in"
         raise LedgerRefused(f"SIE export of {month}", [f"no documents {which} {month}"])
     data, vouchers = sie_file(documents, centre, month, generated, selection)
-    write_atomically(path, data)
+    write_file(path, data)
     return SieExport(path, tuple(documents), vouchers)
