@@ -92,7 +92,7 @@ def _parties(pdf: DocumentPDF, inv: Invoice) -> None:
     pdf.set_y(pdf.get_y() + 3)
 
 
-def _wrapped(pdf: DocumentPDF, text: str, size: float, style: str = "") -> None:
+def _wrapped(pdf: DocumentPDF, text: str, size: float, style: str = "") -> None:  # float ok
     pdf.set_font(FONT, style, size)
     pdf.multi_cell(WIDTH, 4.6, latin1(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
@@ -136,18 +136,18 @@ def _notes(line: RatedLine) -> str:
     return "; ".join(notes)
 
 
-def _lines_of(pdf: DocumentPDF, text: str, size: float, style: str = "") -> list[str]:
+def _lines_of(pdf: DocumentPDF, text: str, size: float, style: str = "") -> list[str]:  # float ok
     pdf.set_font(FONT, style, size)
     return pdf.multi_cell(COLUMNS[0][1] - 1, ROW, latin1(text), dry_run=True, output="LINES")
 
 
-def _row_height(pdf: DocumentPDF, line: RatedLine) -> float:
+def _row_height(pdf: DocumentPDF, line: RatedLine) -> float:  # float ok
     notes = _notes(line)
     return (len(_lines_of(pdf, line.description, 9)) * ROW
             + (len(_lines_of(pdf, notes, 7.5)) * NOTE if notes else 0) + 1.6)
 
 
-def _row(pdf: DocumentPDF, line: RatedLine, height: float) -> None:
+def _row(pdf: DocumentPDF, line: RatedLine, height: float) -> None:  # float ok
     top = pdf.get_y() + 0.8
     pdf.set_xy(MARGIN, top)
     pdf.set_font(FONT, "", 9)
@@ -169,7 +169,7 @@ def _row(pdf: DocumentPDF, line: RatedLine, height: float) -> None:
     pdf.set_xy(MARGIN, top - 0.8 + height)
 
 
-def _totals(pdf: DocumentPDF, inv: Invoice, keep_with: float) -> None:
+def _totals(pdf: DocumentPDF, inv: Invoice, keep_with: float) -> None:  # float ok
     t = inv.totals
     rows = [("Summa exkl. moms", amount(t.net))]
     rows += [(f"Moms {percent(s.rate)} på {amount(s.taxable)}", amount(s.vat))
@@ -194,7 +194,7 @@ def _totals(pdf: DocumentPDF, inv: Invoice, keep_with: float) -> None:
 Box = tuple[str, list[tuple[str, str]], str]  # title, label/value pairs, closing text
 
 
-def _box_height(pdf: DocumentPDF, rows: list[tuple[str, str]], note: str) -> float:
+def _box_height(pdf: DocumentPDF, rows: list[tuple[str, str]], note: str) -> float:  # float ok
     pdf.set_font(FONT, "", 9)
     note_lines = len(pdf.multi_cell(WIDTH - 8, 4.6, latin1(note), dry_run=True, output="LINES"))
     return 3 + 6 + (len(rows) + 1) // 2 * 6 + note_lines * 4.6 + 3

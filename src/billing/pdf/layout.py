@@ -1,7 +1,8 @@
 """The page of every document: A4, the centre's letterhead and the document's
 identity at the top of every page with 'Sida N av M' (the page count comes
-from a first rendering), the centre's details
-at the foot, and metadata fixed by the document itself (same document, same bytes)."""
+from a first rendering), the centre's details at the foot, and metadata fixed
+by the document itself (same document, same bytes). Page geometry is in
+millimetres as fpdf2 takes it (float); no amount of money passes through it."""
 
 from __future__ import annotations
 
@@ -104,13 +105,13 @@ class DocumentPDF(FPDF):
                 self.cell(width, 3.6, latin1(row), new_x=XPos.LEFT, new_y=YPos.NEXT)
 
     # Small drawing helpers shared by the document sections.
-    def room_for(self, height: float) -> None:
+    def room_for(self, height: float) -> None:  # float ok
         """A new page unless ``height`` fits above the footer."""
         if self.will_page_break(height):
             self.add_page()
 
-    def text_line(self, text: str, size: float = 9.5, style: str = "", height: float = 5,
-                  width: float = 0, align: str = "L", grey: bool = False) -> None:
+    def text_line(self, text: str, size: float = 9.5, style: str = "", height: float = 5,  # float ok
+                  width: float = 0, align: str = "L", grey: bool = False) -> None:  # float ok
         self.set_font(FONT, style, size)
         if grey:
             self.set_text_color(*GREY)
@@ -118,6 +119,6 @@ class DocumentPDF(FPDF):
                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0)
 
-    def rule(self, gap: float = 1.0) -> None:
+    def rule(self, gap: float = 1.0) -> None:  # float ok
         self.line(MARGIN, self.get_y(), MARGIN + WIDTH, self.get_y())
         self.set_y(self.get_y() + gap)
