@@ -108,6 +108,38 @@ ORG_C = orgnr("202100002")  # 202100-0027
 ORG_D = orgnr("202100003")  # 202100-0035, only in some tests
 ORG_UNKNOWN = orgnr("202100009")  # valid, never imported
 
+ORG_E = orgnr("202100005")  # Epsilonverket, only in some tests
+# Every kind of line: a connection fee and an agreed connection item, proration
+# (connected mid-month), an agreed price, graduated tiers, a subscription from
+# the 10th, a discount, hours with decimals, pass-through amounts at 6, 12, 0 %.
+EPSILON = f"""
+[[agencies]]
+organisation_number = "{ORG_E}"
+name = "Epsilonverket"
+sizes = [ {{ from = 2012-06-01, employees = 250 }} ]
+
+  [[agencies.agreements]]
+  area = "payroll"
+  connected_on = 2012-11-16
+  buyer_reference = "E-1"
+  agreed_prices = {{ PAY-ADD-DEDUCT = "8.00" }}
+  connection_items = [ {{ description = "Integration mot ekonomisystem", amount = "45000.00", on = 2012-11-20 }} ]
+
+  [[agencies.agreements]]
+  area = "finance"
+  connected_on = 2012-07-01
+  subscriptions = [ {{ service = "FIN-ADD-ACCESS", from = 2012-11-10 }} ]
+
+  [[agencies.discounts]]
+  percent = "20"
+  parts = ["base_fixed", "base_variable"]
+  area = "finance"
+  from = "2012-11"
+  to = "2012-12"
+  reason = "Eget ekonomisystem"
+"""
+
+
 VOLUME_HEADER = "period,organisation_number,service,quantity,source,reference"
 AMOUNTS_HEADER = "period,organisation_number,area,description,amount,vat_rate"
 

@@ -37,8 +37,8 @@ from billing.services.agencies import import_agencies
 from billing.services.audit import run_audit
 from billing.services.corrections import correct_month
 from billing.services.volumes import correct_volumes
-from db_helpers import (ORG_A, ORG_B, ORG_C, WORLD_AGENCIES, billed, billed_and_corrected,
-                        check_assumed_prices, dump, orgnr, write, write_amounts, write_volumes)
+from db_helpers import (EPSILON, ORG_A, ORG_B, ORG_C, ORG_E, WORLD_AGENCIES, billed, billed_and_corrected,
+                        check_assumed_prices, dump, write, write_amounts, write_volumes)
 from helpers_tamper import SERIES, VOLUMES, delete_document, line_no, tamper, update_line
 
 NOVEMBER, DECEMBER = Month(2012, 11), Month(2012, 12)
@@ -122,38 +122,6 @@ def test_a_corrected_month_passes_every_check(engine, tmp_path):
     # Payroll transaction: Alfa 4 x 66.00 (5) + Beta 330.00 + Gamma 544.00 = 1138.00.
     revenue = {(r["area"], r["part"]): r["amount"] for r in check(report, "revenue").rows}
     assert revenue[("payroll", "transaction")] == Decimal("1138.00")
-
-
-ORG_E = orgnr("202100005")
-# Every kind of line: a connection fee and an agreed connection item, proration
-# (connected mid-month), an agreed price, graduated tiers, a subscription from
-# the 10th, a discount, hours with decimals, pass-through amounts at 6, 12, 0 %.
-EPSILON = f"""
-[[agencies]]
-organisation_number = "{ORG_E}"
-name = "Epsilonverket"
-sizes = [ {{ from = 2012-06-01, employees = 250 }} ]
-
-  [[agencies.agreements]]
-  area = "payroll"
-  connected_on = 2012-11-16
-  buyer_reference = "E-1"
-  agreed_prices = {{ PAY-ADD-DEDUCT = "8.00" }}
-  connection_items = [ {{ description = "Integration mot ekonomisystem", amount = "45000.00", on = 2012-11-20 }} ]
-
-  [[agencies.agreements]]
-  area = "finance"
-  connected_on = 2012-07-01
-  subscriptions = [ {{ service = "FIN-ADD-ACCESS", from = 2012-11-10 }} ]
-
-  [[agencies.discounts]]
-  percent = "20"
-  parts = ["base_fixed", "base_variable"]
-  area = "finance"
-  from = "2012-11"
-  to = "2012-12"
-  reason = "Eget ekonomisystem"
-"""
 
 
 def billed_with_epsilon(engine, tmp_path):

@@ -24,7 +24,8 @@ from billing.persistence.invoice_store import read_invoices
 from billing.persistence.models import InvoiceRow, NumberSeries
 from billing.services.corrections import credit_invoice
 from billing.services.verify import verify_documents
-from db_helpers import ORG_C, WORLD_AGENCIES, billed, billed_and_corrected, orgnr, write_amounts, write_volumes
+from db_helpers import (EPSILON, ORG_C, ORG_E, WORLD_AGENCIES, billed, billed_and_corrected,
+                        write_amounts, write_volumes)
 from helpers_cli import cli, flat
 from helpers_tamper import INVOICES, LINES, LINKS, SERIES, VAT, delete_document, line_no, tamper, update_line
 
@@ -60,36 +61,6 @@ def test_a_clean_database_verifies_intact(engine, tmp_path):
     assert previous == {1: "", 2: seals[1], 3: seals[2], 4: seals[3], 5: seals[4]}
     assert verification.head == head == seals[5]
     assert len(set(seals.values())) == 5 and all(len(s) == 64 for s in seals.values())
-
-
-ORG_E = orgnr("202100005")
-# Every kind of line a document can hold: a connection fee and proration
-# (connected mid-month), graduated tiers, a subscription, a discount, hours
-# with decimals, pass-through amounts at other VAT rates (6, 12, 0 %).
-EPSILON = f"""
-[[agencies]]
-organisation_number = "{ORG_E}"
-name = "Epsilonverket"
-sizes = [ {{ from = 2012-06-01, employees = 250 }} ]
-
-  [[agencies.agreements]]
-  area = "payroll"
-  connected_on = 2012-11-16
-  buyer_reference = "E-1"
-
-  [[agencies.agreements]]
-  area = "finance"
-  connected_on = 2012-07-01
-  subscriptions = [ {{ service = "FIN-ADD-ACCESS", from = 2012-11-10 }} ]
-
-  [[agencies.discounts]]
-  percent = "20"
-  parts = ["base_fixed", "base_variable"]
-  area = "finance"
-  from = "2012-11"
-  to = "2012-12"
-  reason = "Eget ekonomisystem"
-"""
 
 
 def test_a_clean_chain_with_every_kind_of_line_verifies(engine, tmp_path):
