@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from billing.cli.context import console, emit, fail, parse_month, read
 from billing.invoicing.document import DocumentKind
@@ -65,17 +65,16 @@ def audit(target: Annotated[str, typer.Argument(metavar="YYYY-MM | trace",
 def _trace(number: int) -> None:
     from billing.services.trace import trace_document
     doc, lines = read(lambda s: trace_document(s, number))
-    # Everything from data is escaped: a description may hold brackets rich reads as markup.
     kind = "kreditfaktura" if doc.kind is DocumentKind.CREDIT_NOTE else "faktura"
-    console.print(f"[bold]Dokument {doc.number}[/bold] ({kind}), {escape(doc.agency_name)} "
+    console.print(Text(f"Dokument {doc.number}", style="bold"), f"({kind}), {doc.agency_name} "
                   f"{doc.organisation_number}, {doc.period}, att betala {format_sek(doc.totals.payable)}")
     for traced in lines:
         line = traced.line
-        table = Table("Underlag", "Uppgifter", title=escape(
+        table = Table("Underlag", "Uppgifter", title=(
             f"Rad {traced.line_no}: {line.description} — {line.quantity} x {line.unit_price} = "
             f"{format_sek(line.amount)}"), title_justify="left")
-        table.add_row("Prislista", escape(traced.price_item))
+        table.add_row("Prislista", traced.price_item)
         for basis in traced.basis:
             table.add_row("Volympost" if "volume_record" in basis else "Vidarefakturering",
-                          escape(", ".join(f"{k}={v}" for k, v in basis.items() if v not in (None, ""))))
+                          ", ".join(f"{k}={v}" for k, v in basis.items() if v not in (None, "")))
         console.print(table)

@@ -11,11 +11,10 @@ from decimal import InvalidOperation
 from typing import TypeVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from billing.cli.text import PlainConsole, visible
 from billing.errors import AlreadyDone, BillingError
 from billing.period import Month
 from billing.persistence.database import create_engine_for, database_url, upgrade
@@ -23,8 +22,9 @@ from billing.persistence.database import create_engine_for, database_url, upgrad
 T = TypeVar("T")
 
 # Wide enough for an invoice when the output goes to a file or a pipe.
-console = Console(width=None if sys.stdout.isatty() else 132)
-errors = Console(stderr=True)
+# Plain: what they print is data, shown as written (see billing.cli.text).
+console = PlainConsole(width=None if sys.stdout.isatty() else 132)
+errors = PlainConsole(stderr=True)
 state: dict[str, str] = {}
 
 
@@ -55,10 +55,9 @@ def run_in_transaction(action: Callable[[Session], T], commit: bool = True) -> T
         with _session(commit) as session:
             return action(session)
     except AlreadyDone as done:
-        console.print(f"[yellow]{escape(str(done))}[/yellow]")
+        console.print(str(done), style="yellow")
         raise typer.Exit(0) from None
     except BillingError as error:
-        # Escaped: a located problem reads "file:3 [quantity]", which rich would take for markup.
         fail(str(error))
     except IntegrityError as error:
         fail(f"refused by the database, nothing was changed: {error.orig}")
@@ -81,7 +80,7 @@ def emit(text: str) -> None:
 
 def fail(message: str) -> None:
     # soft_wrap: a long path or value stays on one line, as written.
-    errors.print(f"[red]{escape(message)}[/red]", highlight=False, soft_wrap=True)
+    errors.print(message, style="red", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -89,7 +88,7 @@ def parse_month(text: str) -> Month:
     try:
         return Month.parse(text)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(visible(str(exc))) from None
 
 
 def parse_date(text: str | None) -> date:
@@ -99,4 +98,5 @@ def parse_date(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {text}") from None
+        # Typer prints this itself, not through the consoles.
+        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {visible(text)}") from None

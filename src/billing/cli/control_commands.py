@@ -32,7 +32,7 @@ def verify() -> None:
     for finding in result.findings:
         table.add_row(finding.kind, str(finding.number or "-"), finding.message)
     errors.print(table)
-    errors.print(f"[red]{len(result.findings)} findings in {result.documents} documents.[/red]")
+    errors.print(f"{len(result.findings)} findings in {result.documents} documents.", style="red")
     raise typer.Exit(1)
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from billing.cli.context import console, fail, parse_month, read
 
@@ -34,7 +33,7 @@ def export_peppol(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
         console.print(f"No documents issued for {month}: nothing written.")
         return
     console.print(f"{len(result.paths)} Peppol BIS Billing 3.0 files for {month} in "
-                  f"{escape(str(out))}: {result.invoices} invoices, {result.credit_notes} credit notes.",
+                  f"{out}: {result.invoices} invoices, {result.credit_notes} credit notes.",
                   highlight=False)
 
 
@@ -53,14 +52,14 @@ def validate_einvoice(directory: Annotated[Path, typer.Argument(help="Directory 
         return
     for file in report.files:
         status = "ok" if not file.findings else f"{len(file.fatal)} fatal, {len(file.warnings)} warnings"
-        console.print(f"{escape(file.path.name)}: {status}", highlight=False)
+        console.print(f"{file.path.name}: {status}", highlight=False)
         for finding in sorted(file.findings, key=lambda f: (not f.fatal, f.rules, f.rule_id)):
             level = "fatal" if finding.fatal else "warning"
             line = f"  {level} {finding.rule_id} [{finding.rules}] {finding.text}  at {finding.location}"
-            console.print(escape(line), highlight=False, soft_wrap=True)
+            console.print(line, highlight=False, soft_wrap=True)
     names = ", ".join(p.name for p in report.stylesheets)
     console.print(f"{len(report.files)} files checked with {len(report.stylesheets)} rule files "
-                  f"({escape(names)}): {report.fatal_count} fatal, {report.warning_count} warnings.",
+                  f"({names}): {report.fatal_count} fatal, {report.warning_count} warnings.",
                   highlight=False)
     if not report.passed:
         raise typer.Exit(1)

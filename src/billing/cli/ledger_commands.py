@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from billing.cli.context import console, emit, fail, parse_month, read
@@ -54,7 +53,7 @@ def export_sie(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
     except OSError as error:
         fail(f"cannot write {path}: {error}; no file written")
     notes = sum(1 for d in result.documents if d.kind is DocumentKind.CREDIT_NOTE)
-    console.print(f"SIE 4 file written to {escape(str(path))}: {len(result.vouchers)} vouchers "
+    console.print(f"SIE 4 file written to {path}: {len(result.vouchers)} vouchers "
                   f"({len(result.vouchers) - notes} invoices, {notes} credit notes), receivables "
                   f"{format_sek(result.payable)} SEK; every voucher balances.", highlight=False)
 
@@ -85,12 +84,11 @@ def payments_match(file: Path,
 
 
 def _print_report(report: MatchReport) -> None:
-    # Everything from the file or the database is escaped: rich would read brackets as markup.
     invoices = Table("Faktura", "Org.nr", "Kund", "Förfallodag", "Att betala", "Betalt", "Kvar",
                      "Status", "Betalningar", title="Betalningar per faktura", title_justify="left")
     for entry in report.invoices:
         head = entry.invoice
-        invoices.add_row(str(head.number), head.organisation_number, escape(head.agency_name),
+        invoices.add_row(str(head.number), head.organisation_number, head.agency_name,
                          head.due_date.isoformat(), format_sek(head.payable), format_sek(entry.paid),
                          format_sek(entry.balance), str(entry.status),
                          ", ".join(f"rad {p.line}" for p in entry.payments))
@@ -98,8 +96,8 @@ def _print_report(report: MatchReport) -> None:
                       title="Ej matchade betalningar", title_justify="left")
     for miss in report.unmatched:
         p = miss.payment
-        unmatched.add_row(str(p.line), escape(p.reference), p.date.isoformat(), format_sek(p.amount),
-                          escape(miss.reason))
+        unmatched.add_row(str(p.line), p.reference, p.date.isoformat(), format_sek(p.amount),
+                          miss.reason)
     console.print(invoices)
     console.print(unmatched)
     console.print(

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from billing.cli.context import console, emit, errors, fail, parse_month, read
@@ -91,7 +90,7 @@ def quote(
 
 def _print_quote(result) -> None:
     table = Table("År", *(c.label for c in CostClass), "Summa exkl. moms", "Moms", "Summa inkl. moms",
-                  "Löpande/mån", title=escape(f"Prisuppskattning: {result.request.name}"))
+                  "Löpande/mån", title=f"Prisuppskattning: {result.request.name}")
     for y in result.years():
         table.add_row(f"{y.year} ({y.months} mån)", *(format_sek(y.by_class[c]) for c in CostClass),
                       format_sek(y.net), format_sek(y.vat), format_sek(y.net + y.vat),
@@ -99,7 +98,7 @@ def _print_quote(result) -> None:
     console.print(table)
     volumes = Table("Tjänst", "Antal per månad", "Underlag", title="Volymer")
     for row in volume_rows(result):
-        volumes.add_row(escape(str(row["service"])), str(row["monthly_quantity"]), escape(str(row["source"])))
+        volumes.add_row(str(row["service"]), str(row["monthly_quantity"]), str(row["source"]))
     console.print(volumes)
     lists = sorted({p for y in result.years() for p in y.price_lists})
     console.print(f"Prislistor: {', '.join(lists)}. Belopp i SEK exklusive moms där inget annat sägs.")
@@ -134,7 +133,7 @@ def whatif(tariff: Annotated[Path, typer.Option(help="The draft price-list file.
     table = Table("Org.nr", "Kund", "Område", "Nuvarande", "Utkast", "Skillnad", "%",
                   title=f"Utkast {draft_id} mot gällande prislistor, {months[0]}-{months[-1]}")
     for d in differences:
-        table.add_row(d.organisation_number, escape(d.name), d.area.label, format_sek(d.current),
+        table.add_row(d.organisation_number, d.name, d.area.label, format_sek(d.current),
                       format_sek(d.draft), format_sek(d.change),
                       "-" if d.percent is None else f"{d.percent}")
     table.add_section()

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from billing.cli.text import shown, visible
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.money import format_sek
 
@@ -83,7 +84,8 @@ def invoice_document(inv: Invoice) -> Group:
             table.add_column(col, justify=justify, ratio=1 if col == "Beskrivning" else None,
                              no_wrap=col != "Beskrivning")
         for line in lines:
-            description = Text(line.description)
+            # Text made here is not a string the console escapes: data goes through shown().
+            description = shown(line.description)
             notes = [line.detail] if line.detail else []
             if line.proration:
                 notes.append(f"{line.proration.days}/{line.proration.of_days} dagar")
@@ -92,7 +94,7 @@ def invoice_document(inv: Invoice) -> Group:
             if line.volume_record_ids:
                 notes.append(f"underlag: {len(line.volume_record_ids)} volymposter")
             if notes:
-                description.append("\n" + "; ".join(notes), style="dim")
+                description.append("\n" + visible("; ".join(notes)), style="dim")
             table.add_row(description, _number(line.quantity), line.unit, _price(line.unit_price),
                           format_sek(line.amount), f"{_number(line.vat_rate)} %")
         subtotal = sum((line.amount for line in lines), Decimal(0))

@@ -6,34 +6,35 @@ import html
 from decimal import Decimal
 
 from rich.console import Group
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from billing.audit.findings import Status
 from billing.money import format_sek
 from billing.services.audit import AuditReport
 
-_MARK = {Status.PASSED: "[green]godkänd[/green]", Status.FAILED: "[red]underkänd[/red]",
-         Status.NOTED: "[yellow]att granska[/yellow]"}
+# Styled, not markup: the command line's consoles read no markup in what they print.
+_MARK = {Status.PASSED: ("godkänd", "green"), Status.FAILED: ("underkänd", "red"),
+         Status.NOTED: ("att granska", "yellow")}
 MAX_SHOWN = 20
 
 
 def summary(report: AuditReport) -> Group:
     table = Table("Kontroll", "Resultat", "Fynd", title=f"Fakturagranskning {report.first}-{report.last}")
     for check in report.checks:
-        table.add_row(escape(check.title), _MARK[check.status], str(len(check.findings)))
+        table.add_row(check.title, Text(*_MARK[check.status]), str(len(check.findings)))
     parts: list = [table]
     for check in report.checks:
         if check.findings and check.name != "revenue":
             detail = Table("Dokument", "Rad", "Fynd", title=check.title, title_justify="left")
             for f in check.findings[:MAX_SHOWN]:
-                detail.add_row(str(f.document or "-"), str(f.line or "-"), escape(f.message))
+                detail.add_row(str(f.document or "-"), str(f.line or "-"), f.message)
             if len(check.findings) > MAX_SHOWN:
                 detail.add_row("", "", f"... {len(check.findings) - MAX_SHOWN} more (see --format csv/json/html)")
             parts.append(detail)
     parts.append(f"Stickprovets seed: {report.seed} (ge --seed {report.seed} för samma urval).")
-    parts.append("[green]Alla kontroller godkända.[/green]" if report.passed
-                 else "[red]Minst en kontroll är underkänd.[/red]")
+    parts.append(Text("Alla kontroller godkända.", style="green") if report.passed
+                 else Text("Minst en kontroll är underkänd.", style="red"))
     return Group(*parts)
 
 
