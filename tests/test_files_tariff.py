@@ -14,7 +14,8 @@ from billing.domain.catalogue import Charge, Measure, ServiceArea, Tier
 from billing.domain.tariff import GraduatedTiers, PerEmployee, SizeBands
 from billing.errors import DataError
 from billing.files.catalogue_file import load_catalogue
-from billing.files.tariff_file import load_price_list, price_list_from_document
+from billing.files.tariff_file import load_price_list
+from billing.persistence.price_list_form import price_list_from_form, stored_form
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = load_catalogue(ROOT / "tariffs" / "catalogue.toml")
@@ -126,7 +127,7 @@ def test_toml_float_price_is_read_as_an_exact_decimal(tmp_path):
     assert pl.prices["PAY-SLIP-DEV"] == Decimal("62.15")
     assert pl.prices["PAY-TIME"] == Decimal("12")
     # and it stays exact through the stored document
-    assert price_list_from_document(pl.document).prices["PAY-SLIP-DEV"] == Decimal("62.15")
+    assert price_list_from_form(stored_form(pl)).prices["PAY-SLIP-DEV"] == Decimal("62.15")
 
 
 def test_price_with_more_than_four_decimals_is_an_error(tmp_path):

@@ -68,7 +68,10 @@ def _differences(doc: Invoice, expected: Sequence[RatedLine]) -> list[Finding]:
                                     doc.number, line_no))
             continue
         remaining.remove(match)
-        for name in _COMPARED:
+        # Where the price came from is compared only where the document records
+        # it: a line issued before it was recorded (None) is not a difference.
+        compared = _COMPARED if line.price_source is None else (*_COMPARED, "price_source")
+        for name in compared:
             if getattr(line, name) != getattr(match, name):
                 findings.append(Finding(f"{line.description}: {name} {getattr(line, name)}, "
                                         f"re-rated {getattr(match, name)}", doc.number, line_no))

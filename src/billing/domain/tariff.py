@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -69,16 +68,11 @@ class PriceList:
     connection_fees: Mapping[ServiceArea, Decimal]
     default_vat_rate: Decimal = DEFAULT_VAT_RATE
     vat_rates: Mapping[str, Decimal] = field(default_factory=dict)  # code or "base_fee" -> percent
-    document: str = ""  # canonical JSON of the whole version, as stored
 
     def __post_init__(self) -> None:
         # Read-only views: a price list version never changes once made.
         for name in ("base_fees", "prices", "hourly_rates", "connection_fees", "vat_rates"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
-
-    @property
-    def content_hash(self) -> str:
-        return hashlib.sha256(self.document.encode()).hexdigest()
 
     def vat_rate(self, item: str) -> Decimal:
         return self.vat_rates.get(item, self.default_vat_rate)

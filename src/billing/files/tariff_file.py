@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -114,11 +113,6 @@ def load_price_list(path: Path, catalogue: Catalogue) -> PriceList:
     return _to_domain(parsed)
 
 
-def price_list_from_document(document: str) -> PriceList:
-    """A stored price list back from its canonical document."""
-    return _to_domain(_PriceListFile.model_validate_json(document))
-
-
 def _to_domain(parsed: _PriceListFile) -> PriceList:
     return PriceList(
         id=parsed.id, series=parsed.series, currency=parsed.currency, valid_from=parsed.valid_from,
@@ -126,7 +120,7 @@ def _to_domain(parsed: _PriceListFile) -> PriceList:
                    for area, fee in parsed.base_fees.items()},
         prices=dict(parsed.prices), hourly_rates=dict(parsed.hourly_rates),
         connection_fees=dict(parsed.connection_fees), default_vat_rate=parsed.default_vat_rate,
-        vat_rates=dict(parsed.vat_rates), document=_document(parsed))
+        vat_rates=dict(parsed.vat_rates))
 
 
 def _variable(model: _PerEmployee | _Bands | _Tiers):
@@ -135,11 +129,3 @@ def _variable(model: _PerEmployee | _Bands | _Tiers):
     if isinstance(model, _Bands):
         return SizeBands(tuple(Band(b.up_to, b.amount) for b in model.bands))
     return GraduatedTiers(tuple(RateTier(t.up_to, t.rate) for t in model.tiers))
-
-
-def _document(parsed: _PriceListFile) -> str:
-    """The canonical JSON of the meaning, not the text: comments and layout may
-    change freely, any change of a value changes the document and its hash.
-    Decimals are written as strings, so the stored copy reads back exactly."""
-    return json.dumps(parsed.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)

@@ -82,6 +82,8 @@ def credit_note_for(invoice: Invoice, issue_date: date, reason: str) -> Invoice:
 def charges(invoice: Invoice) -> list[tuple]:
     """What an invoice charges, line by line, without its links to the basis:
     a re-rated month that gives the same charges needs no correction, even when
-    a volume record was replaced by one with the same quantity."""
+    a volume record was replaced by one with the same quantity. Nor is where a
+    price came from a charge: a line issued before it was recorded (None) is
+    the same charge as its re-rating."""
     return sorted((str(l.area), str(l.part), l.service_code or "", l.description, l.quantity,
                    l.unit_price, l.amount, l.vat_rate, l.price_list_id or "") for l in invoice.lines)

@@ -16,7 +16,7 @@ from billing.invoicing.seal import seal
 from billing.invoicing.totals import InvoiceTotals, VatSubtotal
 from billing.persistence.models import InvoiceLineRow, InvoiceLineVolume, InvoiceRow, InvoiceVatRow
 from billing.persistence.numbering import lock_series
-from billing.rating.lines import Proration, RatedLine, TierStep
+from billing.rating.lines import PriceSource, Proration, RatedLine, TierStep
 
 
 def issue_documents(session: Session, drafts: Sequence[tuple[int, Invoice]],
@@ -79,7 +79,8 @@ def _line_values(number: int, line_no: int, line: RatedLine) -> dict:
         proration_days=line.proration.days if line.proration else None,
         proration_of_days=line.proration.of_days if line.proration else None,
         tier_steps=[{"first": s.first, "last": s.last, "rate": str(s.rate)} for s in line.tier_steps],
-        pass_through_id=line.pass_through_ids[0] if line.pass_through_ids else None)
+        pass_through_id=line.pass_through_ids[0] if line.pass_through_ids else None,
+        price_source=str(line.price_source) if line.price_source is not None else None)
 
 
 def read_invoices(session: Session, *criteria) -> list[Invoice]:
@@ -133,4 +134,5 @@ def _line(row: InvoiceLineRow, volume_ids: list[int]) -> RatedLine:
                    if row.proration_days is not None and row.proration_of_days is not None else None),
         tier_steps=tuple(TierStep(s["first"], s["last"], Decimal(s["rate"])) for s in row.tier_steps),
         volume_record_ids=tuple(sorted(volume_ids)),
-        pass_through_ids=(row.pass_through_id,) if row.pass_through_id is not None else ())
+        pass_through_ids=(row.pass_through_id,) if row.pass_through_id is not None else (),
+        price_source=PriceSource(row.price_source) if row.price_source is not None else None)

@@ -14,10 +14,10 @@ from billing.domain.agency import (Agency, Agreement, ConnectionItem, Discount, 
 from billing.domain.catalogue import Catalogue, Charge, Measure, Service, ServiceArea, Tier
 from billing.domain.tariff import PriceList
 from billing.domain.volume import PassThroughCharge, VolumeRecord
-from billing.files.tariff_file import price_list_from_document
 from billing.period import Month
 from billing.persistence.models import (AgencyRow, AgreementRow, DiscountRow, PassThroughRow,
                                         PriceListRow, ServiceRow, SizeRow, VolumeRow)
+from billing.persistence.price_list_form import price_list_from_form
 
 
 def load_catalogue(session: Session) -> Catalogue:
@@ -36,9 +36,13 @@ def service_row(service: Service) -> ServiceRow:
                       rate_class=service.rate_class, requires_any=list(service.requires_any))
 
 
-def load_price_lists(session: Session) -> tuple[PriceList, ...]:
-    rows = session.scalars(select(PriceListRow).order_by(PriceListRow.series, PriceListRow.valid_from))
-    return tuple(price_list_from_document(row.document) for row in rows)
+def load_price_lists(session: Session, ids: set[str] | None = None) -> tuple[PriceList, ...]:
+    """The stored price lists (or those of ``ids``), read from their stored form."""
+    query = select(PriceListRow).order_by(PriceListRow.series, PriceListRow.valid_from)
+    if ids is not None:
+        query = query.where(PriceListRow.id.in_(sorted(ids)))
+    rows = session.scalars(query)
+    return tuple(price_list_from_form(row.document) for row in rows)
 
 
 def load_agencies(session: Session, ids: list[int] | None = None) -> dict[int, Agency]:

@@ -257,6 +257,9 @@ class InvoiceLineRow(Base):
     proration_of_days: Mapped[int | None] = mapped_column(Integer)
     tier_steps: Mapped[list] = mapped_column(JSON)
     pass_through_id: Mapped[int | None] = mapped_column(ForeignKey("pass_through_charges.id"))
+    # Where the unit price came from (rating.lines.PriceSource); NULL on lines
+    # issued before migration 0002 recorded it.
+    price_source: Mapped[str | None] = mapped_column(String(20))
 
 
 class InvoiceLineVolume(Base):

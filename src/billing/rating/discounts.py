@@ -10,7 +10,7 @@ from billing.domain.agency import Discount, FeePart
 from billing.domain.catalogue import ServiceArea
 from billing.money import HUNDRED
 from billing.period import Month
-from billing.rating.lines import RatedLine
+from billing.rating.lines import PriceSource, RatedLine
 from billing.rating.proration import line_amount
 
 PART_LABELS = {
@@ -53,5 +53,6 @@ def discount_lines(discounts: Sequence[Discount], month: Month,
                 amount=line_amount(base, rate), vat_rate=vat_rate,
                 price_list_id=price_lists[0] if len(price_lists) == 1 else None,
                 detail=discount.reason,
-                volume_record_ids=tuple(sorted({i for l in covered for i in l.volume_record_ids}))))
+                volume_record_ids=tuple(sorted({i for l in covered for i in l.volume_record_ids})),
+                price_source=PriceSource.DISCOUNT))
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
@@ -38,6 +39,17 @@ class Proration:
         return self.days == self.of_days
 
 
+class PriceSource(StrEnum):
+    """Where a line's unit price came from, recorded by the rater as data (so a
+    trace never has to guess it from the wording of a line)."""
+
+    PRICE_LIST = "price_list"  # an item of the price list in force: base fee, price, hourly rate, connection fee
+    AGREED_PRICE = "agreed_price"  # the agreement's agreed price for the service, in place of the list's
+    CONNECTION_ITEM = "connection_item"  # a one-off item of the agreement, at its agreed amount
+    DISCOUNT = "discount"  # minus the agency's discount percentage, of the lines it covers
+    PASS_THROUGH = "pass_through"  # a sub-supplier's amount, re-invoiced as it stands
+
+
 @dataclass(frozen=True, slots=True)
 class RatedLine:
     """One invoice line before it is issued.
@@ -45,6 +57,8 @@ class RatedLine:
     ``amount`` is ``quantity * unit_price``, times ``proration`` when there is
     one, rounded once to öre (``money.round_line``); that identity holds for
     every line, so any line can be re-computed from what it shows.
+
+    ``price_source`` is None only for lines issued before it was recorded.
     """
 
     area: ServiceArea
@@ -63,6 +77,7 @@ class RatedLine:
     tier_steps: tuple[TierStep, ...] = ()
     volume_record_ids: tuple[int, ...] = ()
     pass_through_ids: tuple[int, ...] = ()
+    price_source: PriceSource | None = None
 
 
 PART_ORDER = {part: index for index, part in enumerate(FeePart)}

@@ -15,7 +15,7 @@ from billing.domain.volume import PassThroughCharge, VolumeRecord
 from billing.errors import DataError, Problem
 from billing.period import Month
 from billing.rating.discounts import discount_lines
-from billing.rating.lines import RatedLine, invoice_order
+from billing.rating.lines import PriceSource, RatedLine, invoice_order
 from billing.rating.proration import line_amount, proration_for
 from billing.rating.variable_fee import variable_charge
 
@@ -99,14 +99,15 @@ class _AreaRater:
                 *self._connection(), *self._pass_through(charges)]
 
     def _line(self, part: FeePart, description: str, quantity: Decimal, unit: str,
-              unit_code: str, unit_price: Decimal, vat_item: str, **extra) -> RatedLine:
+              unit_code: str, unit_price: Decimal, vat_item: str, source: PriceSource,
+              **extra) -> RatedLine:
         assert self.price_list is not None
         return RatedLine(
             area=self.area, part=part, description=description, quantity=quantity, unit=unit,
             unit_code=unit_code, unit_price=unit_price,
             amount=line_amount(quantity, unit_price, extra.get("proration")),
             vat_rate=self.price_list.vat_rate(vat_item), price_list_id=self.price_list.id,
-            **extra)
+            price_source=source, **extra)
 
     def _base_fee(self) -> list[RatedLine]:
         assert self.price_list is not None
@@ -125,12 +126,12 @@ class _AreaRater:
         # An old agreement's list may have no fixed part: no line of nothing.
         fixed = [] if fee.fixed == 0 else [
             self._line(FeePart.BASE_FIXED, f"{label}, fast del", Decimal(1), "mån", "MON",
-                       fee.fixed, "base_fee", proration=proration)]
+                       fee.fixed, "base_fee", PriceSource.PRICE_LIST, proration=proration)]
         return [
             *fixed,
             self._line(FeePart.BASE_VARIABLE, f"{label}, rörlig del", variable.quantity,
                        variable.unit, "MON" if variable.unit == "mån" else "C62",
-                       variable.unit_price, "base_fee", proration=proration,
+                       variable.unit_price, "base_fee", PriceSource.PRICE_LIST, proration=proration,
                        detail=variable.detail, tier_steps=variable.tier_steps),
         ]
 
@@ -150,30 +151,34 @@ class _AreaRater:
             if not service.takes_volumes:
                 self._fail(f"volumes of {code}, a subscription (subscriptions come from agreements)")
                 continue
-            price = self._unit_price(service.code, service.charge, service.rate_class)
-            if price is None:
+            priced = self._unit_price(service.code, service.charge, service.rate_class)
+            if priced is None:
                 continue
+            price, source = priced
             quantity = sum((r.quantity for r in records), Decimal(0))
             ids = tuple(sorted(r.id for r in records if r.id is not None))
             lines.append(self._line(_PART_OF_TIER[service.tier], service.name, quantity,
-                                    service.unit, service.unit_code, price, code,
+                                    service.unit, service.unit_code, price, code, source,
                                     service_code=code, volume_record_ids=ids))
         return lines
 
-    def _unit_price(self, code: str, charge: Charge, rate_class: str | None) -> Decimal | None:
+    def _unit_price(self, code: str, charge: Charge,
+                    rate_class: str | None) -> tuple[Decimal, PriceSource] | None:
+        """The unit price of a service and where it comes from; None (and a
+        problem) when neither the agreement nor the list prices it."""
         assert self.price_list is not None
         agreed = self.agreement.agreed_price(code)
         if agreed is not None:
-            return agreed
+            return agreed, PriceSource.AGREED_PRICE
         if charge is Charge.HOURLY:
             price = self.price_list.hourly_rates.get(rate_class or "")
             if price is None:
                 self._fail(f"price list {self.price_list.id} has no hourly rate {rate_class!r} for {code}")
-            return price
-        price = self.price_list.prices.get(code)
-        if price is None:
-            self._fail(f"price list {self.price_list.id} does not price {code}")
-        return price
+        else:
+            price = self.price_list.prices.get(code)
+            if price is None:
+                self._fail(f"price list {self.price_list.id} does not price {code}")
+        return None if price is None else (price, PriceSource.PRICE_LIST)
 
     def _subscriptions(self) -> list[RatedLine]:
         lines = []
@@ -184,12 +189,14 @@ class _AreaRater:
             if days == 0:
                 continue
             service = self.ctx.catalogue[sub.service]
-            price = self._unit_price(sub.service, service.charge, None)
-            if price is None:
+            priced = self._unit_price(sub.service, service.charge, None)
+            if priced is None:
                 continue
+            price, source = priced
             # Subscriptions, like base fees, follow the days they are in force.
             lines.append(self._line(FeePart.ADDITIONAL, service.name, Decimal(1), service.unit,
-                                    service.unit_code, price, sub.service, service_code=sub.service,
+                                    service.unit_code, price, sub.service, source,
+                                    service_code=sub.service,
                                     proration=proration_for(self.month, days)))
         return lines
 
@@ -202,11 +209,13 @@ class _AreaRater:
             if fee is not None:
                 lines.append(self._line(FeePart.CONNECTION, f"Anslutningsavgift {self.area.label.lower()}",
                                         Decimal(1), "st", "C62", fee, "connection",
+                                        PriceSource.PRICE_LIST,
                                         detail=f"ansluten {self.agreement.connected_on.isoformat()}"))
         for item in self.agreement.connection_items:
             if self.month.contains(item.on or self.agreement.connected_on):
                 lines.append(self._line(FeePart.CONNECTION, item.description, Decimal(1), "st",
                                         "C62", item.amount, "connection",
+                                        PriceSource.CONNECTION_ITEM,
                                         detail="enligt överenskommelse"))
         return lines
 
@@ -216,6 +225,7 @@ class _AreaRater:
                       quantity=Decimal(1), unit="st", unit_code="C62", unit_price=c.amount,
                       amount=line_amount(Decimal(1), c.amount), vat_rate=c.vat_rate,
                       price_list_id=None, detail=" ".join(p for p in (c.supplier, c.reference) if p),
-                      pass_through_ids=(c.id,) if c.id is not None else ())
+                      pass_through_ids=(c.id,) if c.id is not None else (),
+                      price_source=PriceSource.PASS_THROUGH)
             for c in sorted(charges, key=lambda c: (c.description, c.id or 0))
         ]

@@ -16,6 +16,7 @@ from billing.files.catalogue_file import load_catalogue as read_catalogue
 from billing.files.tariff_file import load_price_list
 from billing.persistence.mapping import service_row
 from billing.persistence.models import InvoiceLineRow, PriceListRow, ServiceRow
+from billing.persistence.price_list_form import content_hash, stored_form
 from billing.services.batches import record_batch
 from billing.services.billing_run import billed_months
 from billing.services.events import now
@@ -56,7 +57,7 @@ def load_tariffs(session: Session, directory: Path) -> TariffLoad:
     result = TariffLoad()
     _store_catalogue(session, catalogue, directory / CATALOGUE_FILE, result)
     _store_price_lists(session, loaded, result)
-    digest = hashlib.sha256("".join(p.document for _, p in loaded).encode()).hexdigest()
+    digest = hashlib.sha256("".join(stored_form(p) for _, p in loaded).encode()).hexdigest()
     record_batch(session, "tariffs", directory, len(result.added) + len(result.replaced),
                  len(result.unchanged), digest)
     return result
@@ -92,6 +93,9 @@ def _store_price_lists(session: Session, loaded: list[tuple[Path, PriceList]],
     last_billed = max(billed_months(session), default=None)
     problems = []
     for path, price_list in loaded:
+        # Compared and stored as the stored form: the meaning, not the file's
+        # text or its format, so a comment or a renamed file key changes nothing.
+        document = stored_form(price_list)
         holder = slots.get((price_list.series, price_list.valid_from))
         if holder is not None and holder != price_list.id:
             problems.append(Problem(
@@ -99,7 +103,7 @@ def _store_price_lists(session: Session, loaded: list[tuple[Path, PriceList]],
                 f"{price_list.valid_from}", str(path), None, "valid_from"))
             continue
         row = stored.get(price_list.id)
-        if row is not None and row.content_hash == price_list.content_hash:
+        if row is not None and row.content_hash == content_hash(document):
             result.unchanged.append(price_list.id)
             continue
         if row is not None and price_list.id in used:
@@ -123,7 +127,7 @@ def _store_price_lists(session: Session, loaded: list[tuple[Path, PriceList]],
             result.replaced.append(price_list.id)
         row.series, row.valid_from, row.currency = (price_list.series, price_list.valid_from,
                                                     price_list.currency)
-        row.document, row.content_hash = price_list.document, price_list.content_hash
+        row.document, row.content_hash = document, content_hash(document)
         row.source_file, row.loaded_at = str(path), now()
     if problems:
         raise DataError(problems)

@@ -4,20 +4,22 @@ volume records, with the files and import events they came from."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from billing.domain.agency import FeePart
+from billing.domain.agency import Agreement, FeePart
+from billing.domain.tariff import PriceList
 from billing.errors import DataError
 from billing.invoicing.document import Invoice
 from billing.persistence.invoice_store import read_invoices
-from billing.persistence.mapping import load_agencies
-from billing.persistence.models import (EventRow, ImportBatch, InvoiceRow, PassThroughRow, PriceListRow,
-                                        ServiceRow, VolumeRow)
-from billing.rating.lines import RatedLine
+from billing.persistence.mapping import load_agencies, load_price_lists
+from billing.persistence.models import (EventRow, ImportBatch, InvoiceRow, PassThroughRow, ServiceRow,
+                                        VolumeRow)
+from billing.persistence.price_list_form import variable_form
+from billing.rating.lines import PriceSource, RatedLine
 
 
 @dataclass(frozen=True)
@@ -33,13 +35,11 @@ def trace_document(session: Session, number: int) -> tuple[Invoice, list[TracedL
     if not found:
         raise DataError.single(f"no document number {number}", field="NUMBER")
     doc = found[0]
-    documents = {row.id: json.loads(row.document) for row in session.scalars(
-        select(PriceListRow).where(PriceListRow.id.in_({l.price_list_id for l in doc.lines
-                                                        if l.price_list_id})))}
+    price_lists = {p.id: p for p in load_price_lists(
+        session, {l.price_list_id for l in doc.lines if l.price_list_id})}
     rate_classes = dict(session.execute(select(ServiceRow.code, ServiceRow.rate_class)).all())
     agency_id = session.scalars(select(InvoiceRow.agency_id).where(InvoiceRow.number == number)).one()
-    agreed = {(a.area, code): price for a in load_agencies(session, [agency_id])[agency_id].agreements
-              for code, price in a.agreed_prices}
+    agreements = load_agencies(session, [agency_id])[agency_id].agreements
     record_ids = sorted({i for line in doc.lines for i in line.volume_record_ids})
     records = {r.id: r for r in session.scalars(select(VolumeRow).where(VolumeRow.id.in_(record_ids)))}
     charge_ids = sorted({i for line in doc.lines for i in line.pass_through_ids})
@@ -52,41 +52,63 @@ def trace_document(session: Session, number: int) -> tuple[Invoice, list[TracedL
     for line_no, line in enumerate(doc.lines, start=1):
         basis = [_record(records[i], batches, events) for i in line.volume_record_ids if i in records]
         basis += [_charge(charges[i], batches, events) for i in line.pass_through_ids if i in charges]
-        traced.append(TracedLine(line_no, line, _price_item(line, documents, rate_classes, agreed),
+        traced.append(TracedLine(line_no, line, _price_item(line, price_lists, rate_classes, agreements),
                                  tuple(basis)))
     return doc, traced
 
 
-def _price_item(line: RatedLine, documents: dict, rate_classes: dict, agreed: dict) -> str:
+def _price_item(line: RatedLine, price_lists: dict[str, PriceList], rate_classes: dict,
+                agreements: Sequence[Agreement]) -> str:
+    """Where the line's unit price stands, by the source the rater recorded.
+    A line issued before sources were recorded (None) is compared with the
+    price list and the agreement instead."""
     if line.part is FeePart.DISCOUNT:
         return f"agency discount ({line.detail or 'see the agreement'}) on lines priced by " \
                f"{line.price_list_id or 'several price lists'}"
     if line.part is FeePart.PASS_THROUGH:
         return "-"  # a sub-supplier's amount, re-invoiced as it stands: its basis is below
-    if line.part is FeePart.CONNECTION and line.detail == "enligt överenskommelse":
+    source = line.price_source
+    if source is PriceSource.CONNECTION_ITEM or (
+            source is None and line.part is FeePart.CONNECTION and any(
+                (item.description, item.amount) == (line.description, line.unit_price)
+                for a in agreements if a.area == line.area for item in a.connection_items)):
         return f"agreement: connection item {line.description!r} = {line.unit_price}"
-    document = documents.get(line.price_list_id or "")
-    if document is None:
+    price_list = price_lists.get(line.price_list_id or "")
+    if price_list is None:
         return "agreement"
-    area, code = str(line.area), line.service_code or ""
-    path = {FeePart.BASE_FIXED: ("base_fees", area, "fixed"),
-            FeePart.BASE_VARIABLE: ("base_fees", area, "variable"),
-            FeePart.CONNECTION: ("connection_fees", area),
-            FeePart.SPECIAL: ("hourly_rates", rate_classes.get(code) or "")}.get(
-        line.part, ("prices", code))
-    value: object = document
-    for key in path:
-        value = value.get(key) if isinstance(value, dict) else None
-    where = ".".join(path)
+    where, value = _list_item(line, price_list, rate_classes)
     if isinstance(value, dict):
         return f"{line.price_list_id}: {where} = {json.dumps(value)}"
-    if agreed.get((line.area, code)) == line.unit_price:
+    if source is PriceSource.AGREED_PRICE or (source is None and any(
+            (code, price) == (line.service_code, line.unit_price)
+            for a in agreements if a.area == line.area for code, price in a.agreed_prices)):
         return f"agreement: agreed price {line.unit_price} (in place of {line.price_list_id}: {where})"
-    if line.part is not FeePart.BASE_VARIABLE and (value is None or Decimal(str(value)) != line.unit_price):
-        # Neither the list nor the agreement gives the billed price: say so, loudly.
-        return (f"MISMATCH: billed at {line.unit_price}, but {line.price_list_id}: {where} = {value} "
-                "and the agreement has no such price")
+    if line.part is not FeePart.BASE_VARIABLE and value != line.unit_price:
+        # The list no longer gives the billed price (or, for an old line, neither
+        # the list nor the agreement does): say so, loudly.
+        if source is None:
+            return (f"MISMATCH: billed at {line.unit_price}, but {line.price_list_id}: {where} = "
+                    f"{value} and the agreement has no such price")
+        return (f"MISMATCH: billed at {line.unit_price} from the price list, but "
+                f"{line.price_list_id}: {where} = {value}")
     return f"{line.price_list_id}: {where} = {value}"
+
+
+def _list_item(line: RatedLine, price_list: PriceList, rate_classes: dict) -> tuple[str, object]:
+    """The item of the price list that prices the line: its place, and its value there
+    (a variable base fee as its stored form; None where the list has no such item)."""
+    area, code = line.area, line.service_code or ""
+    fee = price_list.base_fees.get(area)
+    if line.part is FeePart.BASE_FIXED:
+        return f"base_fees.{area}.fixed", fee.fixed if fee else None
+    if line.part is FeePart.BASE_VARIABLE:
+        return f"base_fees.{area}.variable", variable_form(fee.variable) if fee else None
+    if line.part is FeePart.CONNECTION:
+        return f"connection_fees.{area}", price_list.connection_fees.get(area)
+    if line.part is FeePart.SPECIAL:
+        rate_class = rate_classes.get(code) or ""
+        return f"hourly_rates.{rate_class}", price_list.hourly_rates.get(rate_class)
+    return f"prices.{code}", price_list.prices.get(code)
 
 
 def _import(batch: ImportBatch | None, events: dict) -> dict:
