@@ -10,8 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from billing.audit.findings import Status
+from billing.audit.report import AuditReport
 from billing.money import format_sek
-from billing.services.audit import AuditReport
 
 _MARK = {Status.PASSED: "[green]godkänd[/green]", Status.FAILED: "[red]underkänd[/red]",
          Status.NOTED: "[yellow]att granska[/yellow]"}

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from billing.domain.agency import FeePart
 from billing.errors import DataError
 from billing.invoicing.document import Invoice
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import document_by_number
 from billing.persistence.mapping import load_agencies
-from billing.persistence.models import (EventRow, ImportBatch, InvoiceRow, PassThroughRow, PriceListRow,
-                                        ServiceRow, VolumeRow)
+from billing.persistence.models import (EventRow, ImportBatch, PassThroughRow, PriceListRow, ServiceRow,
+                                        VolumeRow)
 from billing.rating.lines import RatedLine
 
 
@@ -29,15 +29,14 @@ class TracedLine:
 
 
 def trace_document(session: Session, number: int) -> tuple[Invoice, list[TracedLine]]:
-    found = read_invoices(session, InvoiceRow.number == number)
-    if not found:
+    found = document_by_number(session, number)
+    if found is None:
         raise DataError.single(f"no document number {number}", field="NUMBER")
-    doc = found[0]
+    doc, agency_id = found.document, found.agency_id
     documents = {row.id: json.loads(row.document) for row in session.scalars(
         select(PriceListRow).where(PriceListRow.id.in_({l.price_list_id for l in doc.lines
                                                         if l.price_list_id})))}
     rate_classes = dict(session.execute(select(ServiceRow.code, ServiceRow.rate_class)).all())
-    agency_id = session.scalars(select(InvoiceRow.agency_id).where(InvoiceRow.number == number)).one()
     agreed = {(a.area, code): price for a in load_agencies(session, [agency_id])[agency_id].agreements
               for code, price in a.agreed_prices}
     record_ids = sorted({i for line in doc.lines for i in line.volume_record_ids})
