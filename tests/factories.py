@@ -12,6 +12,10 @@ defaults, used by many tests, are spelled out here once:
   prices of PRICES, hourly rates of HOURLY_RATES, connection fees of CONNECTION_FEES;
 - agency(): organisation number ORG, 100 employees since 2012-01-01, and the
   agreements given (default: one payroll agreement connected 2012-06-01).
+- document(): issued invoice 1 of ORG "Testmyndigheten" for 2012-11, dated
+  2012-12-05, due 2013-01-04, with the lines given (default: one line, 2 x
+  50.00 = 100.00 at 25 %: net 100.00, VAT 25.00, payable 125);
+- head(): that document's header (agency id 1).
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from billing.domain.catalogue import Catalogue, Charge, Service, ServiceArea, Ti
 from billing.domain.tariff import (Band, BaseFee, GraduatedTiers, PerEmployee, PriceList, RateTier,
                                    SizeBands)
 from billing.domain.volume import PassThroughCharge, VolumeRecord
+from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice
+from billing.invoicing.in_force import DocumentHead
+from billing.invoicing.totals import compute_totals
 from billing.period import Month
 from billing.rating.lines import RatedLine
 from billing.rating.rater import RatingContext, rate_agency_month
@@ -218,3 +225,45 @@ def one_line(lines: Iterable[RatedLine], part: FeePart | None = None, *,
     found = lines_of(lines, part, area=area, service_code=service_code)
     assert len(found) == 1, f"expected one {part} line in {area}/{service_code}, got {found}"
     return found[0]
+
+
+# --- issued documents -------------------------------------------------------
+
+ISSUED_ON = date(2012, 12, 5)
+DUE_ON = date(2013, 1, 4)  # 30 days later
+
+
+def document_line(quantity: str | int = 2, unit_price: str = "50.00", *, amount: str | None = None,
+                  area: ServiceArea = PAYROLL, part: FeePart = FeePart.TRANSACTION,
+                  service_code: str = "PAY-SLIP-DEV", vat_rate: str = "25",
+                  volume_record_ids: tuple[int, ...] = ()) -> RatedLine:
+    """A line as issued; its amount is quantity x unit price unless given."""
+    return RatedLine(area=area, part=part, description=f"Tjänst {service_code}", quantity=D(quantity),
+                     unit="st", unit_code="H87", unit_price=D(unit_price),
+                     amount=D(amount) if amount is not None else D(quantity) * D(unit_price),
+                     vat_rate=D(vat_rate), price_list_id="standard-2012-06", service_code=service_code,
+                     volume_record_ids=volume_record_ids)
+
+
+def document(*lines: RatedLine, number: int | None = 1, kind: DocumentKind = DocumentKind.INVOICE,
+             org: str = ORG, name: str = "Testmyndigheten", period: str = "2012-11",
+             issue_date: date = ISSUED_ON, due_date: date = DUE_ON, credits: int | None = None,
+             replaces: int | None = None, reason: str = "") -> Invoice:
+    """An issued document with the totals its lines give."""
+    lines = lines or (document_line(),)
+    return Invoice(number=number, organisation_number=org, agency_name=name, buyer_reference="REF-1",
+                   period=M(period), issue_date=issue_date, due_date=due_date, currency="SEK",
+                   lines=tuple(lines), totals=compute_totals((l.amount, l.vat_rate) for l in lines),
+                   kind=kind, credits=credits, replaces=replaces, reason=reason)
+
+
+def issued(the_document: Invoice, agency_id: int = 1) -> AgencyDocument:
+    return AgencyDocument(agency_id, the_document)
+
+
+def head(number: int, *, kind: DocumentKind = DocumentKind.INVOICE, agency_id: int = 1, org: str = ORG,
+         name: str = "Testmyndigheten", period: str = "2012-11", payable: str = "125",
+         issue_date: date = ISSUED_ON, due_date: date = DUE_ON, credits: int | None = None,
+         replaces: int | None = None) -> DocumentHead:
+    return DocumentHead(number, kind, agency_id, org, name, M(period), issue_date, due_date, D(payable),
+                        credits, replaces)

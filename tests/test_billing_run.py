@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from billing.domain.agency import FeePart
 from billing.errors import AlreadyDone, DataError
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents
 from billing.persistence.models import (AgencyRow, BillingRunRow, InvoiceLineRow, InvoiceLineVolume,
                                         InvoiceRow, InvoiceVatRow, NumberSeries, VolumeRow)
 from billing.rating.lines import Proration, TierStep
@@ -40,7 +40,7 @@ def _run(engine, month, issue):
 
 def _read(engine, *criteria):
     with Session(engine) as session:
-        return read_invoices(session, *criteria)
+        return read_documents(session, *criteria)
 
 
 def _next_number(engine):

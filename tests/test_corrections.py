@@ -46,7 +46,7 @@ from billing.domain.agency import FeePart
 from billing.errors import DataError
 from billing.invoicing.document import DocumentKind
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents
 from billing.persistence.models import (AgencyRow, ImportBatch, InvoiceLineRow, InvoiceLineVolume,
                                         InvoiceRow, InvoiceVatRow, NumberSeries, VolumeRow)
 from billing.services.agencies import import_agencies
@@ -132,7 +132,7 @@ def correct(engine, month=NOVEMBER, issue=CORRECTION_DATE, agency=None, reason=D
 
 def documents(engine, *criteria):
     with Session(engine) as session:
-        return read_invoices(session, *criteria)
+        return read_documents(session, *criteria)
 
 
 def balance(engine, month=NOVEMBER):

@@ -27,7 +27,7 @@ from billing.domain.agency import FeePart
 from billing.errors import DataError
 from billing.invoicing.document import DocumentKind
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents
 from billing.persistence.models import InvoiceRow, NumberSeries
 from billing.services.billing_run import run_month
 from billing.services.corrections import Correction, DEFAULT_REASON, correct_month, credit_invoice, month_balance
@@ -56,7 +56,7 @@ def credit(engine, number, reason=REASON, issue=CREDIT_DATE):
 
 def documents(engine, *criteria):
     with Session(engine) as session:
-        return read_invoices(session, *criteria)
+        return read_documents(session, *criteria)
 
 
 def balance(engine):

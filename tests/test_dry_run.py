@@ -67,7 +67,7 @@ def test_dry_run_shows_what_the_run_issues_and_writes_nothing(engine, database_u
 def test_the_preview_is_the_run_without_numbers(engine, tmp_path):
     setup_world(engine, tmp_path)
     with Session(engine) as session:
-        drafts = [invoice for _, invoice in draft_month(session, NOVEMBER, date(2012, 12, 5))]
+        drafts = [draft.document for draft in draft_month(session, NOVEMBER, date(2012, 12, 5))]
     with Session(engine) as session, session.begin():
         issued = run_month(session, NOVEMBER, date(2012, 12, 5)).invoices
     # Lines, volume links, totals, dates: everything but the number.

@@ -53,7 +53,6 @@ from sqlalchemy.orm import Session
 from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
 from billing.domain.seller import Seller
-from billing.einvoice.export import export_month
 from billing.einvoice.checks import document_problems, seller_problems
 from billing.einvoice.ubl import CUSTOMIZATION_ID, PROFILE_ID, build_document
 from billing.errors import DataError
@@ -65,6 +64,7 @@ from billing.rating.lines import Proration, RatedLine
 from billing.rating.proration import line_amount
 from billing.services.billing_run import run_month
 from billing.services.corrections import credit_invoice
+from billing.services.outputs import export_peppol
 from billing.services.passthrough import import_pass_through
 from db_helpers import ORG_A, ORG_C, WORLD_AGENCIES, check_assumed_prices, setup_world, write
 from helpers_cli import cli, flat
@@ -610,7 +610,7 @@ def test_bad_data_stops_the_export_and_writes_nothing(engine, database_url, tmp_
 
     with Session(engine) as session:  # the service says the same
         with pytest.raises(DataError, match="invoice 3 .Gammaverket"):
-            export_month(session, NOVEMBER, tmp_path / "other", SELLER)
+            export_peppol(session, NOVEMBER, tmp_path / "other", SELLER)
     assert not (tmp_path / "other").exists()
 
 

@@ -14,7 +14,7 @@ from billing.domain.catalogue import ServiceArea
 from billing.errors import DataError
 from billing.files.agencies_file import load_agencies as read_agencies
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents
 from billing.persistence.mapping import load_agencies
 from billing.persistence.models import ImportBatch
 from billing.services.agencies import import_agencies
@@ -238,6 +238,6 @@ def test_issued_invoices_keep_the_agency_as_it_was(engine, tmp_path):
     assert _import(engine, renamed) == (0, 1, 2)
 
     with Session(engine) as session:
-        assert read_invoices(session) == list(issued)
+        assert read_documents(session) == list(issued)
     assert issued[0].agency_name == "Alfaverket" and issued[0].buyer_reference == "A-100"
     assert _agencies(engine)[ORG_A].name == "Alfaverket (nytt namn)"

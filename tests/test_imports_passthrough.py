@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from billing.domain.agency import FeePart
 from billing.errors import DataError
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents
 from billing.persistence.models import AgencyRow, PassThroughRow
 from billing.services.billing_run import run_month
 from billing.services.passthrough import allocate_supplier_invoices, import_pass_through
@@ -60,7 +60,7 @@ def _run_november(engine):
     with Session(engine) as session, session.begin():
         run_month(session, Month(2012, 11), date(2012, 12, 5))
     with Session(engine) as session:
-        return {invoice.organisation_number: invoice for invoice in read_invoices(session)}
+        return {invoice.organisation_number: invoice for invoice in read_documents(session)}
 
 
 def test_amounts_are_stored_exactly_and_import_is_idempotent(engine, tmp_path):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from billing.errors import DataError
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents
 from billing.persistence.mapping import load_price_lists
 from billing.persistence.models import PriceListRow, ServiceRow
 from billing.services.billing_run import run_month
@@ -142,7 +142,7 @@ def test_price_list_that_priced_an_issued_invoice_cannot_change(engine, tmp_path
     assert f"{tariffs / 'standard-2012-06.toml'} [id]" in text
     assert dump(engine) == before
     with Session(engine) as session:
-        line = next(l for inv in read_invoices(session) for l in inv.lines
+        line = next(l for inv in read_documents(session) for l in inv.lines
                     if l.service_code == "PAY-SLIP-DEV")
     assert line.unit_price == Decimal("66.00")  # the price it was issued at
 

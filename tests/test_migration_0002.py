@@ -33,7 +33,7 @@ from billing.files.catalogue_file import load_catalogue
 from billing.files.tariff_file import load_price_list
 from billing.period import Month
 from billing.persistence.database import alembic_config, create_engine_for, upgrade
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents as read_invoices
 from billing.persistence.mapping import load_price_lists
 from billing.persistence.models import InvoiceRow, PriceListRow
 from billing.persistence.price_list_form import content_hash, stored_form

@@ -28,7 +28,8 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from billing.invoicing.document import DocumentKind
-from billing.payments.matching import DocumentHead, Status, match_payments, referenced_number
+from billing.invoicing.in_force import DocumentHead
+from billing.payments.matching import Status, match_payments, referenced_number
 from billing.payments.ocr import ocr_reference
 from billing.payments.payments_csv import Payment
 from billing.period import Month
@@ -36,6 +37,7 @@ from billing.services.billing_run import run_month
 from billing.services.corrections import correct_month
 from billing.services.volumes import correct_volumes
 from db_helpers import ORG_A, ORG_B, ORG_C, VOLUME_HEADER, check_assumed_prices, dump, setup_world, write
+from factories import head as document_head
 from helpers_cli import cli
 
 D = Decimal
@@ -52,9 +54,9 @@ def test_hand_worked_references():
     assert referenced_number("") == (None, "no reference")
 
 
-def head(number, payable, kind=DocumentKind.INVOICE, credited_by=None, replaced_by=None) -> DocumentHead:
-    return DocumentHead(number, kind, "202100-0001", "Alfaverket", NOVEMBER, DUE, D(payable),
-                        credited_by, replaced_by)
+def head(number, payable, kind=DocumentKind.INVOICE, credits=None, replaces=None) -> DocumentHead:
+    return document_head(number, kind=kind, org="202100-0001", name="Alfaverket", period=str(NOVEMBER),
+                         due_date=DUE, payable=payable, credits=credits, replaces=replaces)
 
 
 def pay(line, reference, amount) -> Payment:
@@ -62,9 +64,10 @@ def pay(line, reference, amount) -> Payment:
 
 
 def test_paid_part_paid_over_paid_and_unmatched():
-    documents = {1: head(1, "4048.00"), 2: head(2, "19715.00", credited_by=4, replaced_by=5),
-                 3: head(3, "8990.00"), 4: head(4, "-19715.00", DocumentKind.CREDIT_NOTE),
-                 5: head(5, "19798.00")}
+    # 4 credits 2, and 5 replaces it.
+    documents = {1: head(1, "4048.00"), 2: head(2, "19715.00"), 3: head(3, "8990.00"),
+                 4: head(4, "-19715.00", DocumentKind.CREDIT_NOTE, credits=2),
+                 5: head(5, "19798.00", replaces=2)}
     payments = [pay(2, "133", "4048.00"), pay(3, "331", "5000.00"), pay(4, "331", "3000.00"),
                 pay(5, "539", "19800.00"), pay(6, "232", "19715.00"), pay(7, "430", "100.00"),
                 pay(8, "134", "50.00"), pay(9, "9944", "75.00")]

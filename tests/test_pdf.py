@@ -32,7 +32,7 @@ from billing.files.centre_file import load_centre
 from billing.payments.ocr import ocr_reference
 from billing.pdf import render_invoice
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents
 from billing.services.billing_run import run_month
 from billing.services.corrections import credit_invoice
 from db_helpers import ORG_A, ORG_B, check_assumed_prices, setup_world
@@ -56,7 +56,7 @@ def billed(engine, tmp_path):
         assert len(run_month(session, Month(2012, 11), date(2012, 12, 5)).invoices) == 3
         assert credit_invoice(session, 1, REASON, date(2012, 12, 12)).number == 4
     with Session(engine) as session:
-        return {document.number: document for document in read_invoices(session)}
+        return {document.number: document for document in read_documents(session)}
 
 
 def test_invoice_shows_parties_lines_by_area_vat_totals_and_payment(billed):

@@ -20,10 +20,11 @@ from billing.files.centre_file import load_centre
 from billing.invoicing.document import Invoice, credit_note_for
 from billing.invoicing.totals import compute_totals
 from billing.money import format_sek
-from billing.pdf import render_invoice, write_pdfs
+from billing.pdf import render_invoice
 from billing.pdf.text import latin1, number, price
 from billing.period import Month
 from billing.rating.lines import RatedLine
+from billing.services.outputs import write_pdfs
 
 D = Decimal
 SELLER = load_centre().seller

@@ -12,7 +12,7 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents
 from billing.persistence.models import (AgencyRow, BillingRunRow, ImportBatch, InvoiceLineRow,
                                         InvoiceRow, VolumeRow)
 from billing.services.billing_run import run_month
@@ -84,7 +84,7 @@ def test_invoice_line_prices_and_amounts_round_trip(engine, tmp_path):
         session.add(invoice)
 
     with Session(engine) as session:
-        stored, = read_invoices(session)
+        stored, = read_documents(session)
     for line, text in zip(stored.lines, VALUES):
         assert _same(line.unit_price, text)
         assert _same(line.quantity, text)
@@ -121,7 +121,7 @@ sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
     with Session(engine) as session:
         hours = session.scalars(sa.select(VolumeRow.quantity)
                                 .where(VolumeRow.service_code == "PAY-SPEC-STATS")).one()
-        invoice, = read_invoices(session)
+        invoice, = read_documents(session)
     assert _same(hours, "0.10")
     lines = {line.service_code: line for line in invoice.lines}
     # 0.10 hours of the specialist rate class; 3 deductions at the agreed 8.1235

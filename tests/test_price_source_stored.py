@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from billing.domain.agency import FeePart
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents as read_invoices
 from billing.persistence.models import InvoiceRow
 from billing.rating.lines import PriceSource
 from billing.services.audit import run_audit

@@ -25,7 +25,7 @@ from billing.errors import DataError
 from billing.files.catalogue_file import load_catalogue
 from billing.files.tariff_file import load_price_list
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents
 from billing.persistence.mapping import agency_ids, load_agencies, load_volumes
 from billing.quoting.cost_classes import CostClass
 from billing.quoting.quote import price_quote
@@ -505,7 +505,7 @@ def test_a_quote_from_an_agencys_actual_volumes_equals_its_invoice(engine, tmp_p
         agencies = load_agencies(session)
         for month in (Month(2012, 11), Month(2012, 12)):
             volumes = load_volumes(session, month)
-            for invoice in read_invoices(session):
+            for invoice in read_documents(session):
                 if invoice.period != month:
                     continue
                 agency_id = ids[invoice.organisation_number]

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from billing.invoicing.seal import canonical_content, seal
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents
 from billing.persistence.models import InvoiceRow, NumberSeries
 from billing.services.corrections import credit_invoice
 from billing.services.verify import verify_documents
@@ -90,7 +90,7 @@ def test_a_clean_chain_with_every_kind_of_line_verifies(engine, tmp_path):
 def test_the_seal_is_the_hash_of_the_canonical_document(engine, tmp_path):
     chain(engine, tmp_path)
     with Session(engine) as session:
-        documents = read_invoices(session)
+        documents = read_documents(session)
         stored = dict(session.execute(sa.select(InvoiceRow.number, InvoiceRow.seal)).all())
     previous = ""
     for document in documents:
@@ -155,7 +155,7 @@ def reseal(engine, number):
     """What a forger who knows the (keyless) sealing rule does after a change:
     recompute the changed document's own seal, leaving the later documents alone."""
     with Session(engine) as session:
-        [document] = read_invoices(session, InvoiceRow.number == number)
+        [document] = read_documents(session, InvoiceRow.number == number)
         previous = session.scalars(sa.select(InvoiceRow.previous_seal)
                                    .where(InvoiceRow.number == number)).one()
     tamper(engine, sa.update(INVOICES).where(INVOICES.c.number == number)
@@ -218,7 +218,7 @@ def test_the_newest_document_deleted_is_found(engine, tmp_path):
 def forged_copy(engine, number: int, forged_number: int, chained: bool) -> dict:
     """A copy of document ``number`` (header, lines, VAT, links) under a new number; sealed onto the real chain head when ``chained``."""
     with Session(engine) as session:
-        [document] = read_invoices(session, InvoiceRow.number == number)
+        [document] = read_documents(session, InvoiceRow.number == number)
         head = session.scalars(sa.select(NumberSeries.last_seal)).one()
     forged = replace(document, number=forged_number, issue_date=date(2012, 12, 28))
     with engine.connect() as connection:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from billing.domain.agency import FeePart
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import read_documents
 from billing.services.billing_run import run_month
 from billing.services.corrections import credit_invoice
 from billing.services.passthrough import import_pass_through
@@ -161,7 +161,7 @@ def test_export_reads_back_balanced_with_the_documents_totals(engine, tmp_path):
 
     # Totals per account equal the documents' (and the sums a ledger would show).
     with Session(engine) as session:
-        documents = read_invoices(session)
+        documents = read_documents(session)
     per_account: dict[str, Decimal] = defaultdict(Decimal)
     for voucher in vouchers:
         for account, amount in voucher["rows"]:

@@ -8,18 +8,18 @@ from billing.audit.findings import CheckResult, Finding
 from billing.domain.agency import Agency, FeePart
 from billing.domain.catalogue import Catalogue
 from billing.domain.volume import VolumeRecord
-from billing.invoicing.document import Invoice
+from billing.invoicing.document import AgencyDocument
 from billing.period import Month
 
 def check_completeness(catalogue: Catalogue, months: Sequence[Month],
-                       current: Sequence[tuple[Invoice, int]],
+                       current: Sequence[AgencyDocument],
                        agencies: Mapping[int, Agency],
                        volumes: Mapping[Month, Mapping[int, Sequence[VolumeRecord]]]) -> CheckResult:
     """``current``: the invoices in force (not credited) of the months, with agency ids;
     ``volumes``: the records in force of each month."""
     findings = []
-    billed_records = {i for doc, _ in current for line in doc.lines for i in line.volume_record_ids}
-    invoiced = {(doc.period, agency_id) for doc, agency_id in current}
+    billed_records = {i for d in current for line in d.document.lines for i in line.volume_record_ids}
+    invoiced = {(d.document.period, d.agency_id) for d in current}
     for month in months:
         for agency_id, records in sorted(volumes.get(month, {}).items()):
             for record in records:
@@ -31,7 +31,7 @@ def check_completeness(catalogue: Catalogue, months: Sequence[Month],
             if any(a.active_days(month) for a in agency.agreements) and (month, agency_id) not in invoiced:
                 findings.append(Finding(f"{agency.organisation_number} {agency.name} has an agreement "
                                         f"in force in {month} but no invoice"))
-    for doc, _ in current:
+    for doc in (d.document for d in current):
         for line_no, line in enumerate(doc.lines, start=1):
             if line.part is FeePart.PASS_THROUGH:
                 lacking = not line.pass_through_ids

@@ -1,37 +1,76 @@
-"""Numbering: the one document series has no gaps, no duplicates and nothing it never issued."""
+"""Numbering: the one document series has no gaps, no duplicates and nothing it
+never issued. The one check of the stored numbers against the series, used by
+`billing verify` and by the audit, so a gap is found, and reported, once."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 
 from billing.audit.findings import CheckResult, Finding
+from billing.invoicing.in_force import DocumentHead, in_force_by_agency_month
+from billing.invoicing.series import FIRST_NUMBER
 
 
-def check_numbering(numbers: Sequence[int], next_number: int,
-                    current_by_agency_month: dict[tuple[str, str], list[int]]) -> CheckResult:
-    """``numbers``: every document number stored; ``current_by_agency_month``:
-    the invoices no credit note reversed, per agency and month (at most one each)."""
-    findings = []
+class BreakKind(StrEnum):
+    MISSING = "missing"  # numbers the series issued that no stored document has
+    DUPLICATE = "duplicate"  # a number stored more than once
+    NEVER_ISSUED = "never_issued"  # a number the series has not reached
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesBreak:
+    kind: BreakKind
+    first: int
+    last: int  # a run of missing numbers ends here; otherwise the same as first
+    count: int = 1  # how many times a duplicate number is used
+    at_end: bool = False  # missing numbers that run up to the newest the series issued
+
+    @property
+    def span(self) -> str:
+        return f"{self.first}" if self.first == self.last else f"{self.first}-{self.last}"
+
+
+def series_breaks(numbers: Iterable[int], next_number: int) -> tuple[SeriesBreak, ...]:
+    """``numbers``: every document number stored; ``next_number``: the series'.
+    Missing runs first, then each number used twice or never issued, in order."""
     present = Counter(numbers)
-    missing = [n for n in range(1, next_number) if n not in present]
-    for first, last in _runs(missing):
-        span = f"{first}" if first == last else f"{first}-{last}"
-        findings.append(Finding(f"number(s) {span} missing from the series", first))
+    breaks = [SeriesBreak(BreakKind.MISSING, first, last, at_end=last == next_number - 1)
+              for first, last in _runs(n for n in range(FIRST_NUMBER, next_number) if n not in present)]
     for number, count in sorted(present.items()):
         if count > 1:
-            findings.append(Finding(f"number {number} used {count} times", number))
+            breaks.append(SeriesBreak(BreakKind.DUPLICATE, number, number, count))
         if number >= next_number:
-            findings.append(Finding(f"number {number} was never issued by the series "
-                                    f"(next number {next_number})", number))
-    for (org, month), current in sorted(current_by_agency_month.items()):
-        if len(current) > 1:
-            findings.append(Finding(f"{org} has {len(current)} invoices in force for {month}: "
-                                    f"{', '.join(map(str, sorted(current)))}", min(current)))
+            breaks.append(SeriesBreak(BreakKind.NEVER_ISSUED, number, number))
+    return tuple(breaks)
+
+
+def check_numbering(numbers: Sequence[int], next_number: int, heads: Sequence[DocumentHead]) -> CheckResult:
+    """The series' breaks, and any agency with more than one invoice in force
+    for a month among ``heads`` (the documents of the months audited)."""
+    findings = [_finding(b, next_number) for b in series_breaks(numbers, next_number)]
+    doubled = sorted((group for group in in_force_by_agency_month(heads).values() if len(group) > 1),
+                     key=lambda group: (group[0].organisation_number, str(group[0].period)))
+    for group in doubled:
+        numbers_in_force = sorted(h.number for h in group)
+        findings.append(Finding(f"{group[0].organisation_number} has {len(group)} invoices in force for "
+                                f"{group[0].period}: {', '.join(map(str, numbers_in_force))}",
+                                numbers_in_force[0]))
     return CheckResult("numbering", "Nummerserie: luckor och dubbletter", tuple(findings))
 
 
-def _runs(numbers: list[int]):
+def _finding(found: SeriesBreak, next_number: int) -> Finding:
+    if found.kind is BreakKind.MISSING:
+        return Finding(f"number(s) {found.span} missing from the series", found.first)
+    if found.kind is BreakKind.DUPLICATE:
+        return Finding(f"number {found.first} used {found.count} times", found.first)
+    return Finding(f"number {found.first} was never issued by the series (next number {next_number})",
+                   found.first)
+
+
+def _runs(numbers: Iterable[int]) -> Iterable[tuple[int, int]]:
     run: list[int] = []
     for n in numbers:
         if run and n != run[-1] + 1:

@@ -10,14 +10,14 @@ from billing.domain.catalogue import Catalogue
 from billing.domain.tariff import PriceList
 from billing.domain.volume import PassThroughCharge, VolumeRecord
 from billing.errors import DataError
-from billing.invoicing.document import DocumentKind, Invoice, credit_note_for
+from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice, credit_note_for
 from billing.rating.lines import RatedLine
 from billing.rating.rater import RatingContext, rate_agency_month
 
 _COMPARED = ("quantity", "unit_price", "amount", "vat_rate", "price_list_id")
 
 
-def check_rerating(documents: Sequence[tuple[Invoice, int]], credited: Mapping[int, Invoice],
+def check_rerating(documents: Sequence[AgencyDocument], credited: Mapping[int, Invoice],
                    agencies: Mapping[int, Agency], catalogue: Catalogue,
                    price_lists: Sequence[PriceList], volumes: Mapping[int, VolumeRecord],
                    pass_through: Mapping[int, PassThroughCharge]) -> CheckResult:
@@ -27,7 +27,8 @@ def check_rerating(documents: Sequence[tuple[Invoice, int]], credited: Mapping[i
     correction shows); a credit note must mirror the invoice it credits. Every
     difference is listed by line."""
     findings: list[Finding] = []
-    for doc, agency_id in documents:
+    for issued in documents:
+        doc = issued.document
         if doc.kind is DocumentKind.CREDIT_NOTE:
             original = credited.get(doc.credits or 0)
             if original is None:
@@ -44,7 +45,7 @@ def check_rerating(documents: Sequence[tuple[Invoice, int]], credited: Mapping[i
                        if i in pass_through]
             try:
                 expected = rate_agency_month(RatingContext(doc.period, catalogue, tuple(price_lists)),
-                                             agencies[agency_id], records, charges)
+                                             agencies[issued.agency_id], records, charges)
             except DataError as error:
                 findings += [Finding(f"cannot be re-rated: {p.message}", doc.number)
                              for p in error.problems]

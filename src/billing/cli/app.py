@@ -12,7 +12,7 @@ from billing.cli import pdf_commands  # noqa: F401  (adds "invoice pdf" and "inv
 from billing.cli import ledger_commands
 from billing.cli import einvoice_commands
 from billing.cli.context import state
-from billing.persistence.database import database_url
+from billing.services.database import database_url
 
 app = typer.Typer(help="Billing for a government shared-service centre.", no_args_is_help=True,
                   pretty_exceptions_enable=False)

@@ -10,8 +10,6 @@ from billing.cli.context import console, fail, parse_date, parse_month, read, ru
 from billing.cli.render import invoice_list, print_invoices
 from billing.errors import AlreadyDone
 from billing.money import format_sek
-from billing.persistence.invoice_store import read_invoices
-from billing.persistence.models import InvoiceRow
 
 invoices_app = typer.Typer(help="Issued invoices and credit notes.", no_args_is_help=True)
 invoice_app = typer.Typer(help="One issued invoice or credit note.", no_args_is_help=True)
@@ -32,7 +30,7 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
                 raise AlreadyDone(f"{month} is already billed: a run would issue nothing; "
                                   f"changes to a billed month are made with 'billing correct {month}'")
             check_in_arrears(month, issue)
-            return [invoice for _, invoice in draft_month(session, month, issue)]
+            return [draft.document for draft in draft_month(session, month, issue)]
         drafts = read(preview)
         print_invoices(console, drafts) if show else None
         console.print(invoice_list(drafts, title=f"Förhandsgranskning {month}: inget är utfärdat"))
@@ -81,14 +79,16 @@ def credit(number: int, reason: Annotated[str, typer.Option(help="Why; printed o
 @invoices_app.command("list")
 def invoices_list(period: Annotated[str | None, typer.Option(metavar="YYYY-MM")] = None) -> None:
     """Issued invoices and credit notes, optionally of one month."""
-    criteria = [InvoiceRow.period == parse_month(period)] if period else []
-    console.print(invoice_list(read(lambda s: read_invoices(s, *criteria))))
+    from billing.services.outputs import document_list
+    month = parse_month(period) if period else None
+    console.print(invoice_list(read(lambda s: document_list(s, month))))
 
 
 @invoice_app.command("show")
 def invoice_show(number: int) -> None:
     """One document with its lines grouped by service area, VAT and totals."""
-    documents = read(lambda s: read_invoices(s, InvoiceRow.number == number))
-    if not documents:
+    from billing.services.outputs import one_document
+    document = read(lambda s: one_document(s, number))
+    if document is None:
         fail(f"no invoice number {number}")
-    print_invoices(console, documents)
+    print_invoices(console, [document])

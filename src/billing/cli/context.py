@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import InvalidOperation
+from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -15,9 +16,11 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from billing.cli.text import PlainConsole, visible
+from billing.domain.seller import Centre
 from billing.errors import AlreadyDone, BillingError
+from billing.files.centre_file import DEFAULT_CENTRE_FILE, load_centre
 from billing.period import Month
-from billing.persistence.database import create_engine_for, database_url, upgrade
+from billing.services.database import database_url, open_database
 
 T = TypeVar("T")
 
@@ -33,9 +36,8 @@ def _session(commit: bool) -> Iterator[Session]:
     """Schema brought up to date, then one transaction that commits only if the
     command completes (and is meant to change something); any error rolls
     everything back."""
-    engine = create_engine_for(state.get("url") or database_url())
+    engine = open_database(state.get("url") or database_url())
     try:
-        upgrade(engine)
         with Session(engine) as session:
             if commit:
                 with session.begin():
@@ -82,6 +84,16 @@ def fail(message: str) -> None:
     # soft_wrap: a long path or value stays on one line, as written.
     errors.print(message, style="red", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+def centre_details(path: Path | None) -> Centre:
+    """The centre's details and ledger accounts from ``path`` (default
+    config/centre.toml); a bad file is a message and exit status 1."""
+    try:
+        return load_centre(path or DEFAULT_CENTRE_FILE)
+    except BillingError as error:
+        fail(str(error))
+        raise AssertionError("unreachable") from error
 
 
 def parse_month(text: str) -> Month:

@@ -7,10 +7,8 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
 from billing.cli.context import console, read, run_in_transaction
-from billing.persistence.models import AgencyRow, PriceListRow
 
 tariffs_app = typer.Typer(help="The service catalogue and price lists.", no_args_is_help=True)
 agencies_app = typer.Typer(help="Customer agencies and their agreements.", no_args_is_help=True)
@@ -32,12 +30,11 @@ def tariffs_load(directory: Annotated[Path, typer.Argument()] = Path("tariffs"))
 @tariffs_app.command("list")
 def tariffs_list() -> None:
     """The price-list versions in the database."""
-    rows = read(lambda s: [(r.id, r.series, r.valid_from, r.content_hash[:12], r.source_file)
-                           for r in s.scalars(select(PriceListRow).order_by(
-                               PriceListRow.series, PriceListRow.valid_from))])
+    from billing.services.catalogue import price_list_versions
+    versions = read(price_list_versions)
     table = Table("Id", "Serie", "Gäller från", "Hash", "Fil", title="Prislistor")
-    for row in rows:
-        table.add_row(row[0], row[1], row[2].isoformat(), row[3], row[4])
+    for v in versions:
+        table.add_row(v.id, v.series, v.valid_from.isoformat(), v.content_hash[:12], v.source_file)
     console.print(table)
 
 
@@ -53,8 +50,8 @@ def agencies_import(file: Path) -> None:
 @agencies_app.command("list")
 def agencies_list() -> None:
     """The agencies in the database."""
-    rows = read(lambda s: list(s.execute(select(AgencyRow.organisation_number, AgencyRow.name)
-                                         .order_by(AgencyRow.name)).all()))
+    from billing.services.agencies import agency_names
+    rows = read(agency_names)
     table = Table("Org.nr", "Namn", title=f"Kundmyndigheter ({len(rows)})")
     for org, name in rows:
         table.add_row(org, name)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from billing.cli.context import console, fail, parse_month, read
+from billing.cli.context import centre_details, console, fail, parse_month, read
 
 CentreOption = Annotated[Path | None, typer.Option(
     "--centre", help="The centre's details (seller, bankgiro); default config/centre.toml.")]
@@ -19,16 +19,10 @@ def export_peppol(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
                   centre: CentreOption = None) -> None:
     """One Peppol BIS Billing 3.0 file (UBL Invoice or CreditNote) per document
     issued for the month; nothing is written if any document cannot be exported."""
-    from billing.einvoice.export import export_month
-    from billing.errors import BillingError
-    from billing.files.centre_file import DEFAULT_CENTRE_FILE, load_centre
+    from billing.services.outputs import export_peppol as export
     month = parse_month(period)
-    try:
-        seller = load_centre(centre or DEFAULT_CENTRE_FILE).seller
-    except BillingError as error:
-        fail(str(error))
-        return
-    result = read(lambda session: export_month(session, month, out, seller))
+    seller = centre_details(centre).seller
+    result = read(lambda session: export(session, month, out, seller))
     if not result.paths:
         console.print(f"No documents issued for {month}: nothing written.")
         return

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from billing.cli.context import console, emit, fail, parse_month, read
+from billing.cli.context import centre_details, console, emit, fail, parse_month, read
 from billing.errors import BillingError
 from billing.invoicing.document import DocumentKind
 from billing.ledger.export import Selection
@@ -40,14 +40,10 @@ def export_sie(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
     """The month's invoices and credit notes as an SIE 4 file for the ledger.
 
     One balanced voucher per document, codepage 437; all or nothing."""
-    from billing.files.centre_file import DEFAULT_CENTRE_FILE, load_centre
-    from billing.ledger.export import export_sie as export
+    from billing.services.outputs import export_sie as export
     month = parse_month(period)
     path = out or Path(f"billing-{month}.se")
-    try:
-        details = load_centre(centre or DEFAULT_CENTRE_FILE)
-    except BillingError as error:
-        fail(str(error))
+    details = centre_details(centre)
     try:
         result = read(lambda s: export(s, month, path, details, date.today(), by))
     except OSError as error:
@@ -66,15 +62,15 @@ def payments_match(file: Path,
 
     By OCR reference: lists invoices paid, part-paid or over-paid, and unmatched
     payments with the reason. A report: nothing is stored."""
-    from billing.payments.matching import match_file
     from billing.payments.payments_csv import read_payments
     from billing.payments.report import as_json, payment_rows
     from billing.reports.tabular import to_csv, to_json
+    from billing.services.outputs import payments_report
     try:
         payments = read_payments(file)
     except BillingError as error:
         fail(str(error))
-    report = read(lambda s: match_file(s, payments))
+    report = read(lambda s: payments_report(s, payments))
     if output_format is ReportFormat.CSV:
         emit(to_csv(payment_rows(report)))
     elif output_format is ReportFormat.JSON:

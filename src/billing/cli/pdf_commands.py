@@ -12,25 +12,12 @@ from typing import Annotated
 import typer
 
 from billing.cli.billing_commands import invoice_app, invoices_app
-from billing.cli.context import console, fail, parse_month, read
-from billing.domain.seller import Seller
-from billing.errors import BillingError
-from billing.files.centre_file import DEFAULT_CENTRE_FILE, load_centre
+from billing.cli.context import centre_details, console, fail, parse_month, read
+from billing.files.centre_file import DEFAULT_CENTRE_FILE
 from billing.invoicing.document import DocumentKind
-from billing.pdf import pdf_name, write_pdf, write_pdfs
-from billing.persistence.invoice_store import read_invoices
-from billing.persistence.models import InvoiceRow
 
 CentreOption = Annotated[Path, typer.Option(
     "--centre", help="The centre's details printed on the documents.")]
-
-
-def _seller(path: Path) -> Seller:
-    try:
-        return load_centre(path).seller
-    except BillingError as error:
-        fail(str(error))
-        raise AssertionError("unreachable") from error
 
 
 @invoice_app.command("pdf")
@@ -40,18 +27,17 @@ def invoice_pdf(number: int,
                                   "(kreditfaktura-NUMBER.pdf) here.")] = None,
                 centre: CentreOption = DEFAULT_CENTRE_FILE) -> None:
     """One invoice or credit note as a PDF."""
-    seller = _seller(centre)
-    documents = read(lambda s: read_invoices(s, InvoiceRow.number == number))
-    if not documents:
-        fail(f"no invoice number {number}")
-    document = documents[0]
+    from billing.services.outputs import document_pdf
+    seller = centre_details(centre).seller
     try:
-        path = write_pdf(document, seller, out or Path(pdf_name(document)))
+        written = read(lambda s: document_pdf(s, number, seller, out))
     except OSError as error:
         fail(f"cannot write the PDF of document {number}: {error}")
         return
-    kind = "Credit note" if document.kind is DocumentKind.CREDIT_NOTE else "Invoice"
-    console.print(f"{kind} {number} written to {path}.", highlight=False)
+    if not written.documents:
+        fail(f"no invoice number {number}")
+    kind = "Credit note" if written.documents[0].kind is DocumentKind.CREDIT_NOTE else "Invoice"
+    console.print(f"{kind} {number} written to {written.paths[0]}.", highlight=False)
 
 
 @invoices_app.command("pdf")
@@ -61,20 +47,18 @@ def invoices_pdf(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
                  centre: CentreOption = DEFAULT_CENTRE_FILE) -> None:
     """Every invoice and credit note of a month as PDF files, one per document,
     written all or nothing."""
+    from billing.services.outputs import month_pdfs
     month = parse_month(period)
-    seller = _seller(centre)
-    documents = read(lambda s: read_invoices(s, InvoiceRow.period == month))
-    if not documents:
-        fail(f"no invoices or credit notes for {month}; nothing was written")
+    seller = centre_details(centre).seller
     try:
-        paths = write_pdfs(documents, seller, out)
-    except BillingError as error:
-        fail(str(error))
-        return
+        written = read(lambda s: month_pdfs(s, month, seller, out))
     except OSError as error:
         fail(f"cannot write the PDF files to {out}: {error}")
         return
-    credit_notes = sum(1 for d in documents if d.kind is DocumentKind.CREDIT_NOTE)
+    if not written.documents:
+        fail(f"no invoices or credit notes for {month}; nothing was written")
+    credit_notes = sum(1 for d in written.documents if d.kind is DocumentKind.CREDIT_NOTE)
+    paths = written.paths
     console.print(f"{len(paths)} PDF files written to {out} for {month}: "
                   f"{_count(len(paths) - credit_notes, 'invoice')}, "
                   f"{_count(credit_notes, 'credit note')}.", highlight=False)

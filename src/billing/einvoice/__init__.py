@@ -3,8 +3,9 @@ runner that checks them against the official Schematron rules.
 
 ``mapping`` turns an issued ``Invoice`` into exported values, ``checks`` finds
 what keeps one from conforming, and ``ubl.build_document`` makes the UBL ``Invoice`` or
-``CreditNote``; ``export.export_month`` writes a month's documents, all or
-none; ``validation.validate_directory`` runs the official rules (compiled to
+``CreditNote``; ``export.peppol_documents`` makes a month's documents, all
+or none (``services.outputs.export_peppol`` reads and writes them);
+``validation.validate_directory`` runs the official rules (compiled to
 XSLT 2.0) over a directory of exports with ``saxonche`` (the ``validate``
 extra).
 

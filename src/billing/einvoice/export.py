@@ -1,12 +1,10 @@
-"""The e-invoices of a month: one UBL file per issued document, all or none."""
+"""The e-invoices of a month: one UBL file per issued document, made all or none."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from billing.domain.seller import Seller
 from billing.einvoice.checks import document_problems, seller_problems
@@ -14,9 +12,6 @@ from billing.einvoice.ubl import build_document, file_name, to_bytes
 from billing.errors import DataError, Problem
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
-from billing.persistence.models import InvoiceRow
-from billing.files.output import write_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,23 +29,21 @@ class PeppolExport:
         return sum(1 for d in self.documents if d.kind is DocumentKind.CREDIT_NOTE)
 
 
-def peppol_documents(session: Session, month: Month, seller: Seller) -> list[tuple[Invoice, str, bytes]]:
-    """(document, file name, XML) of every document issued for ``month``, by number.
+def peppol_documents(documents: Sequence[Invoice], seller: Seller,
+                     unknown_kinds: Sequence[tuple[int, str, str]] = ()) -> list[tuple[Invoice, str, bytes]]:
+    """(document, file name, XML) of each of a month's documents, in their order.
 
-    Every document is checked before any is made: a problem in any of them
-    (or in the seller's details) raises one DataError naming each document.
+    ``unknown_kinds``: (number, kind, agency name) of the month's documents
+    stored with a kind that has no e-invoice document type. Every document is
+    checked before any is made: a problem in any of them (or in the seller's
+    details) raises one DataError naming each document.
     """
     problems: list[Problem] = list(seller_problems(seller))
-    known = {str(kind) for kind in DocumentKind}
-    for number, kind, name in session.execute(
-            select(InvoiceRow.number, InvoiceRow.kind, InvoiceRow.agency_name)
-            .where(InvoiceRow.period == month, InvoiceRow.kind.not_in(known))
-            .order_by(InvoiceRow.number)):
+    for number, kind, name in unknown_kinds:
         problems.append(Problem(f"document {number} ({name}) is of kind {kind!r}, which has no "
                                 "e-invoice document type (invoice or credit note)"))
     if problems:
         raise DataError(problems)
-    documents = read_invoices(session, InvoiceRow.period == month)
     for document in documents:
         problems += document_problems(document)
     if problems:
@@ -58,17 +51,3 @@ def peppol_documents(session: Session, month: Month, seller: Seller) -> list[tup
     # A credit note credits, and a corrected invoice replaces, an invoice of the same month.
     issue_dates = {d.number: d.issue_date for d in documents if d.number is not None}
     return [(d, file_name(d), to_bytes(build_document(d, seller, issue_dates))) for d in documents]
-
-
-def export_month(session: Session, month: Month, out: Path, seller: Seller) -> PeppolExport:
-    """Write the month's e-invoices into ``out`` (created if missing).
-
-    All documents are made in memory first and written all or nothing
-    (``files.output.write_files``): bad data or a failed write leaves ``out``
-    as it was. A file of the same name from an earlier export is replaced.
-    """
-    made = peppol_documents(session, month, seller)
-    if not made:
-        return PeppolExport(month, (), ())
-    paths = write_files(out, {name: content for _, name, content in made}, "e-invoices")
-    return PeppolExport(month, tuple(d for d, _, _ in made), tuple(paths))

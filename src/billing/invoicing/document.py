@@ -46,6 +46,16 @@ class Invoice:
         return list(groups.items())
 
 
+@dataclass(frozen=True, slots=True)
+class AgencyDocument:
+    """A document with the id of the stored agency it is for: what a run drafts,
+    what is issued, and what the checks read back. One value, so the pair never
+    travels in two orders."""
+
+    agency_id: int
+    document: Invoice
+
+
 def draft_invoice(agency: Agency, period: Month, issue_date: date,
                   lines: tuple[RatedLine, ...], currency: str = "SEK") -> Invoice:
     """An unnumbered invoice; billed in arrears, due 30 days after the invoice date."""

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from billing.domain.seller import Centre
 from billing.invoicing.document import Invoice
 from billing.ledger.sie import encode, sie_text
 from billing.ledger.vouchers import LedgerRefused, Voucher, account_names, account_problems, voucher_for
 from billing.period import Month
-from billing.persistence.invoice_store import read_invoices
-from billing.persistence.models import InvoiceRow
-from billing.files.output import write_file
 
 
 class Selection(StrEnum):
@@ -42,18 +38,14 @@ class SieExport:
         return sum((d.totals.payable for d in self.documents), Decimal("0.00"))
 
 
-def month_documents(session: Session, month: Month, selection: Selection = Selection.PERIOD) -> list[Invoice]:
-    if selection is Selection.ISSUED:
-        criteria = (InvoiceRow.issue_date >= month.first_day, InvoiceRow.issue_date < month.next().first_day)
-    else:
-        criteria = (InvoiceRow.period == month,)
-    return read_invoices(session, *criteria)
-
-
-def sie_file(documents: list[Invoice], centre: Centre, month: Month, generated: date,
+def sie_file(documents: Sequence[Invoice], centre: Centre, month: Month, generated: date,
              selection: Selection = Selection.PERIOD) -> tuple[bytes, tuple[Voucher, ...]]:
-    """The encoded file and its vouchers; LedgerRefused naming every document that
-    cannot be booked, after looking at all of them."""
+    """The encoded file and its vouchers; LedgerRefused when there are no
+    documents, or naming every document that cannot be booked, after looking at
+    all of them."""
+    if not documents:
+        which = "billed for" if selection is Selection.PERIOD else "issued in"
+        raise LedgerRefused(f"SIE export of {month}", [f"no documents {which} {month}"])
     problems = account_problems(centre.accounts)
     vouchers = []
     for document in documents:
@@ -67,16 +59,3 @@ def sie_file(documents: list[Invoice], centre: Centre, month: Month, generated: 
     text = sie_text(centre.seller, account_names(centre.accounts), vouchers, generated,
                     f"Fakturor och kreditfakturor {how} {month}")
     return encode(text), tuple(vouchers)
-
-
-def export_sie(session: Session, month: Month, path: Path, centre: Centre, generated: date,
-               selection: Selection = Selection.PERIOD) -> SieExport:
-    """Read the month's documents, book each, then write the file; nothing is
-    written (and an existing file is left as it was) when a document is refused."""
-    documents = month_documents(session, month, selection)
-    if not documents:
-        which = "billed for" if selection is Selection.PERIOD else "issued in"
-        raise LedgerRefused(f"SIE export of {month}", [f"no documents {which} {month}"])
-    data, vouchers = sie_file(documents, centre, month, generated, selection)
-    write_file(path, data)
-    return SieExport(path, tuple(documents), vouchers)

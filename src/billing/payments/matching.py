@@ -10,45 +10,24 @@ payments to one invoice in the file are added up, earlier files are not known.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
 from billing.invoicing.document import DocumentKind
+from billing.invoicing.in_force import Chain, DocumentHead, chain_of
 from billing.money import ORE
 from billing.payments.ocr import document_number, is_valid_ocr
 from billing.payments.payments_csv import Payment
-from billing.period import Month
-from billing.persistence.models import InvoiceRow
 
 ZERO = Decimal("0.00")
-_LARGEST_NUMBER = 2**31 - 1
 
 
 class Status(StrEnum):
     PAID = "paid"
     PART_PAID = "part-paid"
     OVER_PAID = "over-paid"
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentHead:
-    """What matching needs of an issued document."""
-
-    number: int
-    kind: DocumentKind
-    organisation_number: str
-    agency_name: str
-    period: Month
-    due_date: date
-    payable: Decimal
-    credited_by: int | None = None  # the credit note reversing this invoice
-    replaced_by: int | None = None  # the corrected invoice issued in its place
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +90,23 @@ def referenced_number(reference: str) -> tuple[int | None, str]:
     return number, ""
 
 
-def _not_open(head: DocumentHead) -> str:
+def referenced_numbers(payments: Sequence[Payment]) -> list[int]:
+    """The document numbers the payments' references name: what to look up."""
+    return [n for n in (referenced_number(p.reference)[0] for p in payments) if n is not None]
+
+
+def _not_open(head: DocumentHead, chain: Chain) -> str:
     if head.kind is DocumentKind.CREDIT_NOTE:
         return f"document {head.number} is a credit note: nothing is due on it"
-    replaced = f", replaced by invoice {head.replaced_by}" if head.replaced_by else ""
-    return f"invoice {head.number} is credited by credit note {head.credited_by}{replaced}"
+    replaced_by = chain.replaced_by.get(head.number)
+    replaced = f", replaced by invoice {replaced_by}" if replaced_by else ""
+    return f"invoice {head.number} is credited by credit note {chain.credited_by[head.number]}{replaced}"
 
 
 def match_payments(payments: Sequence[Payment], documents: Mapping[int, DocumentHead]) -> MatchReport:
+    """``documents``: the documents the payments name, by number, with the credit
+    notes and corrected invoices that point to them (which tell what is open)."""
+    chain = chain_of(documents.values())
     matched: dict[int, list[Payment]] = {}
     unmatched = []
     for payment in payments:
@@ -128,38 +116,11 @@ def match_payments(payments: Sequence[Payment], documents: Mapping[int, Document
             unmatched.append(Unmatched(payment, reason))
         elif head is None:
             unmatched.append(Unmatched(payment, f"no document number {number}", number))
-        elif head.kind is DocumentKind.CREDIT_NOTE or head.credited_by is not None:
-            unmatched.append(Unmatched(payment, _not_open(head), number))
+        elif head.kind is DocumentKind.CREDIT_NOTE or number in chain.credited_by:
+            unmatched.append(Unmatched(payment, _not_open(head, chain), number))
         else:
             matched.setdefault(number, []).append(payment)
-    invoices = tuple(InvoicePayments(documents[n], tuple(matched[n])) for n in sorted(matched))
+    # Payable amounts are whole kronor; shown, like the payments, in kronor and öre.
+    invoices = tuple(InvoicePayments(replace(documents[n], payable=documents[n].payable.quantize(ORE)),
+                                     tuple(matched[n])) for n in sorted(matched))
     return MatchReport(invoices, tuple(unmatched), tuple(payments))
-
-
-def document_heads(session: Session, numbers: Iterable[int]) -> dict[int, DocumentHead]:
-    """The documents with these numbers, with the credit notes and corrected
-    invoices that point to them; headers only, no lines."""
-    # A number beyond the integer column cannot be a document (nor be bound on SQLite).
-    wanted = sorted({n for n in numbers if 0 < n <= _LARGEST_NUMBER})
-    rows: list = []
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start:start + 5000]
-        rows += session.execute(select(
-            InvoiceRow.number, InvoiceRow.kind, InvoiceRow.organisation_number, InvoiceRow.agency_name,
-            InvoiceRow.period, InvoiceRow.due_date, InvoiceRow.payable, InvoiceRow.credits_number,
-            InvoiceRow.replaces_number).where(or_(
-                InvoiceRow.number.in_(chunk), InvoiceRow.credits_number.in_(chunk),
-                InvoiceRow.replaces_number.in_(chunk)))).all()
-    wanted_set = set(wanted)
-    credited = {row.credits_number: row.number for row in rows if row.credits_number is not None}
-    replaced = {row.replaces_number: row.number for row in rows if row.replaces_number is not None}
-    return {row.number: DocumentHead(
-        row.number, DocumentKind(row.kind), row.organisation_number, row.agency_name, row.period,
-        row.due_date, row.payable.quantize(ORE), credited.get(row.number), replaced.get(row.number))
-        for row in rows if row.number in wanted_set}
-
-
-def match_file(session: Session, payments: Sequence[Payment]) -> MatchReport:
-    """Read-only: looks up the documents the payments name and matches them."""
-    numbers = [n for n in (referenced_number(p.reference)[0] for p in payments) if n is not None]
-    return match_payments(payments, document_heads(session, numbers))

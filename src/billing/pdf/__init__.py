@@ -1,6 +1,6 @@
 """Invoices and credit notes as PDF documents a person reads (fpdf2, core fonts)."""
 
-from billing.pdf.bulk import pdf_name, write_pdf, write_pdfs
+from billing.pdf.bulk import pdf_files, pdf_name
 from billing.pdf.invoice_pdf import render_invoice
 
-__all__ = ["pdf_name", "render_invoice", "write_pdf", "write_pdfs"]
+__all__ = ["pdf_files", "pdf_name", "render_invoice"]

@@ -1,4 +1,6 @@
-"""Issued invoices: written once, read back as documents."""
+"""Issued invoices: written once; a stored row mapped back to its document.
+
+The queries that read documents are in persistence/documents.py."""
 
 from __future__ import annotations
 
@@ -6,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
-from billing.invoicing.document import DocumentKind, Invoice
+from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice
 from billing.invoicing.seal import seal
 from billing.invoicing.totals import InvoiceTotals, VatSubtotal
 from billing.persistence.models import InvoiceLineRow, InvoiceLineVolume, InvoiceRow, InvoiceVatRow
@@ -19,7 +21,7 @@ from billing.persistence.numbering import lock_series
 from billing.rating.lines import PriceSource, Proration, RatedLine, TierStep
 
 
-def issue_documents(session: Session, drafts: Sequence[tuple[int, Invoice]],
+def issue_documents(session: Session, drafts: Sequence[AgencyDocument],
                     run_id: int | None = None) -> list[Invoice]:
     """Number, seal and write documents (invoices or credit notes), in the given order.
 
@@ -29,10 +31,10 @@ def issue_documents(session: Session, drafts: Sequence[tuple[int, Invoice]],
     series = lock_series(session)
     previous = series.last_seal or ""
     issued: list[tuple[int, Invoice, str, str]] = []
-    for offset, (agency_id, draft) in enumerate(drafts):
-        document = replace(draft, number=series.next_number + offset)
+    for offset, draft in enumerate(drafts):
+        document = replace(draft.document, number=series.next_number + offset)
         document_seal = seal(previous, document)
-        issued.append((agency_id, document, previous, document_seal))
+        issued.append((draft.agency_id, document, previous, document_seal))
         previous = document_seal
     series.next_number += len(issued)
     series.last_seal = previous or None
@@ -83,32 +85,8 @@ def _line_values(number: int, line_no: int, line: RatedLine) -> dict:
         price_source=str(line.price_source) if line.price_source is not None else None)
 
 
-def read_invoices(session: Session, *criteria) -> list[Invoice]:
-    """Documents matching SQLAlchemy criteria on InvoiceRow, by number, in four queries."""
-    return [document for document, _ in read_sealed(session, *criteria)]
-
-
-def read_sealed(session: Session, *criteria) -> list[tuple[Invoice, InvoiceRow]]:
-    """Documents with their rows, which hold the seals as stored."""
-    query = (select(InvoiceRow).where(*criteria).order_by(InvoiceRow.number)
-             .options(selectinload(InvoiceRow.lines), selectinload(InvoiceRow.vat_subtotals)))
-    rows = list(session.scalars(query))
-    volumes: dict[tuple[int, int], list[int]] = {}
-    for chunk in _chunks([row.number for row in rows], 5000):
-        for number, line_no, record_id in session.execute(
-                select(InvoiceLineVolume.invoice_number, InvoiceLineVolume.line_no,
-                       InvoiceLineVolume.volume_record_id)
-                .where(InvoiceLineVolume.invoice_number.in_(chunk))):
-            volumes.setdefault((number, line_no), []).append(record_id)
-    return [(_invoice(row, volumes), row) for row in rows]
-
-
-def _chunks(items: list[int], size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _invoice(row: InvoiceRow, volumes: dict[tuple[int, int], list[int]]) -> Invoice:
+def document_from_row(row: InvoiceRow, volumes: dict[tuple[int, int], list[int]]) -> Invoice:
+    """The document a stored row (with its lines and VAT loaded) and its basis links make."""
     # Highest rate first, as issued; rates are stored as text, so sort here.
     subtotals = tuple(sorted((VatSubtotal(v.rate, v.taxable, v.vat) for v in row.vat_subtotals),
                              key=lambda s: s.rate, reverse=True))

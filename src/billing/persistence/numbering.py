@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billing.invoicing.series import FIRST_NUMBER
 from billing.persistence.models import NumberSeries
 
 # One series for invoices and credit notes: a number says where a document
 # stands in the order of issue, and the hash chain follows the same order.
 DOCUMENT_SERIES = "invoice"
-FIRST_NUMBER = 1
 
 
 def lock_series(session: Session, series: str = DOCUMENT_SERIES) -> NumberSeries:

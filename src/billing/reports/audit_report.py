@@ -10,8 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from billing.audit.findings import Status
+from billing.audit.report import AuditReport
 from billing.money import format_sek
-from billing.services.audit import AuditReport
 
 # Styled, not markup: the command line's consoles read no markup in what they print.
 _MARK = {Status.PASSED: ("godkänd", "green"), Status.FAILED: ("underkänd", "red"),

@@ -51,3 +51,9 @@ def import_agencies(session: Session, path: Path) -> AgencyImport:
     session.flush()
     record_batch(session, "agencies", path, added + updated, unchanged)
     return AgencyImport(added, updated, unchanged)
+
+
+def agency_names(session: Session) -> list[tuple[str, str]]:
+    """(organisation number, name) of every stored agency, by name."""
+    return [(org, name) for org, name in session.execute(
+        select(AgencyRow.organisation_number, AgencyRow.name).order_by(AgencyRow.name))]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,9 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billing.audit.arithmetic import check_arithmetic
+from billing.audit.chain import seal_findings
 from billing.audit.completeness import check_completeness
-from billing.audit.findings import CheckResult, Finding, Status
+from billing.audit.findings import CheckResult, Finding
 from billing.audit.numbering import check_numbering
+from billing.audit.report import AuditReport
 from billing.audit.rerating import check_rerating
 from billing.audit.revenue import check_revenue
 from billing.audit.sampling import draw_sample
@@ -24,27 +25,16 @@ from billing.audit.variance import check_variance
 from billing.domain.catalogue import ServiceArea
 from billing.errors import DataError
 from billing.files.costs_csv import read_costs
-from billing.invoicing.document import DocumentKind, Invoice
+from billing.invoicing.document import Invoice
+from billing.invoicing.in_force import DocumentHead, chain_of, invoices_in_force
+from billing.invoicing.series import SealedDocument, SeriesState
 from billing.period import Month
-from billing.persistence.invoice_store import read_sealed
+from billing.persistence.documents import (agency_documents_for_periods, documents_by_number, sealed_documents,
+                                           series_state)
 from billing.persistence.mapping import (load_agencies, load_pass_through_charges, load_price_lists,
                                          load_volume_records, load_volumes)
-from billing.persistence.models import InvoiceRow, NumberSeries, PassThroughRow, PriceListRow, VolumeRow
-from billing.persistence.numbering import DOCUMENT_SERIES, FIRST_NUMBER
+from billing.persistence.models import PassThroughRow, PriceListRow, VolumeRow
 from billing.services.catalogue import stored_catalogue
-from billing.services.verify import verify_documents
-
-
-@dataclass(frozen=True)
-class AuditReport:
-    first: Month
-    last: Month
-    seed: int
-    checks: tuple[CheckResult, ...]
-
-    @property
-    def passed(self) -> bool:
-        return all(c.status is not Status.FAILED for c in self.checks)
 
 
 def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = Decimal(30),
@@ -60,36 +50,42 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
     months = _months(first, last)
     catalogue = stored_catalogue(session)
     agencies = load_agencies(session)
-    sealed = read_sealed(session, InvoiceRow.period.in_([first.previous(), *months]))
-    agency_of = {doc.number: row.agency_id for doc, row in sealed}
-    in_period = [doc for doc, _ in sealed if doc.period >= first]
-    credited_numbers = {doc.credits for doc, _ in sealed if doc.credits is not None}
-    current = [(doc, agency_of[doc.number]) for doc in in_period
-               if doc.kind is DocumentKind.INVOICE and doc.number not in credited_numbers]
-    credited = {doc.number: doc for doc, _ in read_sealed(session, InvoiceRow.number.in_(sorted(credited_numbers)))}
-    basis_ids = {i for doc in in_period for line in doc.lines for i in line.volume_record_ids}
+    read = agency_documents_for_periods(session, [first.previous(), *months])
+    heads = [DocumentHead.of(d) for d in read]
+    credited_by = chain_of(heads).credited_by
+    in_force = {h.number for h in invoices_in_force(heads)}
+    in_period = [d for d in read if d.document.period >= first]
+    period_documents = [d.document for d in in_period]
+    current = [d for d in in_period if d.document.number in in_force]
+    # A credit note and its invoice bill the same month, so the invoice was read above.
+    known = {d.document.number: d.document for d in read}
+    credited = {n: known[n] for n in credited_by if n in known}
+    credited |= {d.document.number: d.document
+                 for d in documents_by_number(session, [n for n in credited_by if n not in known])}
+    basis_ids = {i for doc in period_documents for line in doc.lines for i in line.volume_record_ids}
     volumes_by_id = {r.id: r for records in load_volume_records(session, VolumeRow.id.in_(sorted(basis_ids))).values()
                      for r in records}
-    charge_ids = {i for doc in in_period for line in doc.lines for i in line.pass_through_ids}
+    charge_ids = {i for doc in period_documents for line in doc.lines for i in line.pass_through_ids}
     charges_by_id = {c.id: c for cs in load_pass_through_charges(
         session, PassThroughRow.id.in_(sorted(charge_ids))).values() for c in cs}
     volumes = {m: load_volumes(session, m) for m in [first.previous(), *months]}
+    sealed, series = sealed_documents(session), series_state(session)
 
     checks = [
         # An invoice a credit note reversed is not re-rated: its basis (a size, an
         # agreement, a volume) may since have been corrected; its credit note
         # must mirror it, and the invoice replacing it is re-rated instead.
-        check_rerating([(doc, agency_of[doc.number]) for doc in in_period
-                        if doc.number not in credited_numbers], credited, agencies,
-                       catalogue, load_price_lists(session), volumes_by_id, charges_by_id),
-        check_arithmetic(in_period),
+        check_rerating([d for d in in_period if d.document.number not in credited_by], credited,
+                       agencies, catalogue, load_price_lists(session), volumes_by_id, charges_by_id),
+        check_arithmetic(period_documents),
         check_completeness(catalogue, months, current, agencies, volumes),
-        _numbering(session, current),
-        _integrity(session),
-        *[check_variance(m, threshold, volumes, _by_month(doc for doc, _ in sealed),
+        check_numbering([s.number for s in sealed], series.next_number,
+                        [h for h in heads if h.period >= first]),
+        _integrity(session, sealed, series),
+        *[check_variance(m, threshold, volumes, _by_month(d.document for d in read),
                          {a: agency.name for a, agency in agencies.items()}) for m in months],
-        draw_sample(in_period, sample_size, seed),
-        check_revenue(in_period, _costs(costs_file, months) if costs_file else None),
+        draw_sample(period_documents, sample_size, seed),
+        check_revenue(period_documents, _costs(costs_file, months) if costs_file else None),
     ]
     return AuditReport(first, last, seed, tuple(checks))
 
@@ -108,19 +104,11 @@ def _by_month(documents) -> dict[Month, list[Invoice]]:
     return grouped
 
 
-def _numbering(session: Session, current: list[tuple[Invoice, int]]) -> CheckResult:
-    numbers = list(session.scalars(select(InvoiceRow.number)))
-    series = session.scalars(select(NumberSeries).where(NumberSeries.name == DOCUMENT_SERIES)).first()
-    by_agency_month: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for doc, _ in current:
-        by_agency_month[(doc.organisation_number, str(doc.period))].append(doc.number or 0)
-    return check_numbering(numbers, series.next_number if series else FIRST_NUMBER, by_agency_month)
-
-
-def _integrity(session: Session) -> CheckResult:
-    """The documents' seal chain, and every stored price list against its own hash."""
-    result = verify_documents(session)
-    findings = [Finding(f"{f.kind}: {f.message}", f.number) for f in result.findings]
+def _integrity(session: Session, sealed: list[SealedDocument], series: SeriesState) -> CheckResult:
+    """The documents' seals and chain, and every stored price list against its
+    own hash. Numbers missing or never issued are the numbering check's."""
+    changed, _ = seal_findings(sealed, series)
+    findings = [Finding(f"{f.kind}: {f.message}", f.number) for f in changed]
     for row in session.scalars(select(PriceListRow).order_by(PriceListRow.id)):
         if hashlib.sha256(row.document.encode()).hexdigest() != row.content_hash:
             findings.append(Finding(f"price list {row.id} does not match the hash it was loaded "

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billing.errors import AlreadyDone, DataError, Problem
-from billing.invoicing.document import Invoice, draft_invoice
+from billing.invoicing.document import AgencyDocument, Invoice, draft_invoice
 from billing.period import Month
 from billing.persistence.invoice_store import issue_documents
 from billing.persistence.mapping import load_agencies, load_pass_through, load_price_lists, load_volumes
@@ -26,7 +26,7 @@ class RunResult:
 
 
 def draft_month(session: Session, month: Month, issue_date: date,
-                agency_id: int | None = None) -> list[tuple[int, Invoice]]:
+                agency_id: int | None = None) -> list[AgencyDocument]:
     """Unnumbered invoices for every agency (or the one agency) with anything to
     bill, ordered by organisation number; writes nothing. This is also the
     preview of a run. Every agency's problems are collected before anything is
@@ -48,7 +48,7 @@ def draft_month(session: Session, month: Month, issue_date: date,
             problems += error.problems
             continue
         if lines:
-            drafts.append((agency_id, draft_invoice(agency, month, issue_date, lines)))
+            drafts.append(AgencyDocument(agency_id, draft_invoice(agency, month, issue_date, lines)))
     if problems:
         raise DataError(problems)
     return drafts

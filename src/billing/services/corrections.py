@@ -9,16 +9,19 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from billing.errors import DataError
 from billing.files.agencies_file import normalise_organisation_number
-from billing.invoicing.document import DocumentKind, Invoice, charges, credit_note_for
+from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice, charges, credit_note_for
+from billing.invoicing.in_force import chain_of
 from billing.period import Month
-from billing.persistence.invoice_store import issue_documents, read_invoices
-from billing.persistence.models import AgencyRow, BillingRunRow, InvoiceRow
+from billing.persistence.documents import (credited_alone_invoices, document_by_number, heads_around,
+                                           heads_for_period, in_force_documents)
+from billing.persistence.invoice_store import issue_documents
+from billing.persistence.models import AgencyRow
 from billing.persistence.numbering import lock_series
-from billing.services.billing_run import check_in_arrears, draft_month
+from billing.services.billing_run import billed_months, check_in_arrears, draft_month
 from billing.services.events import record_event
 
 DEFAULT_REASON = "Rättelse efter ändrat underlag"
@@ -37,15 +40,15 @@ def correct_month(session: Session, month: Month, issue_date: date,
     nothing, so running it again issues nothing."""
     # Taken first: a second correction of the month waits here, then sees the first's documents.
     lock_series(session)
-    if session.scalars(select(BillingRunRow.id).where(BillingRunRow.period == month)).first() is None:
+    if month not in billed_months(session):
         raise DataError.single(f"{month} has never been billed: there is nothing to correct "
                                f"(bill it with 'billing run {month}')", field="YYYY-MM")
     check_in_arrears(month, issue_date)
     agency_id = _agency_id(session, organisation_number) if organisation_number else None
-    drafts = dict(draft_month(session, month, issue_date, agency_id))
-    current = _current_invoices(session, month, agency_id)
-    credited = _credited_alone(session, month)
-    to_issue: list[tuple[int, Invoice]] = []
+    drafts = {d.agency_id: d.document for d in draft_month(session, month, issue_date, agency_id)}
+    current = {d.agency_id: d.document for d in in_force_documents(session, month, agency_id)}
+    credited = {h.agency_id: h.number for h in credited_alone_invoices(session, month)}
+    to_issue: list[AgencyDocument] = []
     for agency in sorted(drafts.keys() | current.keys(),
                          key=lambda a: (drafts.get(a) or current[a]).organisation_number):
         old, new = current.get(agency), drafts.get(agency)
@@ -57,10 +60,10 @@ def correct_month(session: Session, month: Month, issue_date: date,
             if issue_date < old.issue_date:
                 raise DataError.single(f"the correction's date {issue_date} is before invoice "
                                        f"{old.number}'s {old.issue_date}", field="--date")
-            to_issue.append((agency, credit_note_for(old, issue_date, reason)))
+            to_issue.append(AgencyDocument(agency, credit_note_for(old, issue_date, reason)))
         if new is not None:
             replaced = old.number if old else credited.get(agency)
-            to_issue.append((agency, replace(new, replaces=replaced, reason=reason)))
+            to_issue.append(AgencyDocument(agency, replace(new, replaces=replaced, reason=reason)))
     issued = issue_documents(session, to_issue)
     result = Correction(tuple(d for d in issued if d.kind is DocumentKind.CREDIT_NOTE),
                         tuple(d for d in issued if d.kind is DocumentKind.INVOICE))
@@ -78,23 +81,21 @@ def credit_invoice(session: Session, number: int, reason: str, issue_date: date)
     if not reason.strip():
         raise DataError.single("a credit note needs a reason (--reason)", field="--reason")
     lock_series(session)
-    found = read_invoices(session, InvoiceRow.number == number)
-    if not found:
+    found = document_by_number(session, number)
+    if found is None:
         raise DataError.single(f"no document number {number}", field="NUMBER")
-    invoice = found[0]
+    invoice = found.document
     if invoice.kind is not DocumentKind.INVOICE:
         raise DataError.single(f"{number} is a credit note, not an invoice", field="NUMBER")
-    earlier = session.scalars(select(InvoiceRow.number)
-                              .where(InvoiceRow.credits_number == number)).first()
+    earlier = chain_of(heads_around(session, [number])).credited_by.get(number)
     if earlier is not None:
         raise DataError.single(f"invoice {number} is already credited by credit note {earlier}",
                                field="NUMBER")
     if issue_date < invoice.issue_date:
         raise DataError.single(f"the credit note's date {issue_date} is before the invoice's "
                                f"{invoice.issue_date}", field="--date")
-    agency_id = session.scalars(select(InvoiceRow.agency_id).where(InvoiceRow.number == number)).one()
-    [credit_note] = issue_documents(session, [(agency_id, credit_note_for(invoice, issue_date,
-                                                                          reason.strip()))])
+    [credit_note] = issue_documents(session, [AgencyDocument(found.agency_id, credit_note_for(
+        invoice, issue_date, reason.strip()))])
     record_event(session, "credit", {"number": str(number), "reason": reason.strip(),
                                      "date": issue_date.isoformat()},
                  f"credit note {credit_note.number} for invoice {number}, "
@@ -106,9 +107,8 @@ def month_balance(session: Session, month: Month) -> dict[str, Decimal]:
     """What each agency owes for the month: the payable amounts of all its
     documents of the month, credit notes included (they are negative)."""
     balance: dict[str, Decimal] = {}
-    for org, payable in session.execute(select(InvoiceRow.organisation_number, InvoiceRow.payable)
-                                        .where(InvoiceRow.period == month)):
-        balance[org] = balance.get(org, Decimal(0)) + payable
+    for head in heads_for_period(session, month):
+        balance[head.organisation_number] = balance.get(head.organisation_number, Decimal(0)) + head.payable
     return balance
 
 
@@ -121,30 +121,3 @@ def _agency_id(session: Session, organisation_number: str) -> int:
     if agency_id is None:
         raise DataError.single(f"unknown agency {org}", field="--agency")
     return agency_id
-
-
-def _credited_alone(session: Session, month: Month) -> dict[int, int]:
-    """Agencies of the month whose last invoice was credited with no invoice
-    replacing it (a credit note of its own), with that invoice's number."""
-    replacement = aliased(InvoiceRow)
-    credit = aliased(InvoiceRow)
-    query = (select(InvoiceRow.agency_id, InvoiceRow.number)
-             .where(InvoiceRow.period == month, InvoiceRow.kind == str(DocumentKind.INVOICE),
-                    select(credit.number).where(credit.credits_number == InvoiceRow.number).exists(),
-                    ~select(replacement.number).where(replacement.replaces_number == InvoiceRow.number)
-                    .exists())
-             .order_by(InvoiceRow.number))
-    return dict(session.execute(query).all())
-
-
-def _current_invoices(session: Session, month: Month, agency_id: int | None) -> dict[int, Invoice]:
-    """Each agency's invoice of the month that no credit note has reversed."""
-    credit = aliased(InvoiceRow)
-    query = (select(InvoiceRow.number, InvoiceRow.agency_id)
-             .where(InvoiceRow.period == month, InvoiceRow.kind == str(DocumentKind.INVOICE),
-                    ~select(credit.number).where(credit.credits_number == InvoiceRow.number).exists()))
-    if agency_id is not None:
-        query = query.where(InvoiceRow.agency_id == agency_id)
-    agency_of = dict(session.execute(query).all())
-    documents = read_invoices(session, InvoiceRow.number.in_(agency_of)) if agency_of else []
-    return {agency_of[d.number]: d for d in documents}

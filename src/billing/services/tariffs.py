@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billing.domain.catalogue import Catalogue
@@ -14,8 +14,9 @@ from billing.domain.tariff import PriceList
 from billing.errors import DataError, Problem
 from billing.files.catalogue_file import load_catalogue as read_catalogue
 from billing.files.tariff_file import load_price_list
+from billing.persistence.documents import price_lists_used
 from billing.persistence.mapping import service_row
-from billing.persistence.models import InvoiceLineRow, PriceListRow, ServiceRow
+from billing.persistence.models import PriceListRow, ServiceRow
 from billing.persistence.price_list_form import content_hash, stored_form
 from billing.services.batches import record_batch
 from billing.services.billing_run import billed_months
@@ -87,8 +88,7 @@ def _columns(row: ServiceRow) -> tuple:
 def _store_price_lists(session: Session, loaded: list[tuple[Path, PriceList]],
                        result: TariffLoad) -> None:
     stored = {row.id: row for row in session.scalars(select(PriceListRow))}
-    used = set(session.scalars(select(PriceListRow.id).where(
-        exists().where(InvoiceLineRow.price_list_id == PriceListRow.id))))
+    used = price_lists_used(session)
     slots = {(row.series, row.valid_from): row.id for row in stored.values()}
     last_billed = max(billed_months(session), default=None)
     problems = []

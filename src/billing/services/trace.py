@@ -14,10 +14,9 @@ from billing.domain.agency import Agreement, FeePart
 from billing.domain.tariff import PriceList
 from billing.errors import DataError
 from billing.invoicing.document import Invoice
-from billing.persistence.invoice_store import read_invoices
+from billing.persistence.documents import document_by_number
 from billing.persistence.mapping import load_agencies, load_price_lists
-from billing.persistence.models import (EventRow, ImportBatch, InvoiceRow, PassThroughRow, ServiceRow,
-                                        VolumeRow)
+from billing.persistence.models import EventRow, ImportBatch, PassThroughRow, ServiceRow, VolumeRow
 from billing.persistence.price_list_form import variable_form
 from billing.rating.lines import PriceSource, RatedLine
 
@@ -31,14 +30,13 @@ class TracedLine:
 
 
 def trace_document(session: Session, number: int) -> tuple[Invoice, list[TracedLine]]:
-    found = read_invoices(session, InvoiceRow.number == number)
-    if not found:
+    found = document_by_number(session, number)
+    if found is None:
         raise DataError.single(f"no document number {number}", field="NUMBER")
-    doc = found[0]
+    doc, agency_id = found.document, found.agency_id
     price_lists = {p.id: p for p in load_price_lists(
         session, {l.price_list_id for l in doc.lines if l.price_list_id})}
     rate_classes = dict(session.execute(select(ServiceRow.code, ServiceRow.rate_class)).all())
-    agency_id = session.scalars(select(InvoiceRow.agency_id).where(InvoiceRow.number == number)).one()
     agreements = load_agencies(session, [agency_id])[agency_id].agreements
     record_ids = sorted({i for line in doc.lines for i in line.volume_record_ids})
     records = {r.id: r for r in session.scalars(select(VolumeRow).where(VolumeRow.id.in_(record_ids)))}

@@ -1,0 +1,102 @@
+"""Which documents are in force: the one rule, over document headers.
+
+An invoice is in force until a credit note reverses it; a credit note credits
+one invoice, and an invoice is credited at most once. A correction issues a
+credit note for the invoice in force and a new invoice that replaces it; an
+invoice credited with nothing replacing it was credited on its own. A credit
+note and a corrected invoice have the period of the invoice they point to, so
+the rule can be applied to the documents of any set of months.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from billing.invoicing.document import AgencyDocument, DocumentKind
+from billing.period import Month
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentHead:
+    """An issued document's header: what deciding, matching and listing need,
+    without its lines."""
+
+    number: int
+    kind: DocumentKind
+    agency_id: int
+    organisation_number: str
+    agency_name: str
+    period: Month
+    issue_date: date
+    due_date: date
+    payable: Decimal
+    credits: int | None = None  # credit note: the invoice it reverses
+    replaces: int | None = None  # corrected invoice: the invoice it replaces
+
+    @classmethod
+    def of(cls, issued: AgencyDocument) -> DocumentHead:
+        d = issued.document
+        assert d.number is not None, "only an issued document has a header"
+        return cls(d.number, d.kind, issued.agency_id, d.organisation_number, d.agency_name, d.period,
+                   d.issue_date, d.due_date, d.totals.payable, d.credits, d.replaces)
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """Who points to whom: the credit note reversing an invoice, and the
+    corrected invoice issued in its place."""
+
+    credited_by: Mapping[int, int]  # invoice number -> credit note number
+    replaced_by: Mapping[int, int]  # invoice number -> the invoice replacing it
+
+    def in_force_now(self, number: int) -> int | None:
+        """The invoice in force in the place of invoice ``number``: itself when
+        no credit note reverses it, else its replacement, followed as far as it
+        was corrected again; None when the last of them was credited on its own."""
+        seen = set()
+        while number in self.credited_by:
+            if number in seen:  # a loop only altered data can make
+                return None
+            seen.add(number)
+            replacement = self.replaced_by.get(number)
+            if replacement is None:
+                return None
+            number = replacement
+        return number
+
+
+def chain_of(heads: Iterable[DocumentHead]) -> Chain:
+    """The links among ``heads``; by number, so that of two documents pointing
+    to the same invoice (possible only in altered data) the later counts."""
+    ordered = sorted(heads, key=lambda h: h.number)
+    return Chain({h.credits: h.number for h in ordered if h.credits is not None},
+                 {h.replaces: h.number for h in ordered if h.replaces is not None})
+
+
+def invoices_in_force(heads: Iterable[DocumentHead]) -> list[DocumentHead]:
+    """The invoices among ``heads`` that no credit note among them reverses, by number."""
+    heads = list(heads)
+    credited = chain_of(heads).credited_by
+    return sorted((h for h in heads if h.kind is DocumentKind.INVOICE and h.number not in credited),
+                  key=lambda h: h.number)
+
+
+def in_force_by_agency_month(heads: Iterable[DocumentHead]) -> dict[tuple[int, Month], list[DocumentHead]]:
+    """The invoices in force, per agency and month: one each, unless the data
+    was altered (a deleted credit note puts its invoice back beside the new one)."""
+    grouped: dict[tuple[int, Month], list[DocumentHead]] = {}
+    for head in invoices_in_force(heads):
+        grouped.setdefault((head.agency_id, head.period), []).append(head)
+    return grouped
+
+
+def credited_alone(heads: Iterable[DocumentHead]) -> list[DocumentHead]:
+    """The invoices among ``heads`` that a credit note reversed with no invoice
+    replacing them (credited on purpose, not corrected), by number."""
+    heads = list(heads)
+    chain = chain_of(heads)
+    return sorted((h for h in heads if h.kind is DocumentKind.INVOICE and h.number in chain.credited_by
+                   and h.number not in chain.replaced_by), key=lambda h: h.number)

@@ -1,0 +1,170 @@
+"""Reading issued documents: every question the program asks of them, by name.
+
+The ORM rows stay here; callers get documents (Invoice), documents with their
+agency (AgencyDocument), headers (DocumentHead) or documents with their seals.
+Which invoice is in force is decided by the one rule of invoicing/in_force.py,
+applied here to headers read in bulk. Lists of numbers are read in chunks, so
+no statement carries an unbounded IN list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice
+from billing.invoicing.in_force import DocumentHead, credited_alone, invoices_in_force
+from billing.invoicing.series import SealedDocument, SeriesState
+from billing.period import Month
+from billing.persistence.invoice_store import document_from_row
+from billing.persistence.models import InvoiceLineRow, InvoiceLineVolume, InvoiceRow, NumberSeries
+from billing.persistence.numbering import DOCUMENT_SERIES
+
+_CHUNK = 5000
+# A number beyond the integer column cannot be a document (nor be bound on SQLite).
+_LARGEST_NUMBER = 2**31 - 1
+
+
+# --- whole documents -----------------------------------------------------------------
+
+def all_documents(session: Session) -> list[Invoice]:
+    return read_documents(session)
+
+
+def documents_for_period(session: Session, month: Month) -> list[Invoice]:
+    """The documents billed for ``month``: its run and its corrections, by number."""
+    return read_documents(session, InvoiceRow.period == month)
+
+
+def documents_issued_in(session: Session, month: Month) -> list[Invoice]:
+    """The documents dated in ``month``, whatever month they bill, by number."""
+    return documents_issued_between(session, month.first_day, month.next().first_day)
+
+
+def documents_issued_between(session: Session, first: date, end: date) -> list[Invoice]:
+    """The documents dated from ``first`` up to, not including, ``end``."""
+    return read_documents(session, InvoiceRow.issue_date >= first, InvoiceRow.issue_date < end)
+
+
+def agency_documents_for_periods(session: Session, months: Sequence[Month]) -> list[AgencyDocument]:
+    """The documents billed for any of ``months`` (a few), with their agencies, by number."""
+    return [AgencyDocument(row.agency_id, document)
+            for row, document in _read(session, InvoiceRow.period.in_(list(months)))]
+
+
+def document_by_number(session: Session, number: int) -> AgencyDocument | None:
+    found = documents_by_number(session, [number])
+    return found[0] if found else None
+
+
+def documents_by_number(session: Session, numbers: Iterable[int]) -> list[AgencyDocument]:
+    """The documents with these numbers that exist, with their agencies, by number."""
+    found: list[AgencyDocument] = []
+    for chunk in _chunks(_plausible(numbers)):
+        found += [AgencyDocument(row.agency_id, document)
+                  for row, document in _read(session, InvoiceRow.number.in_(chunk))]
+    return sorted(found, key=lambda d: d.document.number or 0)
+
+
+def in_force_documents(session: Session, month: Month, agency_id: int | None = None) -> list[AgencyDocument]:
+    """The invoices of ``month`` in force (no credit note reverses them), of
+    every agency or of one, by number."""
+    heads = [h for h in invoices_in_force(heads_for_period(session, month))
+             if agency_id is None or h.agency_id == agency_id]
+    return documents_by_number(session, [h.number for h in heads])
+
+
+def read_documents(session: Session, *criteria) -> list[Invoice]:
+    """Documents matching SQLAlchemy criteria on InvoiceRow, by number, in four
+    queries. For the named queries of this module (and tests); callers outside
+    persistence ask by name."""
+    return [document for _, document in _read(session, *criteria)]
+
+
+# --- headers ---------------------------------------------------------------------------
+
+def heads_for_period(session: Session, month: Month) -> list[DocumentHead]:
+    """Headers of the documents billed for ``month``, by number."""
+    return _heads(session, InvoiceRow.period == month)
+
+
+def heads_around(session: Session, numbers: Iterable[int]) -> list[DocumentHead]:
+    """Headers of the documents with these numbers, and of the credit notes and
+    corrected invoices that point to them, by number."""
+    found: dict[int, DocumentHead] = {}
+    for chunk in _chunks(_plausible(numbers)):
+        for head in _heads(session, or_(InvoiceRow.number.in_(chunk), InvoiceRow.credits_number.in_(chunk),
+                                        InvoiceRow.replaces_number.in_(chunk))):
+            found[head.number] = head
+    return [found[n] for n in sorted(found)]
+
+
+def credited_alone_invoices(session: Session, month: Month) -> list[DocumentHead]:
+    """The invoices of ``month`` credited with no invoice replacing them, by number."""
+    return credited_alone(heads_for_period(session, month))
+
+
+def documents_of_unknown_kind(session: Session, month: Month) -> list[tuple[int, str, str]]:
+    """(number, kind, agency name) of the documents of ``month`` stored with a
+    kind that is neither invoice nor credit note: they cannot be read as documents."""
+    known = [str(kind) for kind in DocumentKind]
+    return [tuple(row) for row in session.execute(
+        select(InvoiceRow.number, InvoiceRow.kind, InvoiceRow.agency_name)
+        .where(InvoiceRow.period == month, InvoiceRow.kind.not_in(known)).order_by(InvoiceRow.number))]
+
+
+def price_lists_used(session: Session) -> set[str]:
+    """The price-list versions some issued line was priced with."""
+    return set(session.scalars(select(InvoiceLineRow.price_list_id).distinct()
+                               .where(InvoiceLineRow.price_list_id.is_not(None))))
+
+
+# --- the series and the seals -------------------------------------------------------------
+
+def sealed_documents(session: Session) -> list[SealedDocument]:
+    """Every stored document with its seals as stored, by number."""
+    return [SealedDocument(document, row.previous_seal, row.seal) for row, document in _read(session)]
+
+
+def series_state(session: Session) -> SeriesState:
+    """The document series as stored; a series never used issues from the first number."""
+    row = session.scalars(select(NumberSeries).where(NumberSeries.name == DOCUMENT_SERIES)).first()
+    return SeriesState() if row is None else SeriesState(row.next_number, row.last_seal or "")
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def _read(session: Session, *criteria) -> list[tuple[InvoiceRow, Invoice]]:
+    query = (select(InvoiceRow).where(*criteria).order_by(InvoiceRow.number)
+             .options(selectinload(InvoiceRow.lines), selectinload(InvoiceRow.vat_subtotals)))
+    rows = list(session.scalars(query))
+    volumes: dict[tuple[int, int], list[int]] = {}
+    for chunk in _chunks([row.number for row in rows]):
+        for number, line_no, record_id in session.execute(
+                select(InvoiceLineVolume.invoice_number, InvoiceLineVolume.line_no,
+                       InvoiceLineVolume.volume_record_id)
+                .where(InvoiceLineVolume.invoice_number.in_(chunk))):
+            volumes.setdefault((number, line_no), []).append(record_id)
+    return [(row, document_from_row(row, volumes)) for row in rows]
+
+
+def _heads(session: Session, *criteria) -> list[DocumentHead]:
+    query = (select(InvoiceRow.number, InvoiceRow.kind, InvoiceRow.agency_id, InvoiceRow.organisation_number,
+                    InvoiceRow.agency_name, InvoiceRow.period, InvoiceRow.issue_date, InvoiceRow.due_date,
+                    InvoiceRow.payable, InvoiceRow.credits_number, InvoiceRow.replaces_number)
+             .where(*criteria).order_by(InvoiceRow.number))
+    return [DocumentHead(r.number, DocumentKind(r.kind), r.agency_id, r.organisation_number, r.agency_name,
+                         r.period, r.issue_date, r.due_date, r.payable, r.credits_number, r.replaces_number)
+            for r in session.execute(query)]
+
+
+def _plausible(numbers: Iterable[int]) -> list[int]:
+    return sorted({n for n in numbers if 0 < n <= _LARGEST_NUMBER})
+
+
+def _chunks(items: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
