@@ -12,7 +12,7 @@ from factories import BAD_CHECK_DIGIT_ORG, D, M, ORG, OTHER_ORG
 from billing.domain.agency import FeePart, Subscription
 from billing.domain.catalogue import ServiceArea
 from billing.errors import DataError
-from billing.files.agencies_file import load_agencies, normalise_organisation_number
+from billing.files.agencies_file import load_agencies
 from billing.files.catalogue_file import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,15 +135,6 @@ def test_the_example_file_reads():
 
 
 # --- organisation numbers ----------------------------------------------------------
-
-def test_normalise_organisation_number():
-    assert normalise_organisation_number("2021326364") == "202132-6364"
-    assert normalise_organisation_number(OTHER_ORG) == OTHER_ORG
-    with pytest.raises(ValueError):
-        normalise_organisation_number(BAD_CHECK_DIGIT_ORG)
-    with pytest.raises(ValueError):
-        normalise_organisation_number("20213-6364")
-
 
 def test_bad_check_digit_names_file_line_and_field(tmp_path):
     path = write(tmp_path, agency_toml(OTHER_ORG, "Arbetsdomstolen") + agency_toml(BAD_CHECK_DIGIT_ORG))

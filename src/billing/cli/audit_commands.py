@@ -12,7 +12,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from billing.cli.context import console, emit, fail, parse_month, read
-from billing.invoicing.document import DocumentKind
 from billing.money import format_sek
 from billing.reports.tabular import to_csv, to_json
 
@@ -66,9 +65,9 @@ def _trace(number: int) -> None:
     from billing.services.trace import trace_document
     doc, lines = read(lambda s: trace_document(s, number))
     # Everything from data is escaped: a description may hold brackets rich reads as markup.
-    kind = "kreditfaktura" if doc.kind is DocumentKind.CREDIT_NOTE else "faktura"
-    console.print(f"[bold]Dokument {doc.number}[/bold] ({kind}), {escape(doc.agency_name)} "
-                  f"{doc.organisation_number}, {doc.period}, att betala {format_sek(doc.totals.payable)}")
+    console.print(f"[bold]Dokument {doc.number}[/bold] ({doc.kind.label.lower()}), "
+                  f"{escape(doc.agency_name)} {doc.organisation_number}, {doc.period}, "
+                  f"att betala {format_sek(doc.totals.payable)}")
     for traced in lines:
         line = traced.line
         table = Table("Underlag", "Uppgifter", title=escape(

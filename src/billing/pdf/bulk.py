@@ -8,15 +8,14 @@ from pathlib import Path
 
 from billing.domain.seller import Seller
 from billing.errors import DataError
-from billing.invoicing.document import DocumentKind, Invoice
+from billing.invoicing.document import Invoice
 from billing.pdf.invoice_pdf import render_invoice
 from billing.files.output import write_file, write_files
 
 
 def pdf_name(invoice: Invoice) -> str:
     """'faktura-12.pdf' or 'kreditfaktura-13.pdf'."""
-    kind = "kreditfaktura" if invoice.kind is DocumentKind.CREDIT_NOTE else "faktura"
-    return f"{kind}-{invoice.number}.pdf"
+    return f"{invoice.kind.file_stem}-{invoice.number}.pdf"
 
 
 def write_pdf(invoice: Invoice, seller: Seller, path: Path) -> Path:
