@@ -181,7 +181,7 @@ def test_tracing_a_number_never_issued_is_refused(engine, tmp_path):
     billed(engine, tmp_path)
     with pytest.raises(DataError) as refused:
         trace(engine, 999)
-    assert [(p.field, p.message) for p in refused.value.problems] == [("NUMBER", "no document number 999")]
+    assert [(p.field, p.message) for p in refused.value.problems] == [("number", "no document number 999")]
 
 
 # An agency with an agreed price (PAY-ADD-DEDUCT 8.00 instead of the list's

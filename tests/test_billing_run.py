@@ -137,7 +137,7 @@ def test_invoice_date_within_the_month_is_refused(engine, tmp_path, issue):
     before = dump(engine)
     with pytest.raises(DataError) as refused:
         _run(engine, NOVEMBER, issue)
-    assert "[--date]" in str(refused.value)
+    assert "[issue_date]" in str(refused.value)
     assert f"the invoice date {issue} must be after 2012-11-30" in str(refused.value)
     assert dump(engine) == before
     # The first day after the month is accepted.

@@ -53,7 +53,7 @@ from billing.services.agencies import import_agencies
 from billing.services.billing_run import run_month
 from billing.services.corrections import DEFAULT_REASON, correct_month, month_balance
 from billing.services.volumes import correct_volumes, import_volumes
-from db_helpers import (ORG_A, ORG_B, ORG_D, TARIFFS, check_assumed_prices, dump, scalar,
+from db_helpers import (ORG_A, ORG_B, ORG_D, ORG_UNKNOWN, TARIFFS, check_assumed_prices, dump, scalar,
                         setup_world, write, write_volumes)
 from helpers_cli import cli, flat
 
@@ -457,7 +457,7 @@ def test_correcting_an_unknown_agency_is_refused(engine, tmp_path):
     before = dump(engine)
     with pytest.raises(DataError, match=f"unknown agency {ORG_D}"):
         correct(engine, agency=ORG_D)
-    with pytest.raises(DataError, match="--agency"):
+    with pytest.raises(DataError, match=r"\[organisation_number\]"):
         correct(engine, agency="202100-0002")  # bad check digit
     assert dump(engine) == before
 
@@ -476,7 +476,7 @@ def test_correcting_volumes_without_a_reason_is_refused(engine, tmp_path, reason
     billed_scenario(engine, tmp_path)
     corrected = write_volumes(tmp_path, "corrected.csv", CORRECTED_A)
     before = dump(engine)
-    with pytest.raises(DataError, match=r"\[--reason\]: a correction needs a reason"):
+    with pytest.raises(DataError, match=r"\[reason\]: a correction needs a reason"):
         correct_file(engine, corrected, reason=reason)
     assert dump(engine) == before
 
@@ -507,6 +507,10 @@ def test_volumes_correct_and_correct_on_the_command_line(engine, database_url, t
     never = cli(url, "correct", "2012-12", "--date", "2013-01-07")
     assert never.exit_code == 1
     assert "2012-12 has never been billed" in flat(never.stderr)
+    assert "[YYYY-MM]: 2012-12 has never been billed" in flat(never.stderr)
+    unknown = cli(url, "correct", "2012-11", "--agency", ORG_UNKNOWN, "--date", "2012-12-20")
+    assert unknown.exit_code == 1
+    assert f"[--agency]: unknown agency {ORG_UNKNOWN}" in flat(unknown.stderr)
     assert dump(engine) == before
 
     issued = cli(url, "correct", "2012-11", "--agency", ORG_A, "--reason", "Rättade volymer",

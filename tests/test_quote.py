@@ -246,7 +246,7 @@ def test_an_unknown_named_price_list_is_refused():
     with pytest.raises(DataError) as error:
         priced(replace(SMALL, price_list_id="standard-2099-01"))
     problem, = error.value.problems
-    assert problem.field == "--tariff-id" and "standard-2099-01" in problem.message
+    assert problem.field == "price_list_id" and "standard-2099-01" in problem.message
 
 
 def test_no_connection_fee_keeps_agreed_connection_items():
@@ -290,20 +290,20 @@ PAYROLL_ONLY = QuoteRequest(name="X", employees=40, areas=(PAYROLL,), start=Mont
 
 
 @pytest.mark.parametrize("change, expected", [
-    (dict(volumes={"PAY-SLIP-XYZ": given("5")}), ("--volume", "unknown service PAY-SLIP-XYZ")),
-    (dict(volumes={"PAY-SLIP-DEV": given("-1")}), ("--volume", "negative volume for PAY-SLIP-DEV: -1")),
-    (dict(employees=0), ("--employees", "the size must be at least 1 employee, not 0")),
-    (dict(employees=-5), ("--employees", "the size must be at least 1 employee, not -5")),
-    (dict(months=0), ("--years", "the span must be at least one month")),
-    (dict(areas=(), volumes={}), ("--area", "name at least one service area")),
+    (dict(volumes={"PAY-SLIP-XYZ": given("5")}), ("volumes", "unknown service PAY-SLIP-XYZ")),
+    (dict(volumes={"PAY-SLIP-DEV": given("-1")}), ("volumes", "negative volume for PAY-SLIP-DEV: -1")),
+    (dict(employees=0), ("employees", "the size must be at least 1 employee, not 0")),
+    (dict(employees=-5), ("employees", "the size must be at least 1 employee, not -5")),
+    (dict(months=0), ("months", "the span must be at least one month")),
+    (dict(areas=(), volumes={}), ("areas", "name at least one service area")),
     (dict(subscriptions=("EPR-ADD-CHART",)),
-     ("--subscription", "EPR-ADD-CHART belongs to eprocurement, which is not requested")),
-    (dict(subscriptions=("PAY-SLIP-DEV",)), ("--subscription", "PAY-SLIP-DEV is not a subscription service")),
-    (dict(subscriptions=("NO-SUCH",)), ("--subscription", "NO-SUCH is not a subscription service")),
+     ("subscriptions", "EPR-ADD-CHART belongs to eprocurement, which is not requested")),
+    (dict(subscriptions=("PAY-SLIP-DEV",)), ("subscriptions", "PAY-SLIP-DEV is not a subscription service")),
+    (dict(subscriptions=("NO-SUCH",)), ("subscriptions", "NO-SUCH is not a subscription service")),
     (dict(volumes={"EPR-INV-CODED": given("5")}),
-     ("--volume", "EPR-INV-CODED belongs to eprocurement, which is not requested")),
+     ("volumes", "EPR-INV-CODED belongs to eprocurement, which is not requested")),
     (dict(areas=(FINANCE,), volumes={"FIN-ADD-ACCESS": given("1")}),
-     ("--volume", "FIN-ADD-ACCESS is a subscription: use --subscription")),
+     ("volumes", "FIN-ADD-ACCESS is a subscription: use --subscription")),
 ])
 def test_bad_requests_are_refused_naming_the_field(change, expected):
     assert _problems(replace(PAYROLL_ONLY, **change)) == [expected]
@@ -313,9 +313,9 @@ def test_every_problem_of_a_request_is_reported_at_once():
     request = replace(PAYROLL_ONLY, employees=0,
                       volumes={"PAY-SLIP-XYZ": given("1"), "PAY-SLIP-DEV": given("-3")})
     assert _problems(request) == [
-        ("--employees", "the size must be at least 1 employee, not 0"),
-        ("--volume", "unknown service PAY-SLIP-XYZ"),
-        ("--volume", "negative volume for PAY-SLIP-DEV: -3")]
+        ("employees", "the size must be at least 1 employee, not 0"),
+        ("volumes", "unknown service PAY-SLIP-XYZ"),
+        ("volumes", "negative volume for PAY-SLIP-DEV: -3")]
 
 
 def test_a_price_list_that_does_not_price_a_requested_service_is_refused():
@@ -354,7 +354,7 @@ def test_a_span_from_the_first_month_of_the_first_version_is_priced():
 def test_a_volume_that_is_not_a_finite_number_is_a_clear_error(text):
     request = replace(PAYROLL_ONLY, volumes={"PAY-SLIP-DEV": VolumeBasis(Decimal(text), "angivet")})
     problems = _problems(request)
-    assert [field for field, _ in problems] == ["--volume"]
+    assert [field for field, _ in problems] == ["volumes"]
     assert "PAY-SLIP-DEV" in problems[0][1]
 
 
@@ -363,7 +363,7 @@ def test_a_volume_that_is_not_a_finite_number_is_a_clear_error(text):
 def test_a_bad_connection_item_is_a_clear_error(description, amount):
     request = replace(PAYROLL_ONLY, connection_items=(ConnectionItem(description, Decimal(amount)),))
     problems = _problems(request)
-    assert [field for field, _ in problems] == ["--connection-item"]
+    assert [field for field, _ in problems] == ["connection_items"]
 
 
 def test_recurring_per_month_rounds_half_up():
@@ -529,7 +529,7 @@ def test_the_service_needs_volumes_or_an_estimate(engine, tmp_path):
         with pytest.raises(DataError) as error:
             service_quote(session, replace(PAYROLL_ONLY, volumes={}))
         problem, = error.value.problems
-        assert problem.field == "--volume"
+        assert problem.field == "volumes"
         assert "give the expected monthly volumes" in problem.message
         # The stored price lists price a quote as the files do.
         stored, _ = service_quote(session, SMALL)

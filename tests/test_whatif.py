@@ -209,4 +209,4 @@ def test_no_recorded_volumes_in_the_window_is_an_error(engine, tmp_path):
     with Session(engine) as session, pytest.raises(DataError) as error:
         what_if(session, draft_file(tmp_path), Month(2013, 1), None)
     problem, = error.value.problems
-    assert problem.field == "--from" and "no recorded volumes" in problem.message
+    assert problem.field == "first_period" and "no recorded volumes" in problem.message

@@ -16,6 +16,7 @@ from rich.markup import escape
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from billing.cli.fields import user_message
 from billing.errors import AlreadyDone, BillingError
 from billing.period import Month
 from billing.persistence.database import create_engine_for, database_url, upgrade
@@ -59,7 +60,7 @@ def run_in_transaction(action: Callable[[Session], T], commit: bool = True) -> T
         raise typer.Exit(0) from None
     except BillingError as error:
         # Escaped: a located problem reads "file:3 [quantity]", which rich would take for markup.
-        fail(str(error))
+        fail(user_message(error))
     except IntegrityError as error:
         fail(f"refused by the database, nothing was changed: {error.orig}")
     except (SQLAlchemyError, InvalidOperation) as error:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from billing.errors import DataError
-from billing.files.agencies_file import normalise_organisation_number
+from billing.domain.organisation import normalise_organisation_number
 from billing.invoicing.document import DocumentKind, Invoice, charges, credit_note_for
 from billing.period import Month
 from billing.persistence.invoice_store import issue_documents, read_invoices
@@ -39,7 +39,7 @@ def correct_month(session: Session, month: Month, issue_date: date,
     lock_series(session)
     if session.scalars(select(BillingRunRow.id).where(BillingRunRow.period == month)).first() is None:
         raise DataError.single(f"{month} has never been billed: there is nothing to correct "
-                               f"(bill it with 'billing run {month}')", field="YYYY-MM")
+                               f"(bill it with 'billing run {month}')", field="period")
     check_in_arrears(month, issue_date)
     agency_id = _agency_id(session, organisation_number) if organisation_number else None
     drafts = dict(draft_month(session, month, issue_date, agency_id))
@@ -56,7 +56,7 @@ def correct_month(session: Session, month: Month, issue_date: date,
         if old is not None:
             if issue_date < old.issue_date:
                 raise DataError.single(f"the correction's date {issue_date} is before invoice "
-                                       f"{old.number}'s {old.issue_date}", field="--date")
+                                       f"{old.number}'s {old.issue_date}", field="issue_date")
             to_issue.append((agency, credit_note_for(old, issue_date, reason)))
         if new is not None:
             replaced = old.number if old else credited.get(agency)
@@ -76,22 +76,22 @@ def correct_month(session: Session, month: Month, issue_date: date,
 def credit_invoice(session: Session, number: int, reason: str, issue_date: date) -> Invoice:
     """A full credit note for one invoice; an invoice is credited at most once."""
     if not reason.strip():
-        raise DataError.single("a credit note needs a reason (--reason)", field="--reason")
+        raise DataError.single("a credit note needs a reason (--reason)", field="reason")
     lock_series(session)
     found = read_invoices(session, InvoiceRow.number == number)
     if not found:
-        raise DataError.single(f"no document number {number}", field="NUMBER")
+        raise DataError.single(f"no document number {number}", field="number")
     invoice = found[0]
     if invoice.kind is not DocumentKind.INVOICE:
-        raise DataError.single(f"{number} is a credit note, not an invoice", field="NUMBER")
+        raise DataError.single(f"{number} is a credit note, not an invoice", field="number")
     earlier = session.scalars(select(InvoiceRow.number)
                               .where(InvoiceRow.credits_number == number)).first()
     if earlier is not None:
         raise DataError.single(f"invoice {number} is already credited by credit note {earlier}",
-                               field="NUMBER")
+                               field="number")
     if issue_date < invoice.issue_date:
         raise DataError.single(f"the credit note's date {issue_date} is before the invoice's "
-                               f"{invoice.issue_date}", field="--date")
+                               f"{invoice.issue_date}", field="issue_date")
     agency_id = session.scalars(select(InvoiceRow.agency_id).where(InvoiceRow.number == number)).one()
     [credit_note] = issue_documents(session, [(agency_id, credit_note_for(invoice, issue_date,
                                                                           reason.strip()))])
@@ -116,10 +116,10 @@ def _agency_id(session: Session, organisation_number: str) -> int:
     try:
         org = normalise_organisation_number(organisation_number)
     except ValueError as exc:
-        raise DataError.single(str(exc), field="--agency") from None
+        raise DataError.single(str(exc), field="organisation_number") from None
     agency_id = session.scalars(select(AgencyRow.id).where(AgencyRow.organisation_number == org)).first()
     if agency_id is None:
-        raise DataError.single(f"unknown agency {org}", field="--agency")
+        raise DataError.single(f"unknown agency {org}", field="organisation_number")
     return agency_id
 
 

@@ -31,7 +31,7 @@ class TracedLine:
 def trace_document(session: Session, number: int) -> tuple[Invoice, list[TracedLine]]:
     found = read_invoices(session, InvoiceRow.number == number)
     if not found:
-        raise DataError.single(f"no document number {number}", field="NUMBER")
+        raise DataError.single(f"no document number {number}", field="number")
     doc = found[0]
     documents = {row.id: json.loads(row.document) for row in session.scalars(
         select(PriceListRow).where(PriceListRow.id.in_({l.price_list_id for l in doc.lines
