@@ -10,8 +10,11 @@ defaults, used by many tests, are spelled out here once:
   finance fixed 8 000.00 + tiers (1-100 at 120.00, 101-1000 at 70.00, then 45.00),
   eprocurement fixed 1 500.00 + bands (<=49: 500.00, <=199: 1 500.00, else 4 000.00);
   prices of PRICES, hourly rates of HOURLY_RATES, connection fees of CONNECTION_FEES;
-- agency(): organisation number ORG, 100 employees since 2012-01-01, and the
-  agreements given (default: one payroll agreement connected 2012-06-01).
+- agency(): NAME with organisation number ORG, 100 employees since 2012-01-01,
+  and the agreements given (default: one payroll agreement connected 2012-06-01).
+  It is the one generic agency of the pure tests, each test stating the setup
+  it needs; an agency with a name of its own also has a number of its own
+  (OTHER_ORG is Arbetsdomstolen, BAD_CHECK_DIGIT_ORG Felsiffermyndigheten).
 """
 
 from __future__ import annotations
@@ -36,8 +39,9 @@ EPROCUREMENT = ServiceArea.EPROCUREMENT
 
 # Valid organisation numbers (Luhn check digit), and one with a wrong check digit.
 ORG = "202132-6364"
-OTHER_ORG = "202182-0200"
-BAD_CHECK_DIGIT_ORG = "202132-6365"
+NAME = "Testmyndigheten"  # the agency of ORG
+OTHER_ORG = "202182-0200"  # Arbetsdomstolen
+BAD_CHECK_DIGIT_ORG = "202132-6365"  # Felsiffermyndigheten
 
 
 def D(text: str | int) -> Decimal:
@@ -172,7 +176,7 @@ def discount(percent: str, parts: Iterable[FeePart], start: str, end: str,
 def agency(*agreements: Agreement, employees: int = 100,
            sizes: Sequence[tuple[date, int]] | None = None,
            discounts: Iterable[Discount] = (), org: str = ORG,
-           name: str = "Testmyndigheten") -> Agency:
+           name: str = NAME) -> Agency:
     if sizes is None:
         sizes = [(date(2012, 1, 1), employees)]
     return Agency(organisation_number=org, name=name,

@@ -120,8 +120,8 @@ def test_estimated_volume_is_ratio_times_employees_rounded_half_up_to_whole_unit
 def test_the_shown_ratio_rounds_half_up():
     # One agency of 16 employees, two months, one payslip in all: 1 / 32 = 0.03125 -> 0.0313;
     # for 5000 employees 0.0313 x 5000 = 156.5 -> 157 (from 0.0312: 156)
-    agencies = {1: f.agency(f.agreement(PAYROLL), employees=16, org="1")}
-    volumes = {NOV: {1: [f.volume("PAY-SLIP-DEV", 1, org="1")]}, DEC: {}}
+    agencies = {1: f.agency(f.agreement(PAYROLL), employees=16)}
+    volumes = {NOV: {1: [f.volume("PAY-SLIP-DEV", 1)]}, DEC: {}}
     ratio = _ratios(agencies=agencies, volumes=volumes)["PAY-SLIP-DEV"]
     assert (ratio.per_employee, ratio.low, ratio.high) == (D("0.0313"), D("0.0313"), D("0.0313"))
     assert ratio.estimate(5000) == D("157")

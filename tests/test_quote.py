@@ -35,7 +35,7 @@ from billing.reports.tabular import to_csv, to_json
 from billing.services.billing_run import run_month
 from billing.services.quotes import quote as service_quote
 from billing.services.volumes import import_volumes
-from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_D, TARIFFS, WORLD_AGENCIES, check_assumed_prices,
+from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_THETA, TARIFFS, WORLD_AGENCIES, check_assumed_prices,
                         load_world, write_volumes)
 import factories as f
 from factories import D
@@ -439,10 +439,10 @@ def test_the_html_quote_is_one_self_contained_file_with_the_name_escaped():
 # An agency with a subscription, a graduated finance fee, additional and special
 # services, connected long before December 2012 (no connection, no proration) and
 # without discount or pass-through.
-DELTA = f"""
+THETA = f"""
 [[agencies]]
-organisation_number = "{ORG_D}"
-name = "Deltaverket"
+organisation_number = "{ORG_THETA}"
+name = "Thetaverket"
 sizes = [ {{ from = 2012-06-01, employees = 150 }} ]
 
   [[agencies.agreements]]
@@ -454,14 +454,16 @@ sizes = [ {{ from = 2012-06-01, employees = 150 }} ]
   connected_on = 2012-06-01
   subscriptions = [ {{ service = "FIN-ADD-ACCESS", from = 2012-06-01 }} ]
 """
-DELTA_VOLUMES = [f"2012-11,{ORG_D},PAY-SLIP-DEV,118,Palasso,",
-                 f"2012-12,{ORG_D},PAY-SLIP-DEV,120,Palasso,", f"2012-12,{ORG_D},PAY-ADD-DEDUCT,4,Palasso,",
-                 f"2012-12,{ORG_D},PAY-SPEC-STATS,2.5,Palasso,", f"2012-12,{ORG_D},FIN-CUSTINV,13,Agresso,"]
+THETA_VOLUMES = [f"2012-11,{ORG_THETA},PAY-SLIP-DEV,118,Palasso,",
+                 f"2012-12,{ORG_THETA},PAY-SLIP-DEV,120,Palasso,",
+                 f"2012-12,{ORG_THETA},PAY-ADD-DEDUCT,4,Palasso,",
+                 f"2012-12,{ORG_THETA},PAY-SPEC-STATS,2.5,Palasso,",
+                 f"2012-12,{ORG_THETA},FIN-CUSTINV,13,Agresso,"]
 
 
 def _request_from(agency, month: Month, records) -> QuoteRequest:
     """The quote an agency would have had for a month: its size, areas, subscriptions, volumes."""
-    in_force = [a for a in agency.agreements if a.active_days(month)]
+    in_force = [a for a in agency.agreements if a.in_force(month)]
     volumes: dict[str, Decimal] = {}
     for record in records:
         volumes[record.service] = volumes.get(record.service, Decimal(0)) + record.quantity
@@ -481,8 +483,8 @@ def _charges(lines):
 def test_a_quote_from_an_agencys_actual_volumes_equals_its_invoice(engine, tmp_path):
     check_assumed_prices()
     with Session(engine) as session, session.begin():
-        load_world(session, tmp_path, months=("2012-11", "2012-12"), agencies_text=WORLD_AGENCIES + DELTA)
-        import_volumes(session, write_volumes(tmp_path, "delta.csv", DELTA_VOLUMES))
+        load_world(session, tmp_path, months=("2012-11", "2012-12"), agencies_text=WORLD_AGENCIES + THETA)
+        import_volumes(session, write_volumes(tmp_path, "theta.csv", THETA_VOLUMES))
         run_month(session, Month(2012, 11), date(2012, 12, 5))
         run_month(session, Month(2012, 12), date(2013, 1, 5))
 
@@ -492,12 +494,13 @@ def test_a_quote_from_an_agencys_actual_volumes_equals_its_invoice(engine, tmp_p
     #              + 2 x 156.00 + 30 x 45.00 + 200 x 3.50 = 12362.00; net 15772.00, VAT 3943.00
     #           C: payroll 3000.00 + 4 x 40.00 + 8 x 68.00 = 3704.00; e-procurement 2500.00
     #              + 750.00 + 7 x 34.00 = 3488.00; net 7192.00, VAT 1798.00
-    # December  D: payroll 3000.00 + 150 x 40.00 + 120 x 66.00 + 4 x 25.00 + 2.5 h x 1100.00
-    #              = 3000.00 + 6000.00 + 7920.00 + 100.00 + 2750.00 = 19770.00;
-    #              finance 10000.00 + (100 x 156.00 + 50 x 91.00 = 20150.00) + 13 x 45.00
-    #              + FIN-ADD-ACCESS 2500.00 = 33235.00; net 53005.00, VAT 13251.25
+    # December  Theta: payroll 3000.00 + 150 x 40.00 + 120 x 66.00 + 4 x 25.00 + 2.5 h x 1100.00
+    #                  = 3000.00 + 6000.00 + 7920.00 + 100.00 + 2750.00 = 19770.00;
+    #                  finance 10000.00 + (100 x 156.00 + 50 x 91.00 = 20150.00) + 13 x 45.00
+    #                  + FIN-ADD-ACCESS 2500.00 = 33235.00; net 53005.00, VAT 13251.25
     by_hand = {("2012-11", ORG_A): ("3238.00", "809.50"), ("2012-11", ORG_B): ("15772.00", "3943.00"),
-               ("2012-11", ORG_C): ("7192.00", "1798.00"), ("2012-12", ORG_D): ("53005.00", "13251.25")}
+               ("2012-11", ORG_C): ("7192.00", "1798.00"),
+               ("2012-12", ORG_THETA): ("53005.00", "13251.25")}
 
     compared = set()
     with Session(engine) as session:
@@ -519,7 +522,7 @@ def test_a_quote_from_an_agencys_actual_volumes_equals_its_invoice(engine, tmp_p
                 if expected:
                     assert (quoted.net, quoted.vat) == tuple(map(D, expected))
                 compared.add((str(month), invoice.organisation_number))
-    assert compared == {(m, o) for m in ("2012-11", "2012-12") for o in (ORG_A, ORG_B, ORG_C, ORG_D)}
+    assert compared == {(m, o) for m in ("2012-11", "2012-12") for o in (ORG_A, ORG_B, ORG_C, ORG_THETA)}
 
 
 def test_the_service_needs_volumes_or_an_estimate(engine, tmp_path):
