@@ -102,13 +102,28 @@ def orgnr(nine_digits: str) -> str:
     return f"{nine_digits[:6]}-{nine_digits[6:]}{luhn.calc_check_digit(nine_digits)}"
 
 
-ORG_A = orgnr("202100000")  # 202100-0001
-ORG_B = orgnr("202100001")  # 202100-0019
-ORG_C = orgnr("202100002")  # 202100-0027
-ORG_D = orgnr("202100003")  # 202100-0035, only in some tests
-ORG_UNKNOWN = orgnr("202100009")  # valid, never imported
+# Every agency of the database tests, by name. A name means one agency across
+# the suite: one organisation number and one setup (a test may change an
+# agency of the world, as an agencies file would, but never reuses its name
+# for another). All numbers sort after ORG_C, so an agency added to the world
+# is invoiced after Alfa, Beta and Gamma.
+ORG_A = orgnr("202100000")  # 202100-0001 Alfaverket, the world (above)
+ORG_B = orgnr("202100001")  # 202100-0019 Betaverket, the world
+ORG_C = orgnr("202100002")  # 202100-0027 Gammaverket, the world
+ORG_D = orgnr("202100003")  # 202100-0035 Deltaverket: joins after a run (test_corrections)
+ORG_ZETA = orgnr("202100004")  # 202100-0043 Zetaverket: connects 2012-10-10 (test_billing_run)
+ORG_E = orgnr("202100005")  # 202100-0050 Epsilonverket: every kind of line, EPSILON below
+ORG_ETA = orgnr("202100006")  # 202100-0068 Etaverket: every field of a file (test_imports_agencies)
+ORG_THETA = orgnr("202100007")  # 202100-0076 Thetaverket: history for estimates (test_quote)
+ORG_JOTA = orgnr("202100008")  # 202100-0084 Jotaverket: a series without versions (test_billing_run)
+ORG_UNKNOWN = orgnr("202100009")  # 202100-0092 valid, never imported
+ORG_KAPPA = orgnr("202100010")  # 202100-0100 Kappaverket: Kammarkollegiet's series (test_billing_run)
+ORG_LAMBDA = orgnr("202100011")  # 202100-0118 Lambdaverket: finance from 2012-11-24 (test_billing_run)
+ORG_MY = orgnr("202100012")  # 202100-0126 Myverket: agreed prices (test_audit_trace)
+ORG_NY = orgnr("202100013")  # 202100-0134 Nyverket: 10 employees, payroll (test_corrections)
+ORG_XI = orgnr("202100014")  # 202100-0142 Xiverket: payroll only (test_corrections)
+ORG_OMIKRON = orgnr("202100015")  # 202100-0159 Omikronverket (test_persistence_roundtrip)
 
-ORG_E = orgnr("202100005")  # Epsilonverket, only in some tests
 # Every kind of line: a connection fee and an agreed connection item, proration
 # (connected mid-month), an agreed price, graduated tiers, a subscription from
 # the 10th, a discount, hours with decimals, pass-through amounts at 6, 12, 0 %.

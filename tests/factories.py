@@ -10,8 +10,11 @@ defaults, used by many tests, are spelled out here once:
   finance fixed 8 000.00 + tiers (1-100 at 120.00, 101-1000 at 70.00, then 45.00),
   eprocurement fixed 1 500.00 + bands (<=49: 500.00, <=199: 1 500.00, else 4 000.00);
   prices of PRICES, hourly rates of HOURLY_RATES, connection fees of CONNECTION_FEES;
-- agency(): organisation number ORG, 100 employees since 2012-01-01, and the
-  agreements given (default: one payroll agreement connected 2012-06-01).
+- agency(): NAME with organisation number ORG, 100 employees since 2012-01-01,
+  and the agreements given (default: one payroll agreement connected 2012-06-01).
+  It is the one generic agency of the pure tests, each test stating the setup
+  it needs; an agency with a name of its own also has a number of its own
+  (OTHER_ORG is Arbetsdomstolen, BAD_CHECK_DIGIT_ORG Felsiffermyndigheten).
 - document(): issued invoice 1 of ORG "Testmyndigheten" for 2012-11, dated
   2012-12-05, due 2013-01-04, with the lines given (default: one line, 2 x
   50.00 = 100.00 at 25 %: net 100.00, VAT 25.00, payable 125);
@@ -43,8 +46,9 @@ EPROCUREMENT = ServiceArea.EPROCUREMENT
 
 # Valid organisation numbers (Luhn check digit), and one with a wrong check digit.
 ORG = "202132-6364"
-OTHER_ORG = "202182-0200"
-BAD_CHECK_DIGIT_ORG = "202132-6365"
+NAME = "Testmyndigheten"  # the agency of ORG
+OTHER_ORG = "202182-0200"  # Arbetsdomstolen
+BAD_CHECK_DIGIT_ORG = "202132-6365"  # Felsiffermyndigheten
 
 
 def D(text: str | int) -> Decimal:
@@ -179,7 +183,7 @@ def discount(percent: str, parts: Iterable[FeePart], start: str, end: str,
 def agency(*agreements: Agreement, employees: int = 100,
            sizes: Sequence[tuple[date, int]] | None = None,
            discounts: Iterable[Discount] = (), org: str = ORG,
-           name: str = "Testmyndigheten") -> Agency:
+           name: str = NAME) -> Agency:
     if sizes is None:
         sizes = [(date(2012, 1, 1), employees)]
     return Agency(organisation_number=org, name=name,
@@ -246,7 +250,7 @@ def document_line(quantity: str | int = 2, unit_price: str = "50.00", *, amount:
 
 
 def document(*lines: RatedLine, number: int | None = 1, kind: DocumentKind = DocumentKind.INVOICE,
-             org: str = ORG, name: str = "Testmyndigheten", period: str = "2012-11",
+             org: str = ORG, name: str = NAME, period: str = "2012-11",
              issue_date: date = ISSUED_ON, due_date: date = DUE_ON, credits: int | None = None,
              replaces: int | None = None, reason: str = "") -> Invoice:
     """An issued document with the totals its lines give."""
@@ -262,7 +266,7 @@ def issued(the_document: Invoice, agency_id: int = 1) -> AgencyDocument:
 
 
 def head(number: int, *, kind: DocumentKind = DocumentKind.INVOICE, agency_id: int = 1, org: str = ORG,
-         name: str = "Testmyndigheten", period: str = "2012-11", payable: str = "125",
+         name: str = NAME, period: str = "2012-11", payable: str = "125",
          issue_date: date = ISSUED_ON, due_date: date = DUE_ON, credits: int | None = None,
          replaces: int | None = None) -> DocumentHead:
     return DocumentHead(number, kind, agency_id, org, name, M(period), issue_date, due_date, D(payable),

@@ -606,7 +606,7 @@ def test_a_range_ending_before_it_starts_is_refused(engine, tmp_path):
     billed(engine, tmp_path)
     with pytest.raises(DataError) as refused:
         audit(engine, DECEMBER, NOVEMBER)
-    assert [(p.field, p.message) for p in refused.value.problems] == [("--to", "2012-11 is before 2012-12")]
+    assert [(p.field, p.message) for p in refused.value.problems] == [("last_period", "2012-11 is before 2012-12")]
 
 
 # --- an agreement corrected after issue -------------------------------------------------

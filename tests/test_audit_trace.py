@@ -25,8 +25,8 @@ from billing.services.billing_run import run_month
 from billing.services.corrections import correct_month
 from billing.services.passthrough import import_pass_through
 from billing.services.trace import trace_document
-from db_helpers import (ORG_A, ORG_B, ORG_C, WORLD_AGENCIES, billed, check_assumed_prices,
-                        correct_alfaverket_payslips, orgnr, setup_world, write, write_amounts, write_volumes)
+from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_MY, WORLD_AGENCIES, billed, check_assumed_prices,
+                        correct_alfaverket_payslips, setup_world, write, write_amounts, write_volumes)
 from helpers_cli import cli, flat
 
 NOVEMBER = Month(2012, 11)
@@ -181,17 +181,16 @@ def test_tracing_a_number_never_issued_is_refused(engine, tmp_path):
     billed(engine, tmp_path)
     with pytest.raises(DataError) as refused:
         trace(engine, 999)
-    assert [(p.field, p.message) for p in refused.value.problems] == [("NUMBER", "no document number 999")]
+    assert [(p.field, p.message) for p in refused.value.problems] == [("number", "no document number 999")]
 
 
 # An agency with an agreed price (PAY-ADD-DEDUCT 8.00 instead of the list's
 # 25.00), an agreed connection item (45000.00: not the list's connection fee
 # 75000.00) and a discount (20 % of the finance base fee: no price-list item).
-ORG_E = orgnr("202100005")
-EPSILON = f"""
+MY = f"""
 [[agencies]]
-organisation_number = "{ORG_E}"
-name = "Epsilonverket"
+organisation_number = "{ORG_MY}"
+name = "Myverket"
 sizes = [ {{ from = 2012-06-01, employees = 250 }} ]
 
   [[agencies.agreements]]
@@ -215,20 +214,20 @@ sizes = [ {{ from = 2012-06-01, employees = 250 }} ]
 
 
 @pytest.fixture
-def epsilon(engine, tmp_path):
-    invoices = billed(engine, tmp_path, agencies_text=WORLD_AGENCIES + EPSILON,
-                      volumes=write_volumes(tmp_path, "epsilon.csv", [
-                          f"2012-11,{ORG_E},PAY-ADD-DEDUCT,3,Palasso,",
-                          f"2012-11,{ORG_E},PAY-SPEC-CONSULT,2.75,Palasso,T-1"])).issued["2012-11"]
-    assert invoices[-1].organisation_number == ORG_E
+def myverket(engine, tmp_path):
+    invoices = billed(engine, tmp_path, agencies_text=WORLD_AGENCIES + MY,
+                      volumes=write_volumes(tmp_path, "my.csv", [
+                          f"2012-11,{ORG_MY},PAY-ADD-DEDUCT,3,Palasso,",
+                          f"2012-11,{ORG_MY},PAY-SPEC-CONSULT,2.75,Palasso,T-1"])).issued["2012-11"]
+    assert invoices[-1].organisation_number == ORG_MY
     doc, lines = trace(engine, invoices[-1].number)
     return {str(t.line.part) if str(t.line.part) == "discount" else t.line.service_code or t.line.description: t
             for t in lines}
 
 
-def test_hours_trace_to_their_rate_class(epsilon):
+def test_hours_trace_to_their_rate_class(myverket):
     # PAY-SPEC-CONSULT is billed at the rate class of the catalogue: 2.75 h x 750.00 = 2062.50.
-    hours = epsilon["PAY-SPEC-CONSULT"]
+    hours = myverket["PAY-SPEC-CONSULT"]
     assert (hours.line.quantity, hours.line.unit_price, hours.line.amount) == (
         Decimal("2.75"), Decimal("750.00"), Decimal("2062.50"))
     assert hours.price_item == "standard-2012-06: hourly_rates.handlaggare = 750.00"
@@ -237,8 +236,8 @@ def test_hours_trace_to_their_rate_class(epsilon):
 
 # Found by these tests (trace named the list price 25.00 for a line billed at
 # the agreed 8.00); fixed in d2dbdfd while they were written.
-def test_an_agreed_price_traces_to_the_agreement(epsilon):
-    deduct = epsilon["PAY-ADD-DEDUCT"]
+def test_an_agreed_price_traces_to_the_agreement(myverket):
+    deduct = myverket["PAY-ADD-DEDUCT"]
     assert (deduct.line.unit_price, deduct.line.amount) == (Decimal("8.00"), Decimal("24.00"))  # 3 x 8.00
     assert "25.00" not in deduct.price_item
     assert deduct.price_item.startswith("agreement") and "8.00" in deduct.price_item
@@ -246,20 +245,20 @@ def test_an_agreed_price_traces_to_the_agreement(epsilon):
 
 # Found by these tests (the item traced to the list's connection fee 75000.00);
 # fixed in d2dbdfd while they were written.
-def test_an_agreed_connection_item_traces_to_the_agreement(epsilon):
-    item = epsilon["Integration mot ekonomisystem"]
+def test_an_agreed_connection_item_traces_to_the_agreement(myverket):
+    item = myverket["Integration mot ekonomisystem"]
     assert item.line.amount == Decimal("45000.00")
     assert "75000.00" not in item.price_item
     assert item.price_item.startswith("agreement") and "45000.00" in item.price_item
     # The standard connection fee of the same invoice does trace to the list.
-    assert epsilon["Anslutningsavgift lönerelaterade tjänster"].price_item == (
+    assert myverket["Anslutningsavgift lönerelaterade tjänster"].price_item == (
         "standard-2012-06: connection_fees.payroll = 75000.00")
 
 
 # Found by these tests (a discount traced to 'standard-2012-06: prices. (not in
 # the list: ...)'); fixed in d2dbdfd while they were written.
-def test_a_discount_traces_to_no_price_item(epsilon):
-    discount = epsilon["discount"]
+def test_a_discount_traces_to_no_price_item(myverket):
+    discount = myverket["discount"]
     assert discount.line.amount == Decimal("-2000.00")  # 20 % of the finance fixed part 10000.00
     assert "prices." not in discount.price_item
     assert "discount" in discount.price_item

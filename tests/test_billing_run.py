@@ -25,9 +25,9 @@ from billing.services.billing_run import run_month
 from billing.services.passthrough import import_pass_through
 from billing.services.tariffs import load_tariffs
 from billing.services.volumes import import_volumes
-from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_D, WORLD_AGENCIES, check_assumed_prices,
-                        copy_tariffs, dump, orgnr, scalar, set_price, setup_world, write_amounts,
-                        write_volumes)
+from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_JOTA, ORG_KAPPA, ORG_LAMBDA, ORG_ZETA, WORLD_AGENCIES,
+                        check_assumed_prices, copy_tariffs, dump, scalar, set_price, setup_world,
+                        write_amounts, write_volumes)
 
 NOVEMBER, DECEMBER = Month(2012, 11), Month(2012, 12)
 ORE, KRONA = Decimal("0.01"), Decimal("1")
@@ -137,7 +137,7 @@ def test_invoice_date_within_the_month_is_refused(engine, tmp_path, issue):
     before = dump(engine)
     with pytest.raises(DataError) as refused:
         _run(engine, NOVEMBER, issue)
-    assert "[--date]" in str(refused.value)
+    assert "[issue_date]" in str(refused.value)
     assert f"the invoice date {issue} must be after 2012-11-30" in str(refused.value)
     assert dump(engine) == before
     # The first day after the month is accepted.
@@ -193,8 +193,8 @@ def test_one_agency_with_a_problem_stops_the_whole_run_and_takes_no_number(engin
 
 OLD_SERIES_AGENCY = f"""
 [[agencies]]
-organisation_number = "{ORG_D}"
-name = "Deltaverket"
+organisation_number = "{ORG_JOTA}"
+name = "Jotaverket"
 sizes = [ {{ from = 2012-06-01, employees = 5 }} ]
 
   [[agencies.agreements]]
@@ -210,7 +210,7 @@ def test_every_agency_problem_is_reported_and_nothing_issued(engine, tmp_path):
     price_list = tariffs / "standard-2012-06.toml"
     price_list.write_text("\n".join(l for l in price_list.read_text(encoding="utf-8").splitlines()
                                     if not l.startswith("PAY-SLIP-ATT")), encoding="utf-8")
-    # Deltaverket's agreement names a series that has no version at all.
+    # Jotaverket's agreement names a series that has no version at all.
     setup_world(engine, tmp_path, tariffs=tariffs, agencies_text=WORLD_AGENCIES + OLD_SERIES_AGENCY)
     before = dump(engine)
 
@@ -219,15 +219,15 @@ def test_every_agency_problem_is_reported_and_nothing_issued(engine, tmp_path):
 
     assert [str(p) for p in refused.value.problems] == [
         f"{ORG_C} Gammaverket: payroll: price list standard-2012-06 does not price PAY-SLIP-ATT",
-        f"{ORG_D} Deltaverket: payroll: no price list of series 'gamla-avtalet' in force in 2012-11",
+        f"{ORG_JOTA} Jotaverket: payroll: no price list of series 'gamla-avtalet' in force in 2012-11",
     ]
     assert dump(engine) == before
 
 
 KAMMARKOLLEGIET_AGENCY = f"""
 [[agencies]]
-organisation_number = "{ORG_D}"
-name = "Deltaverket"
+organisation_number = "{ORG_KAPPA}"
+name = "Kappaverket"
 sizes = [ {{ from = 2012-06-01, employees = 5 }} ]
 
   [[agencies.agreements]]
@@ -240,12 +240,12 @@ sizes = [ {{ from = 2012-06-01, employees = 5 }} ]
 
 
 def test_lines_name_the_price_list_of_the_agreements_series(engine, tmp_path):
-    # Deltaverket keeps Kammarkollegiet's prices until 2012-12-01.
+    # Kappaverket keeps Kammarkollegiet's prices until 2012-12-01.
     setup_world(engine, tmp_path, months=("2012-11", "2012-12"),
                 agencies_text=WORLD_AGENCIES + KAMMARKOLLEGIET_AGENCY)
     november = _run(engine, NOVEMBER, date(2012, 12, 5)).invoices[3]
     december = _run(engine, DECEMBER, date(2013, 1, 5)).invoices[3]
-    assert november.organisation_number == december.organisation_number == ORG_D
+    assert november.organisation_number == december.organisation_number == ORG_KAPPA
     assert {l.price_list_id for l in november.lines} == {"kammarkollegiet-2012-01"}
     assert {l.price_list_id for l in december.lines} == {"standard-2012-06"}
     # kammarkollegiet-2012-01: no fixed part (so no fixed line), 95.00 per employee:
@@ -281,29 +281,27 @@ def test_lines_carry_price_list_and_volume_record_ids(engine, tmp_path):
         assert record in line.volume_record_ids
 
 
-ORG_E = orgnr("202100004")  # 202100-0043
-
 # The brief's example: one agency, payroll, 10 employees, 12 payslips,
 # connected in the month.
-EPSILON = f"""\
+ZETA = f"""\
 [[agencies]]
-organisation_number = "{ORG_E}"
-name = "Epsilonverket"
+organisation_number = "{ORG_ZETA}"
+name = "Zetaverket"
 sizes = [ {{ from = 2012-10-10, employees = 10 }} ]
 
   [[agencies.agreements]]
   area = "payroll"
   connected_on = 2012-10-10
-  buyer_reference = "E-1"
+  buyer_reference = "Z-1"
 """
 
 
 def test_hand_worked_invoice_of_an_agency_connecting_mid_month(engine, tmp_path):
     check_assumed_prices()
-    setup_world(engine, tmp_path, months=(), agencies_text=EPSILON)
+    setup_world(engine, tmp_path, months=(), agencies_text=ZETA)
     with Session(engine) as session, session.begin():
         import_volumes(session, write_volumes(tmp_path, "2012-10.csv",
-                                              [f"2012-10,{ORG_E},PAY-SLIP-DEV,12,Palasso,"]))
+                                              [f"2012-10,{ORG_ZETA},PAY-SLIP-DEV,12,Palasso,"]))
 
     invoice, = _run(engine, Month(2012, 10), date(2012, 11, 5)).invoices
 
@@ -335,20 +333,20 @@ def test_hand_worked_invoice_of_an_agency_connecting_mid_month(engine, tmp_path)
         Decimal("97756"))
     assert [(s.rate, s.taxable, s.vat) for s in t.vat_subtotals] == [
         (Decimal("25"), Decimal("78204.90"), Decimal("19551.23"))]
-    assert (invoice.number, invoice.buyer_reference, invoice.due_date) == (1, "E-1", date(2012, 12, 5))
+    assert (invoice.number, invoice.buyer_reference, invoice.due_date) == (1, "Z-1", date(2012, 12, 5))
     assert _read(engine) == [invoice]
 
 
-DELTA = f"""
+LAMBDA = f"""
 [[agencies]]
-organisation_number = "{ORG_D}"
-name = "Deltaverket"
+organisation_number = "{ORG_LAMBDA}"
+name = "Lambdaverket"
 sizes = [ {{ from = 2012-06-01, employees = 150 }} ]
 
   [[agencies.agreements]]
   area = "finance"
   connected_on = 2012-11-24
-  buyer_reference = "D-77"
+  buyer_reference = "L-77"
   subscriptions = [ {{ service = "FIN-ADD-ACCESS", from = 2012-11-24 }} ]
   connection_items = [ {{ description = "Integration mot ekonomisystem", amount = "4500.50" }} ]
 
@@ -362,29 +360,29 @@ sizes = [ {{ from = 2012-06-01, employees = 150 }} ]
 """
 
 
-def _delta_world(engine, tmp_path):
-    setup_world(engine, tmp_path, months=("2012-11", "2012-12"), agencies_text=WORLD_AGENCIES + DELTA)
+def _lambda_world(engine, tmp_path):
+    setup_world(engine, tmp_path, months=("2012-11", "2012-12"), agencies_text=WORLD_AGENCIES + LAMBDA)
     with Session(engine) as session, session.begin():
-        import_volumes(session, write_volumes(tmp_path, "delta.csv", [
-            f"2012-11,{ORG_D},FIN-CUSTINV,11,Agresso,",
-            f"2012-12,{ORG_D},FIN-CUSTINV,13,Agresso,"]))
+        import_volumes(session, write_volumes(tmp_path, "lambda.csv", [
+            f"2012-11,{ORG_LAMBDA},FIN-CUSTINV,11,Agresso,",
+            f"2012-12,{ORG_LAMBDA},FIN-CUSTINV,13,Agresso,"]))
         import_pass_through(session, write_amounts(tmp_path, "amounts.csv", [
             f"2012-11,{ORG_A},payroll,Systemtjänst,1234.56,25",
-            f"2012-11,{ORG_D},finance,Utbildning,333.33,0",
+            f"2012-11,{ORG_LAMBDA},finance,Utbildning,333.33,0",
             f"2012-12,{ORG_C},eprocurement,Porto,10.01,6"]))
 
 
 def test_hand_worked_invoice_with_proration_tiers_subscription_and_discount(engine, tmp_path):
     check_assumed_prices()
-    _delta_world(engine, tmp_path)
+    _lambda_world(engine, tmp_path)
 
-    delta = _run(engine, NOVEMBER, date(2012, 12, 5)).invoices[3]
+    invoice = _run(engine, NOVEMBER, date(2012, 12, 5)).invoices[3]
 
-    assert (delta.number, delta.organisation_number, delta.buyer_reference) == (4, ORG_D, "D-77")
+    assert (invoice.number, invoice.organisation_number, invoice.buyer_reference) == (4, ORG_LAMBDA, "L-77")
     # Connected 2012-11-24: 7 of November's 30 days.
     week = Proration(7, 30)
     lines = [(l.part, l.service_code, l.quantity, l.unit_price, l.proration, l.amount, l.vat_rate)
-             for l in delta.lines]
+             for l in invoice.lines]
     assert lines == [
         # 10000.00 x 7/30 = 2333.333... -> 2333.33
         (FeePart.BASE_FIXED, None, Decimal("1"), Decimal("10000.00"), week, Decimal("2333.33"), Decimal("25")),
@@ -404,15 +402,15 @@ def test_hand_worked_invoice_with_proration_tiers_subscription_and_discount(engi
         (FeePart.DISCOUNT, None, Decimal("2333.33"), Decimal("-0.2"), None, Decimal("-466.67"), Decimal("25")),
         (FeePart.DISCOUNT, None, Decimal("4701.67"), Decimal("-0.2"), None, Decimal("-940.33"), Decimal("25")),
     ]
-    assert delta.lines[1].tier_steps == (TierStep(1, 100, Decimal("156.00")),
-                                         TierStep(101, 150, Decimal("91.00")))
-    assert delta.lines[1].detail == "150 anställda: 1-100 à 156.00, 101-150 à 91.00"
-    assert {l.detail for l in delta.lines if l.part is FeePart.DISCOUNT} == {"Eget ekonomisystem"}
+    assert invoice.lines[1].tier_steps == (TierStep(1, 100, Decimal("156.00")),
+                                           TierStep(101, 150, Decimal("91.00")))
+    assert invoice.lines[1].detail == "150 anställda: 1-100 à 156.00, 101-150 à 91.00"
+    assert {l.detail for l in invoice.lines if l.part is FeePart.DISCOUNT} == {"Eget ekonomisystem"}
     # At 25 %: 2333.33 + 4701.67 + 495.00 + 583.33 + 60000.00 + 4500.50 - 466.67 - 940.33
     #   = 71206.83, VAT 17801.7075 -> 17801.71
     # At 0 %: 333.33, VAT 0.00
     # net 71540.16, VAT 17801.71, gross 89341.87 -> payable 89342, rounding +0.13
-    t = delta.totals
+    t = invoice.totals
     assert sorted((s.rate, s.taxable, s.vat) for s in t.vat_subtotals) == [
         (Decimal("0"), Decimal("333.33"), Decimal("0")),
         (Decimal("25"), Decimal("71206.83"), Decimal("17801.71"))]
@@ -426,7 +424,7 @@ def _round(value: Decimal, step: Decimal) -> Decimal:
 
 
 def test_every_stored_line_and_total_can_be_recomputed(engine, tmp_path):
-    _delta_world(engine, tmp_path)
+    _lambda_world(engine, tmp_path)
     _run(engine, NOVEMBER, date(2012, 12, 5))
     _run(engine, DECEMBER, date(2013, 1, 4))
 
@@ -443,7 +441,7 @@ def test_every_stored_line_and_total_can_be_recomputed(engine, tmp_path):
             exact = exact * line.proration_days / line.proration_of_days
         assert line.amount == _round(exact, ORE), (line.invoice_number, line.line_no)
         assert line.amount == line.amount.quantize(ORE)
-    assert prorated == 3  # Deltaverket's November base fee parts and subscription
+    assert prorated == 3  # Lambdaverket's November base fee parts and subscription
 
     for invoice in invoices:
         own = [l for l in lines if l.invoice_number == invoice.number]

@@ -6,30 +6,30 @@ every issued document stays as it was.
 The scenario, worked out by hand from tariffs/standard-2012-06.toml
 (check_assumed_prices() fails if those prices change):
 
-    ORG_A Alfaverket  10 employees, payroll from 2012-06-01 (buyer reference A-100)
-    ORG_B Betaverket   2 employees, payroll from 2012-06-01 (buyer reference B-200)
+    ORG_NY Nyverket  10 employees, payroll from 2012-06-01 (buyer reference N-100)
+    ORG_XI Xiverket   2 employees, payroll from 2012-06-01 (buyer reference X-200)
 
-    volumes 2012-11:  A PAY-SLIP-DEV 12,  B PAY-SLIP-DEV 5
+    volumes 2012-11:  Ny PAY-SLIP-DEV 12,  Xi PAY-SLIP-DEV 5
 
 Run of 2012-11, dated 2012-12-05, numbers in organisation-number order:
 
-    1  A  fixed 1 x 3000.00 = 3000.00; variable 10 x 40.00 = 400.00;
+    1  Ny fixed 1 x 3000.00 = 3000.00; variable 10 x 40.00 = 400.00;
           payslips 12 x 66.00 = 792.00.  net 4192.00, VAT 25 % 1048.00,
           gross 5240.00, rounding 0.00, payable 5240
-    2  B  3000.00 + 2 x 40.00 = 80.00 + 5 x 66.00 = 330.00.  net 3410.00,
+    2  Xi 3000.00 + 2 x 40.00 = 80.00 + 5 x 66.00 = 330.00.  net 3410.00,
           VAT 852.50, gross 4262.50, rounding +0.50, payable 4263
 
-Correction: A's payslips 12 -> 15 (correct_volumes, with a reason), then
+Correction: Ny's payslips 12 -> 15 (correct_volumes, with a reason), then
 correct_month 2012-11 dated 2012-12-20:
 
     3  credit note for 1: -1 x 3000.00 = -3000.00; -10 x 40.00 = -400.00;
           -12 x 66.00 = -792.00.  net -4192.00, VAT -1048.00, gross -5240.00,
           rounding 0.00, payable -5240; due on its own date
-    4  invoice for A replacing 1: 3000.00 + 400.00 + 15 x 66.00 = 990.00.
+    4  invoice for Ny replacing 1: 3000.00 + 400.00 + 15 x 66.00 = 990.00.
           net 4390.00, VAT 1097.50, gross 5487.50, rounding +0.50, payable 5488
-    B  unchanged: nothing.
+    Xi unchanged: nothing.
 
-    balance A = 5240 - 5240 + 5488 = 5488;  balance B = 4263.
+    balance Ny = 5240 - 5240 + 5488 = 5488;  balance Xi = 4263.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ from billing.services.agencies import import_agencies
 from billing.services.billing_run import run_month
 from billing.services.corrections import DEFAULT_REASON, correct_month, month_balance
 from billing.services.volumes import correct_volumes, import_volumes
-from db_helpers import (ORG_A, ORG_B, ORG_D, TARIFFS, check_assumed_prices, dump, scalar,
-                        setup_world, write, write_volumes)
+from db_helpers import (ORG_D, ORG_NY, ORG_UNKNOWN, ORG_XI, TARIFFS, check_assumed_prices, dump,
+                        scalar, setup_world, write, write_volumes)
 from helpers_cli import cli, flat
 
 NOVEMBER, DECEMBER = Month(2012, 11), Month(2012, 12)
@@ -63,24 +63,24 @@ REASON = "Palasso levererade tre lönespecifikationer för sent"
 
 SCENARIO_AGENCIES = f"""\
 [[agencies]]
-organisation_number = "{ORG_A}"
-name = "Alfaverket"
+organisation_number = "{ORG_NY}"
+name = "Nyverket"
 sizes = [ {{ from = 2012-06-01, employees = 10 }} ]
 
   [[agencies.agreements]]
   area = "payroll"
   connected_on = 2012-06-01
-  buyer_reference = "A-100"
+  buyer_reference = "N-100"
 
 [[agencies]]
-organisation_number = "{ORG_B}"
-name = "Betaverket"
+organisation_number = "{ORG_XI}"
+name = "Xiverket"
 sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
 
   [[agencies.agreements]]
   area = "payroll"
   connected_on = 2012-06-01
-  buyer_reference = "B-200"
+  buyer_reference = "X-200"
 """
 
 # Delta joins the file later (after the November run), with an agreement in force in November.
@@ -96,10 +96,10 @@ sizes = [ {{ from = 2012-06-01, employees = 3 }} ]
 """
 
 NOVEMBER_VOLUMES = [
-    f"2012-11,{ORG_A},PAY-SLIP-DEV,12,Palasso,",   # line 2
-    f"2012-11,{ORG_B},PAY-SLIP-DEV,5,Palasso,",    # line 3
+    f"2012-11,{ORG_NY},PAY-SLIP-DEV,12,Palasso,",   # line 2
+    f"2012-11,{ORG_XI},PAY-SLIP-DEV,5,Palasso,",    # line 3
 ]
-CORRECTED_A = [f"2012-11,{ORG_A},PAY-SLIP-DEV,15,Palasso,"]
+CORRECTED_NY = [f"2012-11,{ORG_NY},PAY-SLIP-DEV,15,Palasso,"]
 
 
 def utcnow() -> datetime:
@@ -116,7 +116,7 @@ def billed_scenario(engine, tmp_path):
     with Session(engine) as session, session.begin():
         issued = run_month(session, NOVEMBER, RUN_DATE).invoices
     assert [(i.number, i.organisation_number, i.totals.payable) for i in issued] == [
-        (1, ORG_A, Decimal("5240")), (2, ORG_B, Decimal("4263"))]
+        (1, ORG_NY, Decimal("5240")), (2, ORG_XI, Decimal("4263"))]
     return original
 
 
@@ -180,18 +180,18 @@ D = Decimal
 
 def test_correction_scenario_worked_out_by_hand(engine, tmp_path):
     billed_scenario(engine, tmp_path)
-    [original_a] = documents(engine, InvoiceRow.number == 1)
-    assert shape(original_a) == [
+    [original_ny] = documents(engine, InvoiceRow.number == 1)
+    assert shape(original_ny) == [
         (FeePart.BASE_FIXED, None, D("1"), D("3000.00"), D("3000.00")),
         (FeePart.BASE_VARIABLE, None, D("10"), D("40.00"), D("400.00")),
         (FeePart.TRANSACTION, "PAY-SLIP-DEV", D("12"), D("66.00"), D("792.00"))]
-    assert totals(original_a) == (D("4192.00"), D("1048.00"), D("5240.00"), D("0.00"), D("5240"))
+    assert totals(original_ny) == (D("4192.00"), D("1048.00"), D("5240.00"), D("0.00"), D("5240"))
 
-    imported = correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_A))
+    imported = correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_NY))
     assert (imported.added, imported.skipped, imported.superseded) == (1, 0, 1)
     result = correct(engine, reason="Rättade volymer från Palasso")
 
-    # Only A changed: its credit note first, then its new invoice; B gets nothing.
+    # Only Ny changed: its credit note first, then its new invoice; Xi gets nothing.
     [credit_note] = result.credit_notes
     [new_invoice] = result.invoices
     assert (credit_note.number, new_invoice.number) == (3, 4)
@@ -201,7 +201,7 @@ def test_correction_scenario_worked_out_by_hand(engine, tmp_path):
     assert credit_note.kind is DocumentKind.CREDIT_NOTE
     assert (credit_note.credits, credit_note.replaces) == (1, None)
     assert (credit_note.organisation_number, credit_note.agency_name, credit_note.buyer_reference,
-            credit_note.period) == (ORG_A, "Alfaverket", "A-100", NOVEMBER)
+            credit_note.period) == (ORG_NY, "Nyverket", "N-100", NOVEMBER)
     assert (credit_note.issue_date, credit_note.due_date) == (CORRECTION_DATE, CORRECTION_DATE)
     assert credit_note.reason == "Rättade volymer från Palasso"
     assert shape(credit_note) == [
@@ -209,12 +209,12 @@ def test_correction_scenario_worked_out_by_hand(engine, tmp_path):
         (FeePart.BASE_VARIABLE, None, D("-10"), D("40.00"), D("-400.00")),
         (FeePart.TRANSACTION, "PAY-SLIP-DEV", D("-12"), D("66.00"), D("-792.00"))]
     assert totals(credit_note) == (D("-4192.00"), D("-1048.00"), D("-5240.00"), D("0.00"), D("-5240"))
-    assert totals(credit_note) == tuple(-x for x in totals(original_a))
+    assert totals(credit_note) == tuple(-x for x in totals(original_ny))
 
     # The new invoice: 15 payslips, replacing invoice 1.
     assert new_invoice.kind is DocumentKind.INVOICE
     assert (new_invoice.credits, new_invoice.replaces) == (None, 1)
-    assert (new_invoice.organisation_number, new_invoice.period) == (ORG_A, NOVEMBER)
+    assert (new_invoice.organisation_number, new_invoice.period) == (ORG_NY, NOVEMBER)
     assert (new_invoice.issue_date, new_invoice.due_date) == (CORRECTION_DATE, date(2013, 1, 19))
     assert new_invoice.reason == "Rättade volymer från Palasso"
     assert shape(new_invoice) == [
@@ -223,23 +223,23 @@ def test_correction_scenario_worked_out_by_hand(engine, tmp_path):
         (FeePart.TRANSACTION, "PAY-SLIP-DEV", D("15"), D("66.00"), D("990.00"))]
     assert totals(new_invoice) == (D("4390.00"), D("1097.50"), D("5487.50"), D("0.50"), D("5488"))
 
-    # What is stored reads back as issued, and B has only its original invoice.
+    # What is stored reads back as issued, and Xi has only its original invoice.
     assert documents(engine, InvoiceRow.number.in_([3, 4])) == [credit_note, new_invoice]
-    assert [d.number for d in documents(engine, InvoiceRow.organisation_number == ORG_B)] == [2]
+    assert [d.number for d in documents(engine, InvoiceRow.organisation_number == ORG_XI)] == [2]
 
-    # 5240 - 5240 + 5488 = 5488 for A; 4263 for B.
-    assert balance(engine) == {ORG_A: D("5488"), ORG_B: D("4263")}
+    # 5240 - 5240 + 5488 = 5488 for Ny; 4263 for Xi.
+    assert balance(engine) == {ORG_NY: D("5488"), ORG_XI: D("4263")}
 
 
 def test_superseded_record_stays_readable_with_who_when_and_why(engine, tmp_path):
     billed_scenario(engine, tmp_path)
     before = utcnow()
-    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_A))
+    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_NY))
     after = utcnow()
     correct(engine)
 
     with Session(engine) as session:
-        a = session.scalars(sa.select(AgencyRow.id).where(AgencyRow.organisation_number == ORG_A)).one()
+        a = session.scalars(sa.select(AgencyRow.id).where(AgencyRow.organisation_number == ORG_NY)).one()
         first, second = session.scalars(
             sa.select(VolumeRow).where(VolumeRow.agency_id == a, VolumeRow.period == NOVEMBER,
                                        VolumeRow.service_code == "PAY-SLIP-DEV")
@@ -268,7 +268,7 @@ def test_issued_documents_are_never_changed_by_a_correction(engine, tmp_path):
     rows_1, rows_2 = document_rows(engine, 1), document_rows(engine, 2)
     assert len(rows_1["invoice_lines"]) == 3 and len(rows_1["invoice_line_volumes"]) == 1
 
-    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_A))
+    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_NY))
     correct(engine)
 
     assert document_rows(engine, 1) == rows_1
@@ -280,7 +280,7 @@ def test_correcting_back_to_the_original_quantity_reverses_the_correction(engine
     # bills 12 payslips again: 4192.00 net, payable 5240 as in invoice 1.
     # Balance: 5240 - 5240 + 5488 - 5488 + 5240 = 5240.
     billed_scenario(engine, tmp_path)
-    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_A))
+    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_NY))
     correct(engine)
     back = correct_file(engine, write_volumes(tmp_path, "back.csv", NOVEMBER_VOLUMES[:1]),
                         reason="Palassos rättelse var fel")
@@ -293,11 +293,11 @@ def test_correcting_back_to_the_original_quantity_reverses_the_correction(engine
     assert totals(result.credit_notes[0]) == (D("-4390.00"), D("-1097.50"), D("-5487.50"),
                                               D("-0.50"), D("-5488"))
     assert totals(result.invoices[0]) == (D("4192.00"), D("1048.00"), D("5240.00"), D("0.00"), D("5240"))
-    assert balance(engine) == {ORG_A: D("5240"), ORG_B: D("4263")}
+    assert balance(engine) == {ORG_NY: D("5240"), ORG_XI: D("4263")}
     with Session(engine) as session:
         revisions = session.execute(sa.select(VolumeRow.revision, VolumeRow.quantity,
                                               VolumeRow.superseded_by_id.is_(None))
-                                    .join(AgencyRow).where(AgencyRow.organisation_number == ORG_A)
+                                    .join(AgencyRow).where(AgencyRow.organisation_number == ORG_NY)
                                     .order_by(VolumeRow.revision)).all()
     assert [tuple(r) for r in revisions] == [(1, D("12"), False), (2, D("15"), False), (3, D("12"), True)]
 
@@ -307,7 +307,7 @@ def test_correcting_back_to_the_original_quantity_reverses_the_correction(engine
 
 def test_late_volumes_of_a_new_service_are_a_correction(engine, tmp_path):
     billed_scenario(engine, tmp_path)
-    late = write_volumes(tmp_path, "late.csv", [f"2012-11,{ORG_A},PAY-EXPENSE,4,Palasso,"])
+    late = write_volumes(tmp_path, "late.csv", [f"2012-11,{ORG_NY},PAY-EXPENSE,4,Palasso,"])
     before = dump(engine)
 
     with pytest.raises(DataError) as refused, Session(engine) as session, session.begin():
@@ -321,14 +321,14 @@ def test_late_volumes_of_a_new_service_are_a_correction(engine, tmp_path):
     taken = correct_file(engine, late, reason="Utlägg rapporterades för sent")
     assert (taken.added, taken.skipped, taken.superseded) == (1, 0, 0)
 
-    # A: 4192.00 + 4 x 18.00 = 72.00 -> 4264.00 net, VAT 1066.00, gross 5330.00, payable 5330.
+    # Ny: 4192.00 + 4 x 18.00 = 72.00 -> 4264.00 net, VAT 1066.00, gross 5330.00, payable 5330.
     result = correct(engine)
     assert [(d.number, d.credits) for d in result.credit_notes] == [(3, 1)]
     [new] = result.invoices
-    assert (new.number, new.replaces, new.organisation_number) == (4, 1, ORG_A)
+    assert (new.number, new.replaces, new.organisation_number) == (4, 1, ORG_NY)
     assert (FeePart.TRANSACTION, "PAY-EXPENSE", D("4"), D("18.00"), D("72.00")) in shape(new)
     assert totals(new) == (D("4264.00"), D("1066.00"), D("5330.00"), D("0.00"), D("5330"))
-    assert balance(engine) == {ORG_A: D("5330"), ORG_B: D("4263")}
+    assert balance(engine) == {ORG_NY: D("5330"), ORG_XI: D("4263")}
 
 
 def test_late_volumes_of_an_agency_not_invoiced_in_the_billed_month(engine, tmp_path):
@@ -354,19 +354,19 @@ def test_late_volumes_of_an_agency_not_invoiced_in_the_billed_month(engine, tmp_
     [new] = result.invoices
     assert (new.number, new.organisation_number, new.replaces) == (3, ORG_D, None)
     assert totals(new) == (D("3450.00"), D("862.50"), D("4312.50"), D("0.50"), D("4313"))
-    assert balance(engine) == {ORG_A: D("5240"), ORG_B: D("4263"), ORG_D: D("4313")}
+    assert balance(engine) == {ORG_NY: D("5240"), ORG_XI: D("4263"), ORG_D: D("4313")}
 
 
 def test_reimporting_the_original_file_after_a_correction_changes_nothing(engine, tmp_path):
     original = billed_scenario(engine, tmp_path)
-    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_A))
+    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_NY))
     correct(engine)
     before = dump(engine)
 
     with Session(engine) as session, session.begin():
         again = import_volumes(session, original)
 
-    # Both records are recognised (A's as an earlier revision), none is added
+    # Both records are recognised (Ny's as an earlier revision), none is added
     # or superseded; only the import itself is logged.
     assert (again.added, again.skipped, again.superseded) == (0, 2, 0)
     after = dump(engine)
@@ -374,7 +374,7 @@ def test_reimporting_the_original_file_after_a_correction_changes_nothing(engine
         assert after[table] == before[table], table
     result = correct(engine)
     assert (result.credit_notes, result.invoices) == ((), ())
-    assert balance(engine) == {ORG_A: D("5488"), ORG_B: D("4263")}
+    assert balance(engine) == {ORG_NY: D("5488"), ORG_XI: D("4263")}
 
 
 def test_correcting_to_the_same_quantity_changes_nothing(engine, tmp_path):
@@ -392,7 +392,7 @@ def test_correcting_to_the_same_quantity_changes_nothing(engine, tmp_path):
 
 def test_correcting_again_issues_and_writes_nothing(engine, tmp_path):
     billed_scenario(engine, tmp_path)
-    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_A))
+    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_NY))
     assert len(correct(engine).invoices) == 1
     before = dump(engine)
 
@@ -411,23 +411,23 @@ def test_correcting_a_month_with_nothing_changed_writes_nothing(engine, tmp_path
 
 
 def test_agency_option_restricts_the_correction_to_that_agency(engine, tmp_path):
-    # Both agencies' payslips change: A 12 -> 15 (payable 5488, as above), B 5 -> 6:
+    # Both agencies' payslips change: Ny 12 -> 15 (payable 5488, as above), Xi 5 -> 6:
     # 3000.00 + 80.00 + 6 x 66.00 = 396.00 -> 3476.00, VAT 869.00, payable 4345.
     billed_scenario(engine, tmp_path)
     correct_file(engine, write_volumes(tmp_path, "both.csv", [
-        CORRECTED_A[0], f"2012-11,{ORG_B},PAY-SLIP-DEV,6,Palasso,"]))
+        CORRECTED_NY[0], f"2012-11,{ORG_XI},PAY-SLIP-DEV,6,Palasso,"]))
 
-    only_b = correct(engine, agency=ORG_B.replace("-", ""))  # the dash is optional
+    only_b = correct(engine, agency=ORG_XI.replace("-", ""))  # the dash is optional
 
-    assert [(d.number, d.credits, d.organisation_number) for d in only_b.credit_notes] == [(3, 2, ORG_B)]
-    assert [(d.number, d.replaces, d.organisation_number) for d in only_b.invoices] == [(4, 2, ORG_B)]
+    assert [(d.number, d.credits, d.organisation_number) for d in only_b.credit_notes] == [(3, 2, ORG_XI)]
+    assert [(d.number, d.replaces, d.organisation_number) for d in only_b.invoices] == [(4, 2, ORG_XI)]
     assert totals(only_b.invoices[0]) == (D("3476.00"), D("869.00"), D("4345.00"), D("0.00"), D("4345"))
-    assert balance(engine) == {ORG_A: D("5240"), ORG_B: D("4345")}
+    assert balance(engine) == {ORG_NY: D("5240"), ORG_XI: D("4345")}
 
-    rest = correct(engine)  # the whole month: only A is left to correct
+    rest = correct(engine)  # the whole month: only Ny is left to correct
     assert [(d.number, d.credits) for d in rest.credit_notes] == [(5, 1)]
     assert [(d.number, d.replaces) for d in rest.invoices] == [(6, 1)]
-    assert balance(engine) == {ORG_A: D("5488"), ORG_B: D("4345")}
+    assert balance(engine) == {ORG_NY: D("5488"), ORG_XI: D("4345")}
     assert numbers(engine) == [1, 2, 3, 4, 5, 6]
 
 
@@ -444,7 +444,7 @@ def test_correcting_a_month_never_billed_is_refused(engine, tmp_path):
 
 def test_correcting_before_the_month_has_ended_is_refused(engine, tmp_path):
     billed_scenario(engine, tmp_path)
-    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_A))
+    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_NY))
     before = dump(engine)
     with pytest.raises(DataError, match="in arrears"):
         correct(engine, issue=date(2012, 11, 30))
@@ -453,18 +453,18 @@ def test_correcting_before_the_month_has_ended_is_refused(engine, tmp_path):
 
 def test_correcting_an_unknown_agency_is_refused(engine, tmp_path):
     billed_scenario(engine, tmp_path)
-    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_A))
+    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_NY))
     before = dump(engine)
     with pytest.raises(DataError, match=f"unknown agency {ORG_D}"):
         correct(engine, agency=ORG_D)
-    with pytest.raises(DataError, match="--agency"):
+    with pytest.raises(DataError, match=r"\[organisation_number\]"):
         correct(engine, agency="202100-0002")  # bad check digit
     assert dump(engine) == before
 
 
 def test_a_correction_dated_before_the_invoice_it_credits_is_refused(engine, tmp_path):
     billed_scenario(engine, tmp_path)  # invoices dated 2012-12-05
-    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_A))
+    correct_file(engine, write_volumes(tmp_path, "corrected.csv", CORRECTED_NY))
     before = dump(engine)
     with pytest.raises(DataError, match="before"):
         correct(engine, issue=date(2012, 12, 1))
@@ -474,9 +474,9 @@ def test_a_correction_dated_before_the_invoice_it_credits_is_refused(engine, tmp
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_correcting_volumes_without_a_reason_is_refused(engine, tmp_path, reason):
     billed_scenario(engine, tmp_path)
-    corrected = write_volumes(tmp_path, "corrected.csv", CORRECTED_A)
+    corrected = write_volumes(tmp_path, "corrected.csv", CORRECTED_NY)
     before = dump(engine)
-    with pytest.raises(DataError, match=r"\[--reason\]: a correction needs a reason"):
+    with pytest.raises(DataError, match=r"\[reason\]: a correction needs a reason"):
         correct_file(engine, corrected, reason=reason)
     assert dump(engine) == before
 
@@ -490,7 +490,7 @@ def test_volumes_correct_and_correct_on_the_command_line(engine, database_url, t
     assert cli(url, "agencies", "import", write(tmp_path, "agencies.toml", SCENARIO_AGENCIES)).exit_code == 0
     assert cli(url, "volumes", "import", write_volumes(tmp_path, "nov.csv", NOVEMBER_VOLUMES)).exit_code == 0
     assert cli(url, "run", "2012-11", "--date", "2012-12-05").exit_code == 0
-    corrected = write_volumes(tmp_path, "corrected.csv", CORRECTED_A)
+    corrected = write_volumes(tmp_path, "corrected.csv", CORRECTED_NY)
 
     refused = cli(url, "volumes", "import", corrected)
     assert refused.exit_code == 1
@@ -507,9 +507,13 @@ def test_volumes_correct_and_correct_on_the_command_line(engine, database_url, t
     never = cli(url, "correct", "2012-12", "--date", "2013-01-07")
     assert never.exit_code == 1
     assert "2012-12 has never been billed" in flat(never.stderr)
+    assert "[YYYY-MM]: 2012-12 has never been billed" in flat(never.stderr)
+    unknown = cli(url, "correct", "2012-11", "--agency", ORG_UNKNOWN, "--date", "2012-12-20")
+    assert unknown.exit_code == 1
+    assert f"[--agency]: unknown agency {ORG_UNKNOWN}" in flat(unknown.stderr)
     assert dump(engine) == before
 
-    issued = cli(url, "correct", "2012-11", "--agency", ORG_A, "--reason", "Rättade volymer",
+    issued = cli(url, "correct", "2012-11", "--agency", ORG_NY, "--reason", "Rättade volymer",
                  "--date", "2012-12-20")
     assert issued.exit_code == 0, issued.stderr
     out = flat(issued.stdout)

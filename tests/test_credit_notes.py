@@ -168,7 +168,7 @@ def test_crediting_an_invoice_twice_is_refused(engine, tmp_path):
     billed_world(engine, tmp_path)
     credit(engine, 2)
     before = dump(engine)
-    with pytest.raises(DataError, match=r"\[NUMBER\]: invoice 2 is already credited by credit note 4"):
+    with pytest.raises(DataError, match=r"\[number\]: invoice 2 is already credited by credit note 4"):
         credit(engine, 2, issue=date(2012, 12, 13))
     assert dump(engine) == before
 
@@ -195,7 +195,7 @@ def test_crediting_an_unknown_number_is_refused(engine, tmp_path, number):
 def test_crediting_without_a_reason_is_refused(engine, tmp_path, reason):
     billed_world(engine, tmp_path)
     before = dump(engine)
-    with pytest.raises(DataError, match=r"\[--reason\]: a credit note needs a reason"):
+    with pytest.raises(DataError, match=r"\[reason\]: a credit note needs a reason"):
         credit(engine, 1, reason=reason)
     assert dump(engine) == before
 
@@ -237,6 +237,9 @@ def test_credit_on_the_command_line(engine, database_url, tmp_path):
     before = dump(engine)
     blank = cli(url, "credit", "1", "--reason", " ", "--date", "2012-12-12")
     assert blank.exit_code == 1 and "a credit note needs a reason" in flat(blank.stderr)
+    # The service names the domain's field (reason); the user reads the option typed.
+    assert "[--reason]: a credit note needs a reason" in flat(blank.stderr)
+    assert "[reason]" not in blank.stderr
     assert dump(engine) == before
 
     issued = cli(url, "credit", "1", "--reason", REASON, "--date", "2012-12-12")
@@ -252,8 +255,12 @@ def test_credit_on_the_command_line(engine, database_url, tmp_path):
     twice = cli(url, "credit", "1", "--reason", REASON, "--date", "2012-12-13")
     assert twice.exit_code == 1
     assert "invoice 1 is already credited by credit note 4" in flat(twice.stderr)
+    assert "[NUMBER]: invoice 1 is already credited" in flat(twice.stderr)
     unknown = cli(url, "credit", "42", "--reason", REASON, "--date", "2012-12-13")
     assert unknown.exit_code == 1 and "no document number 42" in flat(unknown.stderr)
+    assert "[NUMBER]: no document number 42" in flat(unknown.stderr)
+    early = cli(url, "credit", "2", "--reason", REASON, "--date", "2012-12-01")
+    assert early.exit_code == 1 and "[--date]: the credit note's date 2012-12-01" in flat(early.stderr)
     assert dump(engine) == before
 
     listed = flat(cli(url, "invoices", "list", "--period", "2012-11").stdout)

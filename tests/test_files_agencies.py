@@ -7,12 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from factories import BAD_CHECK_DIGIT_ORG, D, M, ORG, OTHER_ORG
+from factories import BAD_CHECK_DIGIT_ORG, D, M, NAME, ORG, OTHER_ORG
 
 from billing.domain.agency import FeePart, Subscription
 from billing.domain.catalogue import ServiceArea
 from billing.errors import DataError
-from billing.files.agencies_file import load_agencies, normalise_organisation_number
+from billing.files.agencies_file import load_agencies
 from billing.files.catalogue_file import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,8 +47,14 @@ def only_problem(found, field: str):
 TWO_SIZES = "{ from = 2012-06-01, employees = 210 }, { from = 2012-10-01, employees = 214 }"
 
 
-def agency_toml(org: str = ORG, name: str = "Statskontoret", agreement: str = "",
-                sizes: str = TWO_SIZES) -> str:
+THIRD_ORG = "202167-8186"
+# One name per organisation number, however the number is written.
+NAMES = {ORG: NAME, OTHER_ORG: "Arbetsdomstolen", BAD_CHECK_DIGIT_ORG: "Felsiffermyndigheten",
+         THIRD_ORG: "Kommerskollegium"}
+
+
+def agency_toml(org: str = ORG, agreement: str = "", sizes: str = TWO_SIZES) -> str:
+    name = {key.replace("-", ""): value for key, value in NAMES.items()}[org.replace("-", "")]
     return f"""
         [[agencies]]
         organisation_number = "{org}"
@@ -72,7 +78,7 @@ def test_full_agency_is_read(tmp_path):
     path = write(tmp_path, f"""
         [[agencies]]
         organisation_number = "{ORG.replace('-', '')}"
-        name = "Statskontoret"
+        name = "{NAME}"
         sizes = [ {{ from = 2012-06-01, employees = 210 }}, {{ from = 2012-10-01, employees = 214 }} ]
 
           [[agencies.agreements]]
@@ -136,27 +142,18 @@ def test_the_example_file_reads():
 
 # --- organisation numbers ----------------------------------------------------------
 
-def test_normalise_organisation_number():
-    assert normalise_organisation_number("2021326364") == "202132-6364"
-    assert normalise_organisation_number(OTHER_ORG) == OTHER_ORG
-    with pytest.raises(ValueError):
-        normalise_organisation_number(BAD_CHECK_DIGIT_ORG)
-    with pytest.raises(ValueError):
-        normalise_organisation_number("20213-6364")
-
-
 def test_bad_check_digit_names_file_line_and_field(tmp_path):
-    path = write(tmp_path, agency_toml(OTHER_ORG, "Arbetsdomstolen") + agency_toml(BAD_CHECK_DIGIT_ORG))
+    path = write(tmp_path, agency_toml(OTHER_ORG) + agency_toml(BAD_CHECK_DIGIT_ORG))
     [problem] = problems(path)
     assert problem.file == str(path)
     assert problem.line == line_of(path, f'organisation_number = "{BAD_CHECK_DIGIT_ORG}"')
     assert problem.field == "agencies[1].organisation_number"
     assert BAD_CHECK_DIGIT_ORG in problem.message
-    assert problem.message.startswith("Statskontoret: ")
+    assert problem.message.startswith("Felsiffermyndigheten: ")
 
 
 def test_same_organisation_number_twice_is_an_error(tmp_path):
-    path = write(tmp_path, agency_toml(ORG, "A") + agency_toml(ORG.replace("-", ""), "B"))
+    path = write(tmp_path, agency_toml(ORG) + agency_toml(ORG.replace("-", "")))
     [problem] = problems(path)
     assert problem.field == "agencies[1].organisation_number"
     assert "agencies[0]" in problem.message
@@ -315,12 +312,12 @@ def test_two_problems_in_one_file_are_both_reported(tmp_path):
 
 
 def test_two_invalid_values_in_one_file_are_both_reported(tmp_path):
-    path = write(tmp_path, agency_toml(BAD_CHECK_DIGIT_ORG, "A", agreement=PAYROLL_AGREEMENT)
-                 + agency_toml(OTHER_ORG, "B", agreement="""
+    path = write(tmp_path, agency_toml(BAD_CHECK_DIGIT_ORG, agreement=PAYROLL_AGREEMENT)
+                 + agency_toml(OTHER_ORG, agreement="""
           [[agencies.agreements]]
           area = "salary"
           connected_on = 2012-06-01
-        """) + agency_toml("202167-8186", "C", agreement=PAYROLL_AGREEMENT))
+        """) + agency_toml(THIRD_ORG, agreement=PAYROLL_AGREEMENT))
     found = problems(path)
     assert {p.field for p in found} == {"agencies[0].organisation_number",
                                         "agencies[1].agreements[0].area"}
@@ -338,7 +335,7 @@ def test_one_mistake_in_a_one_agency_file_is_one_problem(tmp_path):
 def test_invalid_only_size_is_one_problem(tmp_path):
     path = write(tmp_path, agency_toml(agreement=PAYROLL_AGREEMENT,
                                        sizes="{ from = 2012-06-01, employees = 0 }")
-                 + agency_toml(OTHER_ORG, "B", agreement=PAYROLL_AGREEMENT))
+                 + agency_toml(OTHER_ORG, agreement=PAYROLL_AGREEMENT))
     found = problems(path)
     assert [p.field for p in found] == ["agencies[0].sizes[0].employees"]
 
@@ -347,15 +344,15 @@ def test_invalid_size_among_others_is_located(tmp_path):
     path = write(tmp_path, agency_toml(
         agreement=PAYROLL_AGREEMENT,
         sizes="{ from = 2012-06-01, employees = 210 }, { from = 2012-10-01, employees = 0 }")
-        + agency_toml(OTHER_ORG, "B", agreement=PAYROLL_AGREEMENT))
+        + agency_toml(OTHER_ORG, agreement=PAYROLL_AGREEMENT))
     [problem] = problems(path)
     assert problem.field == "agencies[0].sizes[1].employees"
     assert problem.line == line_of(path, "sizes =")
 
 
 def test_value_problem_and_rule_problem_in_one_file_are_both_reported(tmp_path):
-    path = write(tmp_path, agency_toml(BAD_CHECK_DIGIT_ORG, "A", agreement=PAYROLL_AGREEMENT)
-                 + agency_toml(OTHER_ORG, "B", agreement="""
+    path = write(tmp_path, agency_toml(BAD_CHECK_DIGIT_ORG, agreement=PAYROLL_AGREEMENT)
+                 + agency_toml(OTHER_ORG, agreement="""
           [[agencies.agreements]]
           area = "eprocurement"
           connected_on = 2012-06-01

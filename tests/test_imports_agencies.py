@@ -21,7 +21,7 @@ from billing.services.agencies import import_agencies
 from billing.services.billing_run import run_month
 from billing.services.catalogue import stored_catalogue
 from billing.services.tariffs import load_tariffs
-from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_D, TARIFFS, WORLD_AGENCIES, counts, dump,
+from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_ETA, TARIFFS, WORLD_AGENCIES, counts, dump,
                         setup_world, write)
 
 
@@ -45,15 +45,15 @@ def catalogue_loaded(engine):
 
 FULL_AGENCY = f"""\
 [[agencies]]
-organisation_number = "{ORG_D.replace('-', '')}"
-name = "Deltaverket"
+organisation_number = "{ORG_ETA.replace('-', '')}"
+name = "Etaverket"
 sizes = [ {{ from = 2012-06-01, employees = 150 }}, {{ from = 2012-10-01, employees = 152 }} ]
 
   [[agencies.agreements]]
   area = "finance"
   connected_on = 2012-06-01
   ends_on = 2013-06-30
-  buyer_reference = "D-9"
+  buyer_reference = "H-9"
   price_series = "kammarkollegiet"
   transformed_on = 2013-01-01
   services = ["FIN-CUSTINV", "FIN-ADD-ACCESS", "FIN-ADD-SUPPORT"]
@@ -78,12 +78,12 @@ def test_add_stores_every_field(catalogue_loaded, tmp_path):
 
     assert _import(engine, path) == (1, 0, 0)
 
-    delta = _agencies(engine)[ORG_D]  # the dash was added on import
-    assert delta.name == "Deltaverket"
-    assert delta.sizes == (SizeChange(date(2012, 6, 1), 150), SizeChange(date(2012, 10, 1), 152))
-    assert delta.agreements == (Agreement(
+    eta = _agencies(engine)[ORG_ETA]  # the dash was added on import
+    assert eta.name == "Etaverket"
+    assert eta.sizes == (SizeChange(date(2012, 6, 1), 150), SizeChange(date(2012, 10, 1), 152))
+    assert eta.agreements == (Agreement(
         area=ServiceArea.FINANCE, connected_on=date(2012, 6, 1), ends_on=date(2013, 6, 30),
-        buyer_reference="D-9", price_series="kammarkollegiet", transformed_on=date(2013, 1, 1),
+        buyer_reference="H-9", price_series="kammarkollegiet", transformed_on=date(2013, 1, 1),
         services=("FIN-CUSTINV", "FIN-ADD-ACCESS", "FIN-ADD-SUPPORT"),
         agreed_prices=(("FIN-ADD-SUPPORT", Decimal("612.5000")),),
         subscriptions=(Subscription("FIN-ADD-ACCESS", date(2012, 6, 1), date(2012, 12, 31)),),
@@ -91,13 +91,13 @@ def test_add_stores_every_field(catalogue_loaded, tmp_path):
                                          date(2012, 10, 1)),),
         connection_fee=False),)
     # Decimals inside the JSON columns keep their exact text.
-    assert str(delta.agreements[0].agreed_prices[0][1]) == "612.5000"
-    assert str(delta.agreements[0].connection_items[0].amount) == "45000.10"
-    assert delta.discounts == (Discount(Decimal("12.50"), frozenset({FeePart.BASE_FIXED,
-                                                                     FeePart.BASE_VARIABLE}),
-                                        Month(2012, 6), Month(2012, 12), ServiceArea.FINANCE,
-                                        "Eget ekonomisystem"),)
-    assert str(delta.discounts[0].percent) == "12.50"
+    assert str(eta.agreements[0].agreed_prices[0][1]) == "612.5000"
+    assert str(eta.agreements[0].connection_items[0].amount) == "45000.10"
+    assert eta.discounts == (Discount(Decimal("12.50"), frozenset({FeePart.BASE_FIXED,
+                                                                   FeePart.BASE_VARIABLE}),
+                                      Month(2012, 6), Month(2012, 12), ServiceArea.FINANCE,
+                                      "Eget ekonomisystem"),)
+    assert str(eta.discounts[0].percent) == "12.50"
     with Session(engine) as session:
         batch = session.scalars(sa.select(ImportBatch).where(ImportBatch.kind == "agencies")).one()
     assert (batch.records_added, batch.records_skipped) == (1, 0)
@@ -146,7 +146,7 @@ def test_update_renames_an_agency_and_adds_a_new_one(engine, tmp_path):
 
 
 # The file lists Betaverket's finance agreement (connected 2012-07-01) before
-# its payroll agreement (2012-06-01). Importing the same file again must
+# its payroll agreement (2012-06-01), otherwise as in the world. Importing the same file again must
 # report it unchanged. (Regression: the comparison with the stored agency was
 # once sensitive to the order of agreements and sizes.)
 def test_reimport_of_agreements_not_in_date_order_is_unchanged(catalogue_loaded, tmp_path):
@@ -160,10 +160,12 @@ sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
   [[agencies.agreements]]
   area = "finance"
   connected_on = 2012-07-01
+  buyer_reference = "B-200"
 
   [[agencies.agreements]]
   area = "payroll"
   connected_on = 2012-06-01
+  buyer_reference = "B-200"
 """
     path = write(tmp_path, "unordered.toml", text)
     assert _import(engine, path) == (1, 0, 0)

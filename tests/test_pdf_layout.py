@@ -10,6 +10,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from factories import NAME, ORG
 from pypdf import PdfReader
 
 import billing.pdf.bulk as bulk
@@ -40,8 +41,8 @@ def line(index: int, area: ServiceArea = ServiceArea.PAYROLL, description: str =
                      detail="underlag från Palasso" if index % 2 else "")
 
 
-def invoice(lines: list[RatedLine], number: int = 7, name: str = "Testverket") -> Invoice:
-    return Invoice(number=number, organisation_number="202132-6364", agency_name=name,
+def invoice(lines: list[RatedLine], number: int = 7, name: str = NAME) -> Invoice:
+    return Invoice(number=number, organisation_number=ORG, agency_name=name,
                    buyer_reference="REF-1", period=Month(2012, 11), issue_date=date(2012, 12, 5),
                    due_date=date(2013, 1, 4), currency="SEK", lines=tuple(lines),
                    totals=compute_totals((l.amount, l.vat_rate) for l in lines))
@@ -64,7 +65,7 @@ def test_long_invoice_breaks_pages_with_the_heading_repeated():
         assert "Statens servicecenter" in text and "Fakturanummer 7" in text
         assert "Org.nr 202100-6370" in text and "Bankgiro 5050-1055" in text  # the footer
         if page_no > 1:
-            assert "Kund: Testverket (202132-6364)" in text
+            assert "Kund: Testmyndigheten (202132-6364)" in text
     assert "Beskrivning Antal Enhet À-pris Belopp Moms" in texts[1]
     assert "Lönerelaterade tjänster (forts.)" in texts[1]
     # Every line once, its description and its amount on the same page.

@@ -17,7 +17,7 @@ from billing.persistence.models import (AgencyRow, BillingRunRow, ImportBatch, I
                                         InvoiceRow, VolumeRow)
 from billing.services.billing_run import run_month
 from billing.services.volumes import import_volumes
-from db_helpers import ORG_A, ORG_B, dump, setup_world, write, write_volumes
+from db_helpers import ORG_A, ORG_OMIKRON, dump, setup_world, write, write_volumes
 
 VALUES = [
     "1234567890.1234",
@@ -100,8 +100,8 @@ def test_quantities_and_prices_from_files_round_trip_to_the_invoice(engine, tmp_
     # An agreed price with four decimals and special-service hours with two.
     agencies = f"""\
 [[agencies]]
-organisation_number = "{ORG_B}"
-name = "Betaverket"
+organisation_number = "{ORG_OMIKRON}"
+name = "Omikronverket"
 sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
 
   [[agencies.agreements]]
@@ -111,8 +111,8 @@ sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
 """
     setup_world(engine, tmp_path, months=(), agencies_text=agencies)
     path = write_volumes(tmp_path, "v.csv", [
-        f"2012-11,{ORG_B},PAY-SPEC-STATS,0.10,,",
-        f"2012-11,{ORG_B},PAY-ADD-DEDUCT,3,,",
+        f"2012-11,{ORG_OMIKRON},PAY-SPEC-STATS,0.10,,",
+        f"2012-11,{ORG_OMIKRON},PAY-ADD-DEDUCT,3,,",
     ])
     with Session(engine) as session, session.begin():
         import_volumes(session, path)

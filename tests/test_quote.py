@@ -35,7 +35,7 @@ from billing.reports.tabular import to_csv, to_json
 from billing.services.billing_run import run_month
 from billing.services.quotes import quote as service_quote
 from billing.services.volumes import import_volumes
-from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_D, TARIFFS, WORLD_AGENCIES, check_assumed_prices,
+from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_THETA, TARIFFS, WORLD_AGENCIES, check_assumed_prices,
                         load_world, write_volumes)
 import factories as f
 from factories import D
@@ -246,7 +246,7 @@ def test_an_unknown_named_price_list_is_refused():
     with pytest.raises(DataError) as error:
         priced(replace(SMALL, price_list_id="standard-2099-01"))
     problem, = error.value.problems
-    assert problem.field == "--tariff-id" and "standard-2099-01" in problem.message
+    assert problem.field == "price_list_id" and "standard-2099-01" in problem.message
 
 
 def test_no_connection_fee_keeps_agreed_connection_items():
@@ -290,20 +290,20 @@ PAYROLL_ONLY = QuoteRequest(name="X", employees=40, areas=(PAYROLL,), start=Mont
 
 
 @pytest.mark.parametrize("change, expected", [
-    (dict(volumes={"PAY-SLIP-XYZ": given("5")}), ("--volume", "unknown service PAY-SLIP-XYZ")),
-    (dict(volumes={"PAY-SLIP-DEV": given("-1")}), ("--volume", "negative volume for PAY-SLIP-DEV: -1")),
-    (dict(employees=0), ("--employees", "the size must be at least 1 employee, not 0")),
-    (dict(employees=-5), ("--employees", "the size must be at least 1 employee, not -5")),
-    (dict(months=0), ("--years", "the span must be at least one month")),
-    (dict(areas=(), volumes={}), ("--area", "name at least one service area")),
+    (dict(volumes={"PAY-SLIP-XYZ": given("5")}), ("volumes", "unknown service PAY-SLIP-XYZ")),
+    (dict(volumes={"PAY-SLIP-DEV": given("-1")}), ("volumes", "negative volume for PAY-SLIP-DEV: -1")),
+    (dict(employees=0), ("employees", "the size must be at least 1 employee, not 0")),
+    (dict(employees=-5), ("employees", "the size must be at least 1 employee, not -5")),
+    (dict(months=0), ("months", "the span must be at least one month")),
+    (dict(areas=(), volumes={}), ("areas", "name at least one service area")),
     (dict(subscriptions=("EPR-ADD-CHART",)),
-     ("--subscription", "EPR-ADD-CHART belongs to eprocurement, which is not requested")),
-    (dict(subscriptions=("PAY-SLIP-DEV",)), ("--subscription", "PAY-SLIP-DEV is not a subscription service")),
-    (dict(subscriptions=("NO-SUCH",)), ("--subscription", "NO-SUCH is not a subscription service")),
+     ("subscriptions", "EPR-ADD-CHART belongs to eprocurement, which is not requested")),
+    (dict(subscriptions=("PAY-SLIP-DEV",)), ("subscriptions", "PAY-SLIP-DEV is not a subscription service")),
+    (dict(subscriptions=("NO-SUCH",)), ("subscriptions", "NO-SUCH is not a subscription service")),
     (dict(volumes={"EPR-INV-CODED": given("5")}),
-     ("--volume", "EPR-INV-CODED belongs to eprocurement, which is not requested")),
+     ("volumes", "EPR-INV-CODED belongs to eprocurement, which is not requested")),
     (dict(areas=(FINANCE,), volumes={"FIN-ADD-ACCESS": given("1")}),
-     ("--volume", "FIN-ADD-ACCESS is a subscription: use --subscription")),
+     ("volumes", "FIN-ADD-ACCESS is a subscription: use --subscription")),
 ])
 def test_bad_requests_are_refused_naming_the_field(change, expected):
     assert _problems(replace(PAYROLL_ONLY, **change)) == [expected]
@@ -313,9 +313,9 @@ def test_every_problem_of_a_request_is_reported_at_once():
     request = replace(PAYROLL_ONLY, employees=0,
                       volumes={"PAY-SLIP-XYZ": given("1"), "PAY-SLIP-DEV": given("-3")})
     assert _problems(request) == [
-        ("--employees", "the size must be at least 1 employee, not 0"),
-        ("--volume", "unknown service PAY-SLIP-XYZ"),
-        ("--volume", "negative volume for PAY-SLIP-DEV: -3")]
+        ("employees", "the size must be at least 1 employee, not 0"),
+        ("volumes", "unknown service PAY-SLIP-XYZ"),
+        ("volumes", "negative volume for PAY-SLIP-DEV: -3")]
 
 
 def test_a_price_list_that_does_not_price_a_requested_service_is_refused():
@@ -354,7 +354,7 @@ def test_a_span_from_the_first_month_of_the_first_version_is_priced():
 def test_a_volume_that_is_not_a_finite_number_is_a_clear_error(text):
     request = replace(PAYROLL_ONLY, volumes={"PAY-SLIP-DEV": VolumeBasis(Decimal(text), "angivet")})
     problems = _problems(request)
-    assert [field for field, _ in problems] == ["--volume"]
+    assert [field for field, _ in problems] == ["volumes"]
     assert "PAY-SLIP-DEV" in problems[0][1]
 
 
@@ -363,7 +363,7 @@ def test_a_volume_that_is_not_a_finite_number_is_a_clear_error(text):
 def test_a_bad_connection_item_is_a_clear_error(description, amount):
     request = replace(PAYROLL_ONLY, connection_items=(ConnectionItem(description, Decimal(amount)),))
     problems = _problems(request)
-    assert [field for field, _ in problems] == ["--connection-item"]
+    assert [field for field, _ in problems] == ["connection_items"]
 
 
 def test_recurring_per_month_rounds_half_up():
@@ -439,10 +439,10 @@ def test_the_html_quote_is_one_self_contained_file_with_the_name_escaped():
 # An agency with a subscription, a graduated finance fee, additional and special
 # services, connected long before December 2012 (no connection, no proration) and
 # without discount or pass-through.
-DELTA = f"""
+THETA = f"""
 [[agencies]]
-organisation_number = "{ORG_D}"
-name = "Deltaverket"
+organisation_number = "{ORG_THETA}"
+name = "Thetaverket"
 sizes = [ {{ from = 2012-06-01, employees = 150 }} ]
 
   [[agencies.agreements]]
@@ -454,14 +454,16 @@ sizes = [ {{ from = 2012-06-01, employees = 150 }} ]
   connected_on = 2012-06-01
   subscriptions = [ {{ service = "FIN-ADD-ACCESS", from = 2012-06-01 }} ]
 """
-DELTA_VOLUMES = [f"2012-11,{ORG_D},PAY-SLIP-DEV,118,Palasso,",
-                 f"2012-12,{ORG_D},PAY-SLIP-DEV,120,Palasso,", f"2012-12,{ORG_D},PAY-ADD-DEDUCT,4,Palasso,",
-                 f"2012-12,{ORG_D},PAY-SPEC-STATS,2.5,Palasso,", f"2012-12,{ORG_D},FIN-CUSTINV,13,Agresso,"]
+THETA_VOLUMES = [f"2012-11,{ORG_THETA},PAY-SLIP-DEV,118,Palasso,",
+                 f"2012-12,{ORG_THETA},PAY-SLIP-DEV,120,Palasso,",
+                 f"2012-12,{ORG_THETA},PAY-ADD-DEDUCT,4,Palasso,",
+                 f"2012-12,{ORG_THETA},PAY-SPEC-STATS,2.5,Palasso,",
+                 f"2012-12,{ORG_THETA},FIN-CUSTINV,13,Agresso,"]
 
 
 def _request_from(agency, month: Month, records) -> QuoteRequest:
     """The quote an agency would have had for a month: its size, areas, subscriptions, volumes."""
-    in_force = [a for a in agency.agreements if a.active_days(month)]
+    in_force = [a for a in agency.agreements if a.in_force(month)]
     volumes: dict[str, Decimal] = {}
     for record in records:
         volumes[record.service] = volumes.get(record.service, Decimal(0)) + record.quantity
@@ -481,8 +483,8 @@ def _charges(lines):
 def test_a_quote_from_an_agencys_actual_volumes_equals_its_invoice(engine, tmp_path):
     check_assumed_prices()
     with Session(engine) as session, session.begin():
-        load_world(session, tmp_path, months=("2012-11", "2012-12"), agencies_text=WORLD_AGENCIES + DELTA)
-        import_volumes(session, write_volumes(tmp_path, "delta.csv", DELTA_VOLUMES))
+        load_world(session, tmp_path, months=("2012-11", "2012-12"), agencies_text=WORLD_AGENCIES + THETA)
+        import_volumes(session, write_volumes(tmp_path, "theta.csv", THETA_VOLUMES))
         run_month(session, Month(2012, 11), date(2012, 12, 5))
         run_month(session, Month(2012, 12), date(2013, 1, 5))
 
@@ -492,12 +494,13 @@ def test_a_quote_from_an_agencys_actual_volumes_equals_its_invoice(engine, tmp_p
     #              + 2 x 156.00 + 30 x 45.00 + 200 x 3.50 = 12362.00; net 15772.00, VAT 3943.00
     #           C: payroll 3000.00 + 4 x 40.00 + 8 x 68.00 = 3704.00; e-procurement 2500.00
     #              + 750.00 + 7 x 34.00 = 3488.00; net 7192.00, VAT 1798.00
-    # December  D: payroll 3000.00 + 150 x 40.00 + 120 x 66.00 + 4 x 25.00 + 2.5 h x 1100.00
-    #              = 3000.00 + 6000.00 + 7920.00 + 100.00 + 2750.00 = 19770.00;
-    #              finance 10000.00 + (100 x 156.00 + 50 x 91.00 = 20150.00) + 13 x 45.00
-    #              + FIN-ADD-ACCESS 2500.00 = 33235.00; net 53005.00, VAT 13251.25
+    # December  Theta: payroll 3000.00 + 150 x 40.00 + 120 x 66.00 + 4 x 25.00 + 2.5 h x 1100.00
+    #                  = 3000.00 + 6000.00 + 7920.00 + 100.00 + 2750.00 = 19770.00;
+    #                  finance 10000.00 + (100 x 156.00 + 50 x 91.00 = 20150.00) + 13 x 45.00
+    #                  + FIN-ADD-ACCESS 2500.00 = 33235.00; net 53005.00, VAT 13251.25
     by_hand = {("2012-11", ORG_A): ("3238.00", "809.50"), ("2012-11", ORG_B): ("15772.00", "3943.00"),
-               ("2012-11", ORG_C): ("7192.00", "1798.00"), ("2012-12", ORG_D): ("53005.00", "13251.25")}
+               ("2012-11", ORG_C): ("7192.00", "1798.00"),
+               ("2012-12", ORG_THETA): ("53005.00", "13251.25")}
 
     compared = set()
     with Session(engine) as session:
@@ -519,7 +522,7 @@ def test_a_quote_from_an_agencys_actual_volumes_equals_its_invoice(engine, tmp_p
                 if expected:
                     assert (quoted.net, quoted.vat) == tuple(map(D, expected))
                 compared.add((str(month), invoice.organisation_number))
-    assert compared == {(m, o) for m in ("2012-11", "2012-12") for o in (ORG_A, ORG_B, ORG_C, ORG_D)}
+    assert compared == {(m, o) for m in ("2012-11", "2012-12") for o in (ORG_A, ORG_B, ORG_C, ORG_THETA)}
 
 
 def test_the_service_needs_volumes_or_an_estimate(engine, tmp_path):
@@ -529,7 +532,7 @@ def test_the_service_needs_volumes_or_an_estimate(engine, tmp_path):
         with pytest.raises(DataError) as error:
             service_quote(session, replace(PAYROLL_ONLY, volumes={}))
         problem, = error.value.problems
-        assert problem.field == "--volume"
+        assert problem.field == "volumes"
         assert "give the expected monthly volumes" in problem.message
         # The stored price lists price a quote as the files do.
         stored, _ = service_quote(session, SMALL)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from factories import (D, PAYROLL, agency, agreement, base_fee, one_line, per_employee,
+from factories import (D, OTHER_ORG, PAYROLL, agency, agreement, base_fee, one_line, per_employee,
                        price_list, rate, volume)
 
 from billing.domain.agency import FeePart
@@ -69,7 +69,7 @@ def test_old_agreement_uses_standard_from_transformed_on():
 
 
 def test_no_version_in_force_is_an_error():
-    a = agency(agreement(PAYROLL, date(2012, 5, 1)), name="Arbetsdomstolen")
+    a = agency(agreement(PAYROLL, date(2012, 5, 1)), org=OTHER_ORG, name="Arbetsdomstolen")
     with pytest.raises(DataError) as excinfo:
         rate("2012-05", a, price_lists=ALL)
     [problem] = excinfo.value.problems

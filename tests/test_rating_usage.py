@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from factories import (D, EPROCUREMENT, FINANCE, ORG, PAYROLL, agency, agreement, lines_of,
-                       one_line, pass_through, price_list, rate, volume)
+from factories import (D, EPROCUREMENT, FINANCE, ORG, OTHER_ORG, PAYROLL, agency, agreement,
+                       lines_of, one_line, pass_through, price_list, rate, volume)
 
 from billing.domain.agency import FeePart
 from billing.errors import DataError
@@ -102,10 +102,10 @@ def test_service_the_agreement_lists_is_billed():
 def test_service_the_price_list_does_not_price_is_an_error_naming_the_agency():
     pl = price_list(prices={"PAY-SLIP-DEV": "62.00"})
     with pytest.raises(DataError) as excinfo:
-        rate("2012-11", agency(agreement(PAYROLL), name="Arbetsdomstolen"),
-             [volume("PAY-SLIP-ATT", 4)], price_lists=[pl])
+        rate("2012-11", agency(agreement(PAYROLL), org=OTHER_ORG, name="Arbetsdomstolen"),
+             [volume("PAY-SLIP-ATT", 4, org=OTHER_ORG)], price_lists=[pl])
     [message] = problems_of(excinfo)
-    assert ORG in message and "Arbetsdomstolen" in message
+    assert OTHER_ORG in message and "Arbetsdomstolen" in message
     assert "PAY-SLIP-ATT" in message and "standard-2012-06" in message
 
 

@@ -42,7 +42,7 @@ def line(area, amount_text, part=FeePart.TRANSACTION, vat="25") -> RatedLine:
 
 
 def invoice(*lines: RatedLine, number=7, name="Åre kommunförbund") -> Invoice:
-    return Invoice(number, "202100-0001", name, "R-1", Month(2012, 11), date(2012, 12, 5),
+    return Invoice(number, "222100-0017", name, "R-1", Month(2012, 11), date(2012, 12, 5),
                    date(2013, 1, 4), "SEK", lines, compute_totals((l.amount, l.vat_rate) for l in lines))
 
 
@@ -92,7 +92,7 @@ def test_hand_worked_invoice_voucher():
     assert voucher.postings == postings(("1510", "16923"), ("3011", "-3238.00"), ("3012", "-9500.00"),
                                         ("3090", "-1000.00"), ("2611", "-3184.50"), ("3740", "-0.50"))
     assert (voucher.number, voucher.date) == (7, date(2012, 12, 5))
-    assert voucher.text == "Faktura 7 Åre kommunförbund 202100-0001 period 2012-11"
+    assert voucher.text == "Faktura 7 Åre kommunförbund 222100-0017 period 2012-11"
 
 
 def test_credit_note_voucher_reverses_every_posting():
@@ -111,11 +111,11 @@ def test_missing_revenue_account_and_unconfigured_vat_rate_are_named():
     voucher, problems = voucher_for(document, accounts)
     assert voucher is None
     assert problems == [
-        "Faktura 7 (Åre kommunförbund, 202100-0001): no revenue account for service area finance "
+        "Faktura 7 (Åre kommunförbund, 222100-0017): no revenue account for service area finance "
         "(accounts.revenue.finance in the centre file)",
-        "Faktura 7 (Åre kommunförbund, 202100-0001): no revenue account for service area eprocurement "
+        "Faktura 7 (Åre kommunförbund, 222100-0017): no revenue account for service area eprocurement "
         "(accounts.revenue.eprocurement in the centre file)",
-        "Faktura 7 (Åre kommunförbund, 202100-0001): no output VAT account for VAT at 12 % (VAT 6.00); "
+        "Faktura 7 (Åre kommunförbund, 222100-0017): no output VAT account for VAT at 12 % (VAT 6.00); "
         "only 25 % is configured (accounts.output_vat)"]
 
 
@@ -155,5 +155,5 @@ def test_totals_that_disagree_with_the_lines_are_refused():
     tampered = replace(HAND_WORKED, lines=HAND_WORKED.lines[:-1])  # the 1000.00 pass-through line gone
     voucher, problems = voucher_for(tampered, ACCOUNTS)
     assert voucher is None
-    assert problems == ["Faktura 7 (Åre kommunförbund, 202100-0001): the voucher does not balance "
+    assert problems == ["Faktura 7 (Åre kommunförbund, 222100-0017): the voucher does not balance "
                         "(difference 1000.00); the stored totals disagree with the lines; run 'billing verify'"]

@@ -42,15 +42,17 @@ CURRENT = (f.price_list(),
 DRAFT = f.price_list("utkast-2013-01", valid_from=date(2013, 1, 1), prices={**f.PRICES, "PAY-SLIP-DEV": "68.20"})
 
 AGENCIES = {
-    1: f.agency(f.agreement(PAYROLL), employees=10, org="100000-0001", name="Alfa"),
-    2: f.agency(f.agreement(PAYROLL), f.agreement(FINANCE), employees=20, org="100000-0002", name="Beta"),
+    1: f.agency(f.agreement(PAYROLL), employees=10, org="100000-0001", name="Ankarverket"),
+    2: f.agency(f.agreement(PAYROLL), f.agreement(FINANCE), employees=20, org="100000-0002",
+                name="Bryggverket"),
     # follows an old agreement's series: a standard draft does not touch it
-    3: f.agency(f.agreement(PAYROLL, price_series="kammar"), employees=10, org="100000-0003", name="Gamma"),
+    3: f.agency(f.agreement(PAYROLL, price_series="kammar"), employees=10, org="100000-0003",
+                name="Grindverket"),
     # no volumes, agreement in force: its base fee is compared too
-    4: f.agency(f.agreement(PAYROLL), employees=10, org="100000-0004", name="Delta"),
+    4: f.agency(f.agreement(PAYROLL), employees=10, org="100000-0004", name="Dammverket"),
     # agreement ended before November, no volumes: not compared
     5: f.agency(f.agreement(PAYROLL, ends_on=date(2012, 10, 31)), employees=10, org="100000-0005",
-                name="Epsilon"),
+                name="Eldverket"),
 }
 VOLUMES = {NOV: {
     1: [f.volume("PAY-SLIP-DEV", 10, org="100000-0001")],
@@ -61,19 +63,19 @@ VOLUMES = {NOV: {
 
 def test_a_ten_percent_raise_of_one_price_changes_only_its_charges():
     differences = compare_price_lists(f.catalogue(), CURRENT, DRAFT, AGENCIES, VOLUMES)
-    # Alfa: 3000.00 + 10 x 30.00 + 10 x 62.00 = 3920.00; draft 10 x 68.20 = 682.00 -> 3982.00,
-    #       +62.00 = 10 % of its 620.00 PAY-SLIP-DEV; 62.00 / 3920.00 = 1.58 % -> 1.6
-    # Beta: payroll 3000.00 + 600.00 + 5 x 68.00 = 3940.00; finance 8000.00 + 20 x 120.00
-    #       + 2 x 45.00 = 10490.00: no PAY-SLIP-DEV, unchanged
-    # Delta: 3000.00 + 300.00 = 3300.00, unchanged
-    # Gamma: its own series, 3000.00 + 300.00 + 10 x 50.00 = 3800.00, unchanged
+    # Ankarverket: 3000.00 + 10 x 30.00 + 10 x 62.00 = 3920.00; draft 10 x 68.20 = 682.00 -> 3982.00,
+    #              +62.00 = 10 % of its 620.00 PAY-SLIP-DEV; 62.00 / 3920.00 = 1.58 % -> 1.6
+    # Bryggverket: payroll 3000.00 + 600.00 + 5 x 68.00 = 3940.00; finance 8000.00 + 20 x 120.00
+    #              + 2 x 45.00 = 10490.00: no PAY-SLIP-DEV, unchanged
+    # Dammverket: 3000.00 + 300.00 = 3300.00, unchanged
+    # Grindverket: its own series, 3000.00 + 300.00 + 10 x 50.00 = 3800.00, unchanged
     # The draft's valid_from (2013-01) does not matter: it replaces its series for every month.
     assert _rows(differences) == [
-        ("100000-0001", "Alfa", "payroll", "3920.00", "3982.00", "62.00", "1.6"),
-        ("100000-0002", "Beta", "payroll", "3940.00", "3940.00", "0.00", "0.0"),
-        ("100000-0002", "Beta", "finance", "10490.00", "10490.00", "0.00", "0.0"),
-        ("100000-0004", "Delta", "payroll", "3300.00", "3300.00", "0.00", "0.0"),
-        ("100000-0003", "Gamma", "payroll", "3800.00", "3800.00", "0.00", "0.0"),
+        ("100000-0001", "Ankarverket", "payroll", "3920.00", "3982.00", "62.00", "1.6"),
+        ("100000-0002", "Bryggverket", "payroll", "3940.00", "3940.00", "0.00", "0.0"),
+        ("100000-0002", "Bryggverket", "finance", "10490.00", "10490.00", "0.00", "0.0"),
+        ("100000-0004", "Dammverket", "payroll", "3300.00", "3300.00", "0.00", "0.0"),
+        ("100000-0003", "Grindverket", "payroll", "3800.00", "3800.00", "0.00", "0.0"),
     ]
 
 
@@ -82,12 +84,13 @@ def test_a_draft_that_does_not_price_a_service_in_use_names_the_agency_and_servi
     with pytest.raises(DataError) as error:
         compare_price_lists(f.catalogue(), CURRENT, without, AGENCIES, VOLUMES)
     message = str(error.value)
-    assert "100000-0002 Beta: payroll: price list utkast-utan-att does not price PAY-SLIP-ATT" in message
+    assert ("100000-0002 Bryggverket: payroll: price list utkast-utan-att does not price "
+            "PAY-SLIP-ATT") in message
 
 
 def test_the_change_in_per_cent_to_one_decimal():
     def diff(current, draft):
-        return Difference("1", "X", PAYROLL, D(current), D(draft))
+        return Difference(f.ORG, f.NAME, PAYROLL, D(current), D(draft))
     assert (diff("3920.00", "3982.00").change, diff("3920.00", "3982.00").percent) == (D("62.00"), D("1.6"))
     # 150.00 from 200.00: -50.00, -25.0 %
     assert (diff("200.00", "150.00").change, diff("200.00", "150.00").percent) == (D("-50.00"), D("-25.0"))
@@ -99,8 +102,8 @@ def test_the_change_in_per_cent_to_one_decimal():
 
 def test_the_percentage_rounds_half_up():
     # 10.00 / 4000.00 = 0.25 % -> 0.3 (half up); -0.25 % -> -0.3
-    assert Difference("1", "X", PAYROLL, D("4000.00"), D("4010.00")).percent == D("0.3")
-    assert Difference("1", "X", PAYROLL, D("4000.00"), D("3990.00")).percent == D("-0.3")
+    assert Difference(f.ORG, f.NAME, PAYROLL, D("4000.00"), D("4010.00")).percent == D("0.3")
+    assert Difference(f.ORG, f.NAME, PAYROLL, D("4000.00"), D("3990.00")).percent == D("-0.3")
 
 
 # --- the recorded world in the database ------------------------------------------------
@@ -209,4 +212,4 @@ def test_no_recorded_volumes_in_the_window_is_an_error(engine, tmp_path):
     with Session(engine) as session, pytest.raises(DataError) as error:
         what_if(session, draft_file(tmp_path), Month(2013, 1), None)
     problem, = error.value.problems
-    assert problem.field == "--from" and "no recorded volumes" in problem.message
+    assert problem.field == "first_period" and "no recorded volumes" in problem.message

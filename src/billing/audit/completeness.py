@@ -28,7 +28,7 @@ def check_completeness(catalogue: Catalogue, months: Sequence[Month],
                         f"volume record {record.id} ({record.organisation_number} {record.service} "
                         f"{record.quantity} in {month}) is on no invoice"))
         for agency_id, agency in sorted(agencies.items()):
-            if any(a.active_days(month) for a in agency.agreements) and (month, agency_id) not in invoiced:
+            if agency.has_agreement_in(month) and (month, agency_id) not in invoiced:
                 findings.append(Finding(f"{agency.organisation_number} {agency.name} has an agreement "
                                         f"in force in {month} but no invoice"))
     for doc in (d.document for d in current):

@@ -12,7 +12,6 @@ from rich.table import Table
 from rich.text import Text
 
 from billing.cli.context import console, emit, fail, parse_month, read
-from billing.invoicing.document import DocumentKind
 from billing.money import format_sek
 from billing.reports.tabular import to_csv, to_json
 
@@ -65,8 +64,7 @@ def audit(target: Annotated[str, typer.Argument(metavar="YYYY-MM | trace",
 def _trace(number: int) -> None:
     from billing.services.trace import trace_document
     doc, lines = read(lambda s: trace_document(s, number))
-    kind = "kreditfaktura" if doc.kind is DocumentKind.CREDIT_NOTE else "faktura"
-    console.print(Text(f"Dokument {doc.number}", style="bold"), f"({kind}), {doc.agency_name} "
+    console.print(Text(f"Dokument {doc.number}", style="bold"), f"({doc.kind.label.lower()}), {doc.agency_name} "
                   f"{doc.organisation_number}, {doc.period}, att betala {format_sek(doc.totals.payable)}")
     for traced in lines:
         line = traced.line

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from billing.cli.text import PlainConsole, visible
 from billing.domain.seller import Centre
+from billing.cli.fields import user_message
 from billing.errors import AlreadyDone, BillingError
 from billing.files.centre_file import DEFAULT_CENTRE_FILE, load_centre
 from billing.period import Month
@@ -60,7 +61,7 @@ def run_in_transaction(action: Callable[[Session], T], commit: bool = True) -> T
         console.print(str(done), style="yellow")
         raise typer.Exit(0) from None
     except BillingError as error:
-        fail(str(error))
+        fail(user_message(error))
     except IntegrityError as error:
         fail(f"refused by the database, nothing was changed: {error.orig}")
     except (SQLAlchemyError, InvalidOperation) as error:

@@ -15,9 +15,6 @@ from billing.invoicing.document import DocumentKind, Invoice
 from billing.money import format_sek
 
 
-_KIND = {DocumentKind.INVOICE: "Faktura", DocumentKind.CREDIT_NOTE: "Kredit"}
-
-
 def _number(value: Decimal) -> str:
     """Quantities and rates as written, with a decimal comma."""
     text = format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
@@ -39,8 +36,8 @@ def invoice_list(invoices: Sequence[Invoice], title: str = "Fakturor och kreditf
         table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis",
                          min_width=width, max_width=width or 30)
     for inv in invoices:
-        table.add_row(str(inv.number or "-"), _KIND[inv.kind], str(inv.period), inv.issue_date.isoformat(),
-                      inv.organisation_number, inv.agency_name,
+        table.add_row(str(inv.number or "-"), inv.kind.short_label, str(inv.period),
+                      inv.issue_date.isoformat(), inv.organisation_number, inv.agency_name,
                       format_sek(inv.totals.net), format_sek(inv.totals.vat),
                       format_sek(inv.totals.payable))
     if invoices:
@@ -66,8 +63,7 @@ def invoice_document(inv: Invoice) -> Group:
         references.append(("Ersätter faktura", str(inv.replaces)))
     if inv.reason:
         references.append(("Orsak", inv.reason))
-    is_credit = inv.kind is DocumentKind.CREDIT_NOTE
-    for label, value in (("Kreditfakturanummer" if is_credit else "Fakturanummer", str(inv.number or "-")),
+    for label, value in ((inv.kind.number_label, str(inv.number or "-")),
                          ("Fakturadatum", inv.issue_date.isoformat()),
                          ("Förfallodatum", inv.due_date.isoformat()),
                          ("Kund", inv.agency_name),
@@ -76,7 +72,7 @@ def invoice_document(inv: Invoice) -> Group:
                          ("Avser", f"{inv.period} (fakturering i efterskott av faktiska volymer)"),
                          *references):
         header.add_row(label, value)
-    parts = [Panel(header, title="Kreditfaktura" if is_credit else "Faktura", expand=False)]
+    parts = [Panel(header, title=inv.kind.label, expand=False)]
     for area, lines in inv.lines_by_area():
         table = Table(title=area.label, title_justify="left", expand=True)
         for col, justify in (("Beskrivning", "left"), ("Antal", "right"), ("Enhet", "left"),

@@ -68,6 +68,10 @@ class Agreement:
         """Days of the month the agreement is in force."""
         return month.days_in_force(self.connected_on, self.ends_on)
 
+    def in_force(self, month: Month) -> bool:
+        """In force on at least one day of the month."""
+        return self.active_days(month) > 0
+
     def series_for(self, month: Month) -> str:
         if self.transformed_on is not None and month.first_day >= self.transformed_on:
             return STANDARD_SERIES
@@ -118,10 +122,15 @@ class Agency:
         within = [s for s in self.sizes if s.effective <= month.last_day]
         return within[0].employees if within else None
 
+    def has_agreement_in(self, month: Month) -> bool:
+        """Whether any agreement, of any area, is in force on some day of the month:
+        then the agency is billed for the month, volumes or not."""
+        return any(a.in_force(month) for a in self.agreements)
+
     def agreements_in_force(self, area: ServiceArea, month: Month) -> list[Agreement]:
         """An area's agreements in force during the month, oldest first: two when
         an agency leaves and joins again within one month."""
-        return [a for a in self.agreements if a.area is area and a.active_days(month) > 0]
+        return [a for a in self.agreements if a.area is area and a.in_force(month)]
 
     def agreement_for(self, area: ServiceArea, month: Month) -> Agreement | None:
         """The agreement that governs the month's volumes: the latest one in force."""

@@ -20,6 +20,19 @@ class VolumeRecord:
     reference: str = ""
 
 
+RecordKey = tuple[str, str, str, str]
+
+
+def volume_key(period: Month, organisation_number: str, service: str, reference: str) -> RecordKey:
+    """What identifies a volume record: a record with the same key is the same
+    record again (skipped) or a revision of it (a correction supersedes it)."""
+    return (str(period), organisation_number, service, reference)
+
+
+def record_key(record: VolumeRecord) -> RecordKey:
+    return volume_key(record.period, record.organisation_number, record.service, record.reference)
+
+
 @dataclass(frozen=True, slots=True)
 class PassThroughCharge:
     """A sub-supplier's cost re-invoiced to one agency (vidarefakturering)."""

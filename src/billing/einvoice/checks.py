@@ -4,9 +4,9 @@ its document."""
 
 from __future__ import annotations
 
+from billing.domain.organisation import organisation_number_digits
 from billing.domain.seller import Seller
-from billing.einvoice.mapping import (KIND_LABELS, SWEDISH_RATES, document_label, is_discount,
-                                      orgnr_digits, sign)
+from billing.einvoice.mapping import KIND_LABELS, SWEDISH_RATES, document_label, is_discount, sign
 from billing.errors import Problem
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.invoicing.totals import compute_totals
@@ -14,7 +14,7 @@ from billing.invoicing.totals import compute_totals
 
 def seller_problems(seller: Seller, source: str = "centre file") -> list[Problem]:
     problems = []
-    if orgnr_digits(seller.organisation_number) is None:
+    if organisation_number_digits(seller.organisation_number) is None:
         problems.append(Problem(f"seller organisation number {seller.organisation_number!r} "
                                 "is not a valid Swedish organisation number", file=source))
     vat = seller.vat_number
@@ -43,7 +43,7 @@ def document_problems(invoice: Invoice) -> list[Problem]:
     if not invoice.buyer_reference.strip():
         problems.append("has no buyer reference (BT-10, PEPPOL-EN16931-R003): the agency's "
                         "agreement names none")
-    if orgnr_digits(invoice.organisation_number) is None:
+    if organisation_number_digits(invoice.organisation_number) is None:
         problems.append(f"buyer organisation number {invoice.organisation_number!r} is missing or "
                         "not a valid Swedish organisation number (scheme 0007)")
     if not invoice.agency_name.strip():

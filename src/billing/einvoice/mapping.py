@@ -8,9 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from stdnum.exceptions import ValidationError as OrgNumberError
-from stdnum.se import orgnr
-
 from billing.domain.agency import FeePart
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.money import HUNDRED
@@ -120,14 +117,6 @@ def document_label(invoice: Invoice) -> str:
     kind = KIND_LABELS.get(invoice.kind, str(invoice.kind))
     buyer = ", ".join(part for part in (invoice.agency_name, invoice.organisation_number) if part.strip())
     return f"{kind} {invoice.number} ({buyer})"
-
-
-def orgnr_digits(text: str) -> str | None:
-    """The ten digits of a valid organisation number, or None."""
-    try:
-        return orgnr.compact(orgnr.validate(text or ""))
-    except OrgNumberError:
-        return None
 
 
 def plain_number(value: Decimal) -> str:

@@ -15,11 +15,12 @@ from decimal import Decimal
 
 from lxml import etree
 
+from billing.domain.organisation import organisation_number_digits
 from billing.domain.seller import Seller
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.money import ORE
 from billing.einvoice.checks import document_problems, seller_problems
-from billing.einvoice.mapping import (EXEMPT, EXEMPTION_REASON, EXEMPTION_REASON_CODE, UblLine, orgnr_digits,
+from billing.einvoice.mapping import (EXEMPT, EXEMPTION_REASON, EXEMPTION_REASON_CODE, UblLine,
                                       plain_number, sign, ubl_allowances, ubl_lines, vat_category)
 from billing.payments.ocr import ocr_reference
 
@@ -147,7 +148,7 @@ def to_bytes(document: etree._Element) -> bytes:
 def _note(invoice: Invoice) -> str:
     reason = f": {invoice.reason}" if invoice.reason.strip() else ""
     if invoice.kind is DocumentKind.CREDIT_NOTE:
-        return f"Kreditfaktura för faktura {invoice.credits}{reason}"
+        return f"{invoice.kind.label} för faktura {invoice.credits}{reason}"
     if invoice.replaces is not None:
         return f"Ersätter faktura {invoice.replaces}{reason}"
     return f"Avser {invoice.period} (fakturering i efterskott)"
@@ -162,7 +163,7 @@ def _payment_terms(invoice: Invoice, seller: Seller) -> str:
 
 
 def _seller_party(parent: etree._Element, seller: Seller) -> None:
-    digits = orgnr_digits(seller.organisation_number)
+    digits = organisation_number_digits(seller.organisation_number)
     assert digits is not None
     party = _sub(parent, "cac:Party")
     _sub(party, "cbc:EndpointID", digits, schemeID=ORGNR_SCHEME)
@@ -182,7 +183,7 @@ def _seller_party(parent: etree._Element, seller: Seller) -> None:
 
 
 def _buyer_party(parent: etree._Element, invoice: Invoice) -> None:
-    digits = orgnr_digits(invoice.organisation_number)
+    digits = organisation_number_digits(invoice.organisation_number)
     assert digits is not None
     party = _sub(parent, "cac:Party")
     _sub(party, "cbc:EndpointID", digits, schemeID=ORGNR_SCHEME)

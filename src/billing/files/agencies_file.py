@@ -8,26 +8,16 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
-from stdnum.exceptions import ValidationError as OrgNumberError
-from stdnum.se import orgnr
 
 from billing.domain.agency import (DISCOUNTABLE_PARTS, Agency, Agreement, ConnectionItem, Discount,
                                    FeePart, SizeChange, Subscription)
 from billing.domain.catalogue import Catalogue, Charge, ServiceArea, Tier
+from billing.domain.organisation import normalise_organisation_number
 from billing.domain.tariff import STANDARD_SERIES
 from billing.errors import ProblemCollector
 from billing.files.fields import Amount, Frozen, Price
 from billing.files.toml_source import NonEmpty, field_name, locate, read_toml, validate
 from billing.period import Month
-
-
-def normalise_organisation_number(text: str) -> str:
-    """NNNNNN-NNNN, after checking length and the Luhn check digit."""
-    try:
-        return orgnr.format(orgnr.validate(text))
-    except OrgNumberError as exc:
-        raise ValueError(f"not a valid Swedish organisation number {text!r}: {exc}") from None
-
 
 OrganisationNumber = Annotated[str, AfterValidator(normalise_organisation_number)]
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from billing.domain.catalogue import Catalogue, ServiceArea
+from billing.domain.organisation import normalise_organisation_number
 from billing.domain.tariff import DEFAULT_VAT_RATE
 from billing.domain.volume import PassThroughCharge
-from billing.files.agencies_file import normalise_organisation_number
 from billing.files.csv_source import CsvRows, decimal, month
 from billing.money import ORE
 from billing.period import Month

@@ -6,8 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from billing.domain.catalogue import Catalogue, Charge
-from billing.domain.volume import VolumeRecord
-from billing.files.agencies_file import normalise_organisation_number
+from billing.domain.organisation import normalise_organisation_number
+from billing.domain.volume import RecordKey, VolumeRecord, record_key
 from billing.files.csv_source import CsvRows, decimal, month
 
 COLUMNS = ("period", "organisation_number", "service", "quantity")
@@ -23,7 +23,7 @@ def read_volumes(path: Path, catalogue: Catalogue) -> tuple[tuple[int, VolumeRec
     """
     rows = CsvRows(path, COLUMNS, OPTIONAL)
     records: list[tuple[int, VolumeRecord]] = []
-    first_line: dict[tuple, int] = {}
+    first_line: dict[RecordKey, int] = {}
     for line, row in rows:
         period = rows.field(line, row, "period", month)
         org = rows.field(line, row, "organisation_number", normalise_organisation_number)
@@ -59,8 +59,3 @@ def read_volumes(path: Path, catalogue: Catalogue) -> tuple[tuple[int, VolumeRec
         records.append((line, record))
     rows.problems.raise_if_any()
     return tuple(records)
-
-
-def record_key(record: VolumeRecord) -> tuple[str, str, str, str]:
-    """What identifies a volume record: importing it again is recognised by this."""
-    return (str(record.period), record.organisation_number, record.service, record.reference)

@@ -19,6 +19,30 @@ class DocumentKind(StrEnum):
     INVOICE = "invoice"
     CREDIT_NOTE = "credit_note"
 
+    @property
+    def label(self) -> str:
+        """The document's Swedish name, as its heading: Faktura, Kreditfaktura."""
+        return _LABELS[self]
+
+    @property
+    def short_label(self) -> str:
+        """The name in a narrow column of a list: Faktura, Kredit."""
+        return _SHORT_LABELS[self]
+
+    @property
+    def number_label(self) -> str:
+        """What its number is called: Fakturanummer, Kreditfakturanummer."""
+        return f"{self.label}nummer"
+
+    @property
+    def file_stem(self) -> str:
+        """The start of a file name for one document: faktura, kreditfaktura."""
+        return self.label.lower()
+
+
+_LABELS = {DocumentKind.INVOICE: "Faktura", DocumentKind.CREDIT_NOTE: "Kreditfaktura"}
+_SHORT_LABELS = {DocumentKind.INVOICE: "Faktura", DocumentKind.CREDIT_NOTE: "Kredit"}
+
 
 @dataclass(frozen=True, slots=True)
 class Invoice:
@@ -60,7 +84,7 @@ def draft_invoice(agency: Agency, period: Month, issue_date: date,
                   lines: tuple[RatedLine, ...], currency: str = "SEK") -> Invoice:
     """An unnumbered invoice; billed in arrears, due 30 days after the invoice date."""
     references = [a.buyer_reference for a in sorted(agency.agreements, key=lambda a: a.area.order)
-                  if a.buyer_reference and a.active_days(period) > 0]
+                  if a.buyer_reference and a.in_force(period)]
     return Invoice(
         number=None, organisation_number=agency.organisation_number, agency_name=agency.name,
         buyer_reference=references[0] if references else "", period=period,

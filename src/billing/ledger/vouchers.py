@@ -19,12 +19,11 @@ from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
 from billing.domain.seller import Accounts
 from billing.errors import BillingError
-from billing.invoicing.document import DocumentKind, Invoice
+from billing.invoicing.document import Invoice
 from billing.money import ORE
 
 ZERO = Decimal("0.00")
 _ACCOUNT_NUMBER = re.compile(r"^\d{4}$")
-KIND_TEXT = {DocumentKind.INVOICE: "Faktura", DocumentKind.CREDIT_NOTE: "Kreditfaktura"}
 
 
 class LedgerRefused(BillingError):
@@ -85,7 +84,7 @@ def account_problems(accounts: Accounts) -> list[str]:
 
 
 def document_title(document: Invoice) -> str:
-    return f"{KIND_TEXT[document.kind]} {document.number}"
+    return f"{document.kind.label} {document.number}"
 
 
 def voucher_text(document: Invoice) -> str:

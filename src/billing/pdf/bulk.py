@@ -7,14 +7,13 @@ from collections.abc import Sequence
 
 from billing.domain.seller import Seller
 from billing.errors import DataError
-from billing.invoicing.document import DocumentKind, Invoice
+from billing.invoicing.document import Invoice
 from billing.pdf.invoice_pdf import render_invoice
 
 
 def pdf_name(invoice: Invoice) -> str:
     """'faktura-12.pdf' or 'kreditfaktura-13.pdf'."""
-    kind = "kreditfaktura" if invoice.kind is DocumentKind.CREDIT_NOTE else "faktura"
-    return f"{kind}-{invoice.number}.pdf"
+    return f"{invoice.kind.file_stem}-{invoice.number}.pdf"
 
 
 def pdf_files(documents: Sequence[Invoice], seller: Seller) -> dict[str, bytes]:

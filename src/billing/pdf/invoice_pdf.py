@@ -38,8 +38,8 @@ def render_invoice(invoice: Invoice, seller: Seller) -> bytes:
 
 def _build(invoice: Invoice, seller: Seller, pages: int) -> DocumentPDF:
     is_credit = invoice.kind is DocumentKind.CREDIT_NOTE
-    title = "Kreditfaktura" if is_credit else "Faktura"
-    heading = PageHeading(title, "Kreditfakturanummer" if is_credit else "Fakturanummer",
+    title = invoice.kind.label
+    heading = PageHeading(title, invoice.kind.number_label,
                           str(invoice.number), invoice.issue_date,
                           f"{invoice.agency_name} ({invoice.organisation_number})")
     pdf = DocumentPDF(seller, heading, f"{title} {invoice.number} till {invoice.agency_name}, "

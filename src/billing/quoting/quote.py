@@ -101,7 +101,7 @@ def _price_lists(request: QuoteRequest, price_lists: Sequence[PriceList]):
         return tuple(price_lists), None
     named = next((p for p in price_lists if p.id == request.price_list_id), None)
     if named is None:
-        raise DataError.single(f"no price list {request.price_list_id!r}", field="--tariff-id")
+        raise DataError.single(f"no price list {request.price_list_id!r}", field="price_list_id")
     # The named version prices every month of the span, whatever its valid_from.
     return (replace(named, series=_NAMED_SERIES, valid_from=date(1, 1, 1)),), _NAMED_SERIES
 

@@ -41,44 +41,44 @@ class QuoteRequest:
         problems = []
         if self.employees < 1:
             problems.append(Problem(f"the size must be at least 1 employee, not {self.employees}",
-                                    field="--employees"))
+                                    field="employees"))
         if not self.areas:
-            problems.append(Problem("name at least one service area", field="--area"))
+            problems.append(Problem("name at least one service area", field="areas"))
         if self.months < 1:
-            problems.append(Problem("the span must be at least one month", field="--years"))
+            problems.append(Problem("the span must be at least one month", field="months"))
         for code, basis in self.volumes.items():
             service = catalogue.get(code)
             if service is None:
-                problems.append(Problem(f"unknown service {code}", field="--volume"))
+                problems.append(Problem(f"unknown service {code}", field="volumes"))
             elif service.area not in self.areas:
                 problems.append(Problem(f"{code} belongs to {service.area}, which is not requested",
-                                        field="--volume"))
+                                        field="volumes"))
             elif not service.takes_volumes:
-                problems.append(Problem(f"{code} is a subscription: use --subscription", field="--volume"))
+                problems.append(Problem(f"{code} is a subscription: use --subscription", field="volumes"))
             elif not basis.quantity.is_finite() or abs(basis.quantity) >= MAX_VOLUME:
                 problems.append(Problem(f"volume for {code} is not a number in range: {basis.quantity}",
-                                        field="--volume"))
+                                        field="volumes"))
             elif basis.quantity < 0:
-                problems.append(Problem(f"negative volume for {code}: {basis.quantity}", field="--volume"))
+                problems.append(Problem(f"negative volume for {code}: {basis.quantity}", field="volumes"))
             elif service.charge is Charge.PER_UNIT and basis.quantity != basis.quantity.to_integral_value():
                 problems.append(Problem(f"{code} is counted in whole units: {basis.quantity}",
-                                        field="--volume"))
+                                        field="volumes"))
         for item in self.connection_items:
             if not item.description.strip():
-                problems.append(Problem("a connection item needs a description", field="--connection-item"))
+                problems.append(Problem("a connection item needs a description", field="connection_items"))
             if not item.amount.is_finite() or not 0 <= item.amount < MAX_VOLUME \
                     or item.amount != item.amount.quantize(Decimal("0.01")):
                 problems.append(Problem(f"connection item {item.description!r}: the amount must be "
                                         f"kronor and öre, 0 or more, not {item.amount}",
-                                        field="--connection-item"))
+                                        field="connection_items"))
         if len(set(self.subscriptions)) != len(self.subscriptions):
-            problems.append(Problem("a subscription is named twice", field="--subscription"))
+            problems.append(Problem("a subscription is named twice", field="subscriptions"))
         for code in self.subscriptions:
             service = catalogue.get(code)
             if service is None or service.charge is not Charge.SUBSCRIPTION:
-                problems.append(Problem(f"{code} is not a subscription service", field="--subscription"))
+                problems.append(Problem(f"{code} is not a subscription service", field="subscriptions"))
             elif service.area not in self.areas:
                 problems.append(Problem(f"{code} belongs to {service.area}, which is not requested",
-                                        field="--subscription"))
+                                        field="subscriptions"))
         if problems:
             raise DataError(problems)

@@ -47,7 +47,7 @@ def compare_price_lists(catalogue: Catalogue, current: Sequence[PriceList], draf
     for month in sorted(volumes):
         for agency_id, agency in agencies.items():
             records = volumes[month].get(agency_id, ())
-            if not records and not any(a.active_days(month) for a in agency.agreements):
+            if not records and not agency.has_agreement_in(month):
                 continue
             for side, lists in enumerate((tuple(current), drafted)):
                 for line in rate_agency_month(RatingContext(month, catalogue, lists), agency, records):

@@ -40,12 +40,12 @@ from billing.services.catalogue import stored_catalogue
 def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = Decimal(30),
               sample_size: int = 5, seed: int | None = None, costs_file: Path | None = None) -> AuditReport:
     if last < first:
-        raise DataError.single(f"{last} is before {first}", field="--to")
+        raise DataError.single(f"{last} is before {first}", field="last_period")
     if threshold < 0:
         raise DataError.single(f"the variance threshold cannot be negative: {threshold}",
-                               field="--threshold")
+                               field="threshold")
     if sample_size < 0:
-        raise DataError.single(f"the sample size cannot be negative: {sample_size}", field="--sample")
+        raise DataError.single(f"the sample size cannot be negative: {sample_size}", field="sample_size")
     seed = secrets.randbelow(10**9) if seed is None else seed
     months = _months(first, last)
     catalogue = stored_catalogue(session)

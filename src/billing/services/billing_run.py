@@ -38,7 +38,7 @@ def draft_month(session: Session, month: Month, issue_date: date,
     problems: list[Problem] = []
     drafts = []
     for agency_id, agency in sorted(agencies.items(), key=lambda item: item[1].organisation_number):
-        in_force = any(a.active_days(month) for a in agency.agreements)
+        in_force = agency.has_agreement_in(month)
         if not (in_force or volumes.get(agency_id) or pass_through.get(agency_id)):
             continue
         try:
@@ -62,7 +62,7 @@ def billed_months(session: Session) -> set[Month]:
 def check_in_arrears(month: Month, issue_date: date) -> None:
     if issue_date <= month.last_day:
         raise DataError.single(f"invoices are issued in arrears: the invoice date {issue_date} "
-                               f"must be after {month.last_day}", field="--date")
+                               f"must be after {month.last_day}", field="issue_date")
 
 
 def run_month(session: Session, month: Month, issue_date: date) -> RunResult:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billing.errors import DataError
-from billing.files.agencies_file import normalise_organisation_number
+from billing.domain.organisation import normalise_organisation_number
 from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice, charges, credit_note_for
 from billing.invoicing.in_force import chain_of
 from billing.period import Month
@@ -42,7 +42,7 @@ def correct_month(session: Session, month: Month, issue_date: date,
     lock_series(session)
     if month not in billed_months(session):
         raise DataError.single(f"{month} has never been billed: there is nothing to correct "
-                               f"(bill it with 'billing run {month}')", field="YYYY-MM")
+                               f"(bill it with 'billing run {month}')", field="period")
     check_in_arrears(month, issue_date)
     agency_id = _agency_id(session, organisation_number) if organisation_number else None
     drafts = {d.agency_id: d.document for d in draft_month(session, month, issue_date, agency_id)}
@@ -59,7 +59,7 @@ def correct_month(session: Session, month: Month, issue_date: date,
         if old is not None:
             if issue_date < old.issue_date:
                 raise DataError.single(f"the correction's date {issue_date} is before invoice "
-                                       f"{old.number}'s {old.issue_date}", field="--date")
+                                       f"{old.number}'s {old.issue_date}", field="issue_date")
             to_issue.append(AgencyDocument(agency, credit_note_for(old, issue_date, reason)))
         if new is not None:
             replaced = old.number if old else credited.get(agency)
@@ -79,21 +79,21 @@ def correct_month(session: Session, month: Month, issue_date: date,
 def credit_invoice(session: Session, number: int, reason: str, issue_date: date) -> Invoice:
     """A full credit note for one invoice; an invoice is credited at most once."""
     if not reason.strip():
-        raise DataError.single("a credit note needs a reason (--reason)", field="--reason")
+        raise DataError.single("a credit note needs a reason (--reason)", field="reason")
     lock_series(session)
     found = document_by_number(session, number)
     if found is None:
-        raise DataError.single(f"no document number {number}", field="NUMBER")
+        raise DataError.single(f"no document number {number}", field="number")
     invoice = found.document
     if invoice.kind is not DocumentKind.INVOICE:
-        raise DataError.single(f"{number} is a credit note, not an invoice", field="NUMBER")
+        raise DataError.single(f"{number} is a credit note, not an invoice", field="number")
     earlier = chain_of(heads_around(session, [number])).credited_by.get(number)
     if earlier is not None:
         raise DataError.single(f"invoice {number} is already credited by credit note {earlier}",
-                               field="NUMBER")
+                               field="number")
     if issue_date < invoice.issue_date:
         raise DataError.single(f"the credit note's date {issue_date} is before the invoice's "
-                               f"{invoice.issue_date}", field="--date")
+                               f"{invoice.issue_date}", field="issue_date")
     [credit_note] = issue_documents(session, [AgencyDocument(found.agency_id, credit_note_for(
         invoice, issue_date, reason.strip()))])
     record_event(session, "credit", {"number": str(number), "reason": reason.strip(),
@@ -116,8 +116,8 @@ def _agency_id(session: Session, organisation_number: str) -> int:
     try:
         org = normalise_organisation_number(organisation_number)
     except ValueError as exc:
-        raise DataError.single(str(exc), field="--agency") from None
+        raise DataError.single(str(exc), field="organisation_number") from None
     agency_id = session.scalars(select(AgencyRow.id).where(AgencyRow.organisation_number == org)).first()
     if agency_id is None:
-        raise DataError.single(f"unknown agency {org}", field="--agency")
+        raise DataError.single(f"unknown agency {org}", field="organisation_number")
     return agency_id

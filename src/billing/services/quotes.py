@@ -48,7 +48,7 @@ def quote(session: Session, request: QuoteRequest, estimate: bool = False,
         if not ratios:
             window = f"{first or 'the first month'} to {last or 'the last'}"
             raise DataError.single(f"no volume history from {window} to estimate from: give the "
-                                   "expected volumes with --volume CODE=QUANTITY", field="--estimate")
+                                   "expected volumes with --volume CODE=QUANTITY", field="estimate")
         volumes = dict(request.volumes)
         for service in catalogue.services:
             if (service.area in request.areas and service.tier is Tier.BASIC
@@ -62,23 +62,23 @@ def quote(session: Session, request: QuoteRequest, estimate: bool = False,
         if bare:
             raise DataError.single(
                 f"no volume history for {', '.join(a.label for a in bare)} in the window to "
-                "estimate from: give those volumes with --volume CODE=QUANTITY", field="--estimate")
+                "estimate from: give those volumes with --volume CODE=QUANTITY", field="estimate")
         request = replace(request, volumes=volumes)
     elif not request.volumes:
         raise DataError.single("give the expected monthly volumes (--volume CODE=QUANTITY), or "
-                               "--estimate them from the centre's history", field="--volume")
+                               "--estimate them from the centre's history", field="volumes")
     return price_quote(request, catalogue, load_price_lists(session)), ratios
 
 
 def what_if(session: Session, draft_file: Path, first: Month | None,
             last: Month | None) -> tuple[list[Difference], list[Month], str]:
     if first is not None and last is not None and last < first:
-        raise DataError.single(f"--to {last} is before --from {first}", field="--to")
+        raise DataError.single(f"--to {last} is before --from {first}", field="last_period")
     catalogue = stored_catalogue(session)
     draft = load_price_list(draft_file, catalogue)
     months = months_with_volumes(session, first, last)
     if not months:
-        raise DataError.single("no recorded volumes in the months asked for", field="--from")
+        raise DataError.single("no recorded volumes in the months asked for", field="first_period")
     volumes = {month: load_volumes(session, month) for month in months}
     differences = compare_price_lists(catalogue, load_price_lists(session), draft,
                                       load_agencies(session), volumes)

@@ -32,7 +32,7 @@ class TracedLine:
 def trace_document(session: Session, number: int) -> tuple[Invoice, list[TracedLine]]:
     found = document_by_number(session, number)
     if found is None:
-        raise DataError.single(f"no document number {number}", field="NUMBER")
+        raise DataError.single(f"no document number {number}", field="number")
     doc, agency_id = found.document, found.agency_id
     price_lists = {p.id: p for p in load_price_lists(
         session, {l.price_list_id for l in doc.lines if l.price_list_id})}

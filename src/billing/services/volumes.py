@@ -15,8 +15,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from billing.domain.catalogue import Measure
+from billing.domain.volume import RecordKey, record_key, volume_key
 from billing.errors import DataError, Problem
-from billing.files.volumes_csv import read_volumes, record_key
+from billing.files.volumes_csv import read_volumes
 from billing.persistence.mapping import agency_ids, load_agencies
 from billing.persistence.models import AgencyRow, VolumeRow
 from billing.services.batches import record_batch
@@ -43,7 +44,7 @@ def correct_volumes(session: Session, path: Path, reason: str) -> VolumeImport:
     """Corrected or late records: each supersedes the record with the same
     period, agency, service and reference, if there is one."""
     if not reason.strip():
-        raise DataError.single("a correction needs a reason (--reason)", field="--reason")
+        raise DataError.single("a correction needs a reason (--reason)", field="reason")
     return _take_in(session, path, reason=reason.strip())
 
 
@@ -56,11 +57,11 @@ def _take_in(session: Session, path: Path, reason: str) -> VolumeImport:
     agencies = load_agencies(session, sorted({ids[r.organisation_number] for _, r in records
                                               if r.organisation_number in ids}))
     billed = billed_months(session)
-    history: dict[tuple, list[VolumeRow]] = {}
+    history: dict[RecordKey, list[VolumeRow]] = {}
     for row, org in session.execute(select(VolumeRow, AgencyRow.organisation_number).join(AgencyRow)
                                     .where(VolumeRow.period.in_(periods))
                                     .order_by(VolumeRow.revision)):
-        history.setdefault((str(row.period), org, row.service_code, row.reference), []).append(row)
+        history.setdefault(volume_key(row.period, org, row.service_code, row.reference), []).append(row)
     active_stock = Counter(key[:3] for key, rows in history.items()
                            if rows[-1].superseded_by_id is None
                            and catalogue[key[2]].measure is Measure.STOCK)
