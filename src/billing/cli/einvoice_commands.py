@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from billing.cli.context import console, fail, parse_month, read
+from billing.cli.context import centre_file, console, fail, parse_month, read
 
 CentreOption = Annotated[Path | None, typer.Option(
-    "--centre", help="The centre's details (seller, bankgiro); default config/centre.toml.")]
+    "--centre", help="The centre's details (seller, bankgiro); default the centre setting.")]
 
 
 def export_peppol(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
@@ -22,10 +22,10 @@ def export_peppol(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
     issued for the month; nothing is written if any document cannot be exported."""
     from billing.einvoice.export import export_month
     from billing.errors import BillingError
-    from billing.files.centre_file import DEFAULT_CENTRE_FILE, load_centre
+    from billing.files.centre_file import load_centre
     month = parse_month(period)
     try:
-        seller = load_centre(centre or DEFAULT_CENTRE_FILE).seller
+        seller = load_centre(centre_file(centre)).seller
     except BillingError as error:
         fail(str(error))
         return

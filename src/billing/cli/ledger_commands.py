@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from billing.cli.context import console, emit, fail, parse_month, read
+from billing.cli.context import centre_file, console, emit, fail, parse_month, read
 from billing.errors import BillingError
 from billing.invoicing.document import DocumentKind
 from billing.ledger.export import Selection
@@ -36,17 +36,17 @@ def export_sie(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
                    help="period: the documents billed for the month (its run and corrections); "
                         "issued: the documents issued during the month.")] = Selection.PERIOD,
                centre: Annotated[Path | None, typer.Option(
-                   help="The centre file with the ledger accounts; default config/centre.toml.")] = None
+                   help="The centre file with the ledger accounts; default the centre setting.")] = None
                ) -> None:
     """The month's invoices and credit notes as an SIE 4 file for the ledger.
 
     One balanced voucher per document, codepage 437; all or nothing."""
-    from billing.files.centre_file import DEFAULT_CENTRE_FILE, load_centre
+    from billing.files.centre_file import load_centre
     from billing.ledger.export import export_sie as export
     month = parse_month(period)
     path = out or Path(f"billing-{month}.se")
     try:
-        details = load_centre(centre or DEFAULT_CENTRE_FILE)
+        details = load_centre(centre_file(centre))
     except BillingError as error:
         fail(str(error))
     try:

@@ -12,22 +12,22 @@ from typing import Annotated
 import typer
 
 from billing.cli.billing_commands import invoice_app, invoices_app
-from billing.cli.context import console, fail, parse_month, read
+from billing.cli.context import centre_file, console, fail, parse_month, read
 from billing.domain.seller import Seller
 from billing.errors import BillingError
-from billing.files.centre_file import DEFAULT_CENTRE_FILE, load_centre
+from billing.files.centre_file import load_centre
 from billing.invoicing.document import DocumentKind
 from billing.pdf import pdf_name, write_pdf, write_pdfs
 from billing.persistence.invoice_store import read_invoices
 from billing.persistence.models import InvoiceRow
 
-CentreOption = Annotated[Path, typer.Option(
-    "--centre", help="The centre's details printed on the documents.")]
+CentreOption = Annotated[Path | None, typer.Option(
+    "--centre", help="The centre's details printed on the documents; default the centre setting.")]
 
 
-def _seller(path: Path) -> Seller:
+def _seller(path: Path | None) -> Seller:
     try:
-        return load_centre(path).seller
+        return load_centre(centre_file(path)).seller
     except BillingError as error:
         fail(str(error))
         raise AssertionError("unreachable") from error
@@ -38,7 +38,7 @@ def invoice_pdf(number: int,
                 out: Annotated[Path | None, typer.Option(
                     "--out", help="The file to write; default faktura-NUMBER.pdf "
                                   "(kreditfaktura-NUMBER.pdf) here.")] = None,
-                centre: CentreOption = DEFAULT_CENTRE_FILE) -> None:
+                centre: CentreOption = None) -> None:
     """One invoice or credit note as a PDF."""
     seller = _seller(centre)
     documents = read(lambda s: read_invoices(s, InvoiceRow.number == number))
@@ -58,7 +58,7 @@ def invoice_pdf(number: int,
 def invoices_pdf(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
                  out: Annotated[Path, typer.Option(
                      "--out", help="The directory to write to; created if missing.")],
-                 centre: CentreOption = DEFAULT_CENTRE_FILE) -> None:
+                 centre: CentreOption = None) -> None:
     """Every invoice and credit note of a month as PDF files, one per document,
     written all or nothing."""
     month = parse_month(period)
