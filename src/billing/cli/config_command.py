@@ -3,7 +3,7 @@ database they point at."""
 
 from __future__ import annotations
 
-from rich.table import Table
+import json
 
 from billing.cli.context import console, fail, settings
 from billing.errors import BillingError
@@ -14,17 +14,16 @@ def config() -> None:
     """Show the effective settings and where each came from (passwords masked),
     and the database in use."""
     effective = settings()
-    table = Table("Setting", "Value", "From", title="Settings")
-    for column in table.columns[1:]:
-        column.overflow = "fold"  # a path or URL is shown whole, folded
+    # In billing.toml's own syntax, so that a line can be copied into one.
+    say = lambda text: console.print(text, highlight=False, soft_wrap=True, markup=False)  # noqa: E731
     for name, value, origin in effective.rows():
-        table.add_row(name, value, origin)
-    console.print(table)
-    looked = ", ".join(f"{path}{'' if path.exists() else ' (none)'}" for path in config_files())
-    console.print(f"Config files, first wins: {looked}", highlight=False, soft_wrap=True)
+        shown = value if name == "auto_upgrade" else json.dumps(value, ensure_ascii=False)
+        say(f"{name} = {shown}  # {origin}")
+    say("# config files, first wins: " + ", ".join(
+        f"{path}{'' if path.exists() else ' (none)'}" for path in config_files()))
     try:
         database = effective.database()
     except BillingError as error:
         fail(str(error))
         return
-    console.print(f"Database in use: {database}", highlight=False, soft_wrap=True)
+    say(f"# database in use: {database}")

@@ -35,7 +35,7 @@ def mask_url(text: str) -> str:
     """The URL as it may be shown or logged: any password replaced by ***."""
     try:
         return make_url(text).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         # Unparsable: still hide whatever stands between "user:" and "@".
         scheme, sep, rest = text.partition("://")
         credentials, at, host = rest.rpartition("@")
@@ -48,7 +48,7 @@ def engine_url(text: str) -> URL:
     is the old spelling many hosts still hand out); any other backend is refused."""
     try:
         url = make_url(text)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise BillingError(f"not a database URL: {mask_url(text)}; {_EXPECTED}") from None
     backend, _, driver = url.drivername.partition("+")
     if driver not in _DRIVERS.get(backend, ()):
