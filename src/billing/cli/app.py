@@ -27,19 +27,27 @@ MONTHLY, CORRECTIONS, OUTPUTS, PAYMENTS, PRICING, CONTROL, DATA = (
     "Monthly run", "Corrections", "Outputs", "Receivables and payments", "Pricing",
     "Audit and control", "Data and setup")
 # (command or group, name, panel), in the order they are listed.
-ENTRIES = ((data_commands.volumes_app, "volumes", MONTHLY), (data_commands.passthrough_app, "passthrough", MONTHLY),
-           (billing_commands.run, "run", MONTHLY), (billing_commands.invoices_app, "invoices", MONTHLY),
-           (billing_commands.invoice_app, "invoice", MONTHLY),
-           (billing_commands.correct, "correct", CORRECTIONS), (billing_commands.credit, "credit", CORRECTIONS),
-           (ledger_commands.export_app, "export", OUTPUTS),
-           (einvoice_commands.validate_einvoice, "validate-einvoice", OUTPUTS),
-           (ledger_commands.payments_app, "payments", PAYMENTS),
-           (data_commands.tariffs_app, "tariffs", PRICING), (quote_commands.quote, "quote", PRICING),
-           (quote_commands.whatif, "whatif", PRICING),
-           (audit_commands.audit, "audit", CONTROL), (control_commands.verify, "verify", CONTROL),
-           (control_commands.log, "log", CONTROL),
-           (data_commands.agencies_app, "agencies", DATA), (control_commands.db_app, "db", DATA),
-           (config, "config", DATA))
+ENTRIES = (
+    (data_commands.volumes_app, "volumes", MONTHLY),
+    (data_commands.passthrough_app, "passthrough", MONTHLY),
+    (billing_commands.run, "run", MONTHLY),
+    (billing_commands.invoices_app, "invoices", MONTHLY),
+    (billing_commands.invoice_app, "invoice", MONTHLY),
+    (billing_commands.correct, "correct", CORRECTIONS),
+    (billing_commands.credit, "credit", CORRECTIONS),
+    (ledger_commands.export_app, "export", OUTPUTS),
+    (einvoice_commands.validate_einvoice, "validate-einvoice", OUTPUTS),
+    (ledger_commands.payments_app, "payments", PAYMENTS),
+    (data_commands.tariffs_app, "tariffs", PRICING),
+    (quote_commands.quote, "quote", PRICING),
+    (quote_commands.whatif, "whatif", PRICING),
+    (audit_commands.audit, "audit", CONTROL),
+    (control_commands.verify, "verify", CONTROL),
+    (control_commands.log, "log", CONTROL),
+    (data_commands.agencies_app, "agencies", DATA),
+    (control_commands.db_app, "db", DATA),
+    (config, "config", DATA),
+)
 _ORDER = [name for _, name, _ in ENTRIES]
 
 
