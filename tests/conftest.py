@@ -66,6 +66,19 @@ def postgres_admin():
             admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _settings_of_this_test_only(tmp_path_factory, monkeypatch):
+    """No setting of the machine or the person running the tests (BILLING_*
+    variables, ~/.config/billing, /etc/billing) reaches a test."""
+    import billing.settings
+
+    home = tmp_path_factory.mktemp("config")
+    for name in ("DATABASE_URL", "CENTRE", "AUTO_UPGRADE", "LOG_LEVEL"):
+        monkeypatch.delenv(f"BILLING_{name}", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "user"))
+    monkeypatch.setattr(billing.settings, "SYSTEM_CONFIG_FILE", home / "etc" / "billing.toml")
+
+
 _db_numbers = itertools.count(1)
 
 

@@ -54,6 +54,7 @@ from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
 from billing.domain.seller import Seller
 from billing.einvoice.checks import document_problems, seller_problems
+from billing.files.centre_file import DEFAULT_CENTRE_FILE
 from billing.einvoice.ubl import CUSTOMIZATION_ID, PROFILE_ID, build_document
 from billing.errors import DataError
 from billing.invoicing.document import Invoice, credit_note_for
@@ -636,7 +637,7 @@ def test_a_month_without_documents_writes_nothing(engine, database_url, tmp_path
 
 def test_a_bad_centre_file_stops_the_export(engine, database_url, tmp_path):
     billed(engine, tmp_path, export_world_agencies())
-    centre = Path(__file__).resolve().parents[1] / "config" / "centre.toml"
+    centre = DEFAULT_CENTRE_FILE
     bad = write(tmp_path, "centre.toml", centre.read_text(encoding="utf-8")
                 .replace('bankgiro = "5050-1055"', 'bankgiro = "5050"'))
     out = tmp_path / "out"

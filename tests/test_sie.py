@@ -5,7 +5,7 @@ documents', and bad configuration refused with no file written.
 The world of db_helpers billed for 2012-11 on 2012-12-05, with Alfaverket
 renamed `Ålfaverket för "öppna" data` (åäö and a quotation mark to carry) and
 two pass-through amounts; then invoice 2 credited on 2012-12-12. By hand from
-tariffs/standard-2012-06.toml (accounts of config/centre.toml):
+tariffs/standard-2012-06.toml (accounts of the default centre file, billing/config/centre.toml):
 
     1 Ålfaverket   payroll 3000.00 + 1 x 40.00 + 3 x 66.00 = 3238.00 (25 %); pass-through 1000.00 (0 %)
                    net 4238.00, VAT 809.50, gross 5047.50, payable 5048, rounding +0.50
@@ -31,6 +31,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from billing.domain.agency import FeePart
+from billing.files.centre_file import DEFAULT_CENTRE_FILE
 from billing.period import Month
 from billing.persistence.documents import read_documents
 from billing.services.billing_run import run_month
@@ -42,7 +43,7 @@ from helpers_cli import cli, flat
 D = Decimal
 NOVEMBER = Month(2012, 11)
 ROOT = Path(__file__).resolve().parents[1]
-CENTRE = ROOT / "config" / "centre.toml"
+CENTRE = DEFAULT_CENTRE_FILE
 ALFA = 'Ålfaverket för "öppna" data'
 AGENCIES = WORLD_AGENCIES.replace('name = "Alfaverket"', 'name = "Ålfaverket för \\"öppna\\" data"')
 AMOUNTS = "\n".join(["period,organisation_number,area,description,amount,vat_rate",

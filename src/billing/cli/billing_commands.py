@@ -18,7 +18,7 @@ DateOption = Annotated[str | None, typer.Option("--date", help="Document date (Y
 
 
 def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date: DateOption = None,
-        show: Annotated[bool, typer.Option(help="Print every invoice in full.")] = False,
+        show: Annotated[bool, typer.Option("--show", help="Print every invoice in full.")] = False,
         dry_run: Annotated[bool, typer.Option(
             "--dry-run", help="Show what the run would issue; write nothing.")] = False) -> None:
     """Bill a month in arrears: one invoice per agency, all issued or none."""

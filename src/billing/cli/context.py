@@ -3,7 +3,9 @@ command, and the translation of errors into messages and exit codes."""
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -12,34 +14,56 @@ from pathlib import Path
 from typing import TypeVar
 
 import typer
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from billing.cli.diagnostics import command_name, summary
+from billing.cli.fields import user_message
 from billing.cli.text import PlainConsole, visible
 from billing.domain.seller import Centre
-from billing.cli.fields import user_message
 from billing.errors import AlreadyDone, BillingError
-from billing.files.centre_file import DEFAULT_CENTRE_FILE, load_centre
+from billing.files.centre_file import load_centre
 from billing.period import Month
-from billing.services.database import database_url, open_database
+from billing.services.database import create_engine_for, describe, for_reading, prepare_schema, upgrade
+from billing.settings import EffectiveSettings, load_settings
 
 T = TypeVar("T")
+log = logging.getLogger("billing.cli")
 
 # Wide enough for an invoice when the output goes to a file or a pipe.
 # Plain: what they print is data, shown as written (see billing.cli.text).
 console = PlainConsole(width=None if sys.stdout.isatty() else 132)
 errors = PlainConsole(stderr=True)
-state: dict[str, str] = {}
+state: dict[str, EffectiveSettings] = {}
+
+
+def settings() -> EffectiveSettings:
+    """The settings of this invocation (the app's callback loads them)."""
+    if "settings" not in state:
+        state["settings"] = load_settings()
+    return state["settings"]
+
+
+@contextmanager
+def _engine():
+    url = settings().settings.database_url
+    engine = create_engine_for(url)
+    log.info("database: %s", describe(url))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @contextmanager
 def _session(commit: bool) -> Iterator[Session]:
-    """Schema brought up to date, then one transaction that commits only if the
-    command completes (and is meant to change something); any error rolls
-    everything back."""
-    engine = open_database(state.get("url") or database_url())
-    try:
-        with Session(engine) as session:
+    """Schema checked (created or upgraded only as the settings allow: a command
+    that only reads never creates a database), then one transaction that commits
+    only if the command completes (and is meant to change something); any error
+    rolls everything back. Readers take no write lock (see for_reading)."""
+    with _engine() as engine:
+        prepare_schema(engine, may_create=commit, auto_upgrade=settings().settings.auto_upgrade)
+        with Session(engine if commit else for_reading(engine)) as session:
             if commit:
                 with session.begin():
                     yield session
@@ -48,15 +72,38 @@ def _session(commit: bool) -> Iterator[Session]:
                     yield session
                 finally:
                     session.rollback()
-    finally:
-        engine.dispose()
+
+
+def upgrade_database() -> str:
+    """'billing db upgrade', the one command that always may create and migrate:
+    what it did."""
+    with _errors_as_messages(), _engine() as engine:
+        return upgrade(engine).message(describe(settings().settings.database_url))
+    raise AssertionError("unreachable")
+
+
+def centre_file(option: Path | None) -> Path:
+    """A command's --centre, else the setting (BILLING_CENTRE, a config file, or
+    the example shipped in the package)."""
+    return option or settings().settings.centre
 
 
 def run_in_transaction(action: Callable[[Session], T], commit: bool = True) -> T:
     """Run a command's action; data errors become a message and exit status 1."""
-    try:
+    started = time.perf_counter()
+    with _errors_as_messages():
         with _session(commit) as session:
-            return action(session)
+            result = action(session)
+        log.info("%s: %s in %.2f s: %s", command_name(), "committed" if commit else "read",
+                 time.perf_counter() - started, summary(result))
+        return result
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def _errors_as_messages() -> Iterator[None]:
+    try:
+        yield
     except AlreadyDone as done:
         console.print(str(done), style="yellow")
         raise typer.Exit(0) from None
@@ -64,9 +111,11 @@ def run_in_transaction(action: Callable[[Session], T], commit: bool = True) -> T
         fail(user_message(error))
     except IntegrityError as error:
         fail(f"refused by the database, nothing was changed: {error.orig}")
+    except DBAPIError as error:
+        # E.g. a server that cannot be reached: the driver's own words, on one line.
+        fail(f"nothing was changed: {type(error).__name__}: {' '.join(str(error.orig).split())}")
     except (SQLAlchemyError, InvalidOperation) as error:
         fail(f"nothing was changed: {type(error).__name__}: {error}")
-    raise AssertionError("unreachable")
 
 
 def read(action: Callable[[Session], T]) -> T:
@@ -88,10 +137,10 @@ def fail(message: str) -> None:
 
 
 def centre_details(path: Path | None) -> Centre:
-    """The centre's details and ledger accounts from ``path`` (default
-    config/centre.toml); a bad file is a message and exit status 1."""
+    """The centre's details and ledger accounts from ``path``, else the
+    setting (see centre_file); a bad file is a message and exit status 1."""
     try:
-        return load_centre(path or DEFAULT_CENTRE_FILE)
+        return load_centre(centre_file(path))
     except BillingError as error:
         fail(str(error))
         raise AssertionError("unreachable") from error

@@ -7,16 +7,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from billing.cli.context import console, errors, read, run_in_transaction
+from billing.cli.context import console, errors, read, upgrade_database
 
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Create or upgrade the schema to the newest migration."""
-    run_in_transaction(lambda session: None)
-    console.print("Database schema is up to date.")
+    """Create the schema, or upgrade it to the newest migration (creates an SQLite
+    file if missing). In production, run it as the schema's owner."""
+    console.print(upgrade_database(), highlight=False)
 
 
 def verify() -> None:

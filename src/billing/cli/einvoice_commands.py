@@ -11,7 +11,7 @@ import typer
 from billing.cli.context import centre_details, console, fail, parse_month, read
 
 CentreOption = Annotated[Path | None, typer.Option(
-    "--centre", help="The centre's details (seller, bankgiro); default config/centre.toml.")]
+    "--centre", help="The centre's details (seller, bankgiro); default the centre setting.")]
 
 
 def export_peppol(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],

@@ -35,7 +35,7 @@ def export_sie(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
                    help="period: the documents billed for the month (its run and corrections); "
                         "issued: the documents issued during the month.")] = Selection.PERIOD,
                centre: Annotated[Path | None, typer.Option(
-                   help="The centre file with the ledger accounts; default config/centre.toml.")] = None
+                   help="The centre file with the ledger accounts; default the centre setting.")] = None
                ) -> None:
     """The month's invoices and credit notes as an SIE 4 file for the ledger.
 

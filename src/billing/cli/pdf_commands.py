@@ -13,11 +13,10 @@ import typer
 
 from billing.cli.billing_commands import invoice_app, invoices_app
 from billing.cli.context import centre_details, console, fail, parse_month, read
-from billing.files.centre_file import DEFAULT_CENTRE_FILE
 from billing.invoicing.document import DocumentKind
 
-CentreOption = Annotated[Path, typer.Option(
-    "--centre", help="The centre's details printed on the documents.")]
+CentreOption = Annotated[Path | None, typer.Option(
+    "--centre", help="The centre's details printed on the documents; default the centre setting.")]
 
 
 @invoice_app.command("pdf")
@@ -25,7 +24,7 @@ def invoice_pdf(number: int,
                 out: Annotated[Path | None, typer.Option(
                     "--out", help="The file to write; default faktura-NUMBER.pdf "
                                   "(kreditfaktura-NUMBER.pdf) here.")] = None,
-                centre: CentreOption = DEFAULT_CENTRE_FILE) -> None:
+                centre: CentreOption = None) -> None:
     """One invoice or credit note as a PDF."""
     from billing.services.outputs import document_pdf
     seller = centre_details(centre).seller
@@ -44,7 +43,7 @@ def invoice_pdf(number: int,
 def invoices_pdf(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
                  out: Annotated[Path, typer.Option(
                      "--out", help="The directory to write to; created if missing.")],
-                 centre: CentreOption = DEFAULT_CENTRE_FILE) -> None:
+                 centre: CentreOption = None) -> None:
     """Every invoice and credit note of a month as PDF files, one per document,
     written all or nothing."""
     from billing.services.outputs import month_pdfs

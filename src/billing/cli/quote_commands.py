@@ -45,7 +45,8 @@ def _pairs(values: list[str], option: str, form: str = "CODE=NUMBER") -> dict[st
 
 def quote(
         employees: Annotated[int, typer.Option(help="The agency's size.")],
-        area: Annotated[list[ServiceArea], typer.Option(help="A service area; repeat for several.")],
+        area: Annotated[list[ServiceArea], typer.Option(
+            metavar="AREA", help="payroll, finance or eprocurement; repeat for several.")],
         name: Annotated[str, typer.Option(help="The prospective agency.")] = "Ny kundmyndighet",
         volume: Annotated[list[str], typer.Option(help="CODE=QUANTITY per month (hours for special services).")] = [],
         subscription: Annotated[list[str], typer.Option(help="A subscription service code.")] = [],
@@ -53,7 +54,8 @@ def quote(
         start: Annotated[str | None, typer.Option(help="First month (YYYY-MM); default next month.")] = None,
         years: Annotated[int, typer.Option(help="Years to price, each with the version then in force.")] = 1,
         tariff_id: Annotated[str | None, typer.Option(help="Price every month with this version.")] = None,
-        estimate: Annotated[bool, typer.Option(help="Estimate missing basic volumes from history.")] = False,
+        estimate: Annotated[bool, typer.Option(
+            "--estimate", help="Estimate missing basic volumes from history.")] = False,
         history_from: Annotated[str | None, typer.Option(help="Estimation window start (YYYY-MM).")] = None,
         history_to: Annotated[str | None, typer.Option(help="Estimation window end (YYYY-MM).")] = None,
         output_format: FormatOption = Format.TABLE,

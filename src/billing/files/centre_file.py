@@ -1,4 +1,4 @@
-"""The centre's own details and ledger accounts (config/centre.toml)."""
+"""The centre's own details and ledger accounts (default: billing/config/centre.toml)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from billing.files.agencies_file import OrganisationNumber
 from billing.files.fields import Frozen
 from billing.files.toml_source import read_toml, validate
 
-DEFAULT_CENTRE_FILE = Path(__file__).resolve().parents[3] / "config" / "centre.toml"
+DEFAULT_CENTRE_FILE = Path(__file__).resolve().parents[1] / "config" / "centre.toml"
 _ACCOUNT = Field(pattern=r"^\d{4}$")
 
 

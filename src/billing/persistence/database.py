@@ -1,62 +1,207 @@
-"""The engine and the schema: made and upgraded by Alembic, never by create_all."""
+"""The engine and the schema: made and upgraded by Alembic, never by create_all.
+
+The migrations ship inside the package (billing/migrations), so an installed
+wheel needs no source tree. Which database, and whether a command may create
+or upgrade its schema, is decided here; the CLI only says what the command is.
+"""
 
 from __future__ import annotations
 
-import os
+import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError
 
 from billing.errors import BillingError
 
 DEFAULT_URL = "sqlite:///billing.sqlite"
-URL_VARIABLE = "BILLING_DATABASE_URL"
-MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+UPGRADE_COMMAND = "billing db upgrade"
+# Engine execution option: transactions that only read (see for_reading).
+READ_ONLY = "billing_read_only"
+_EXPECTED = "expected sqlite:///FILE or postgresql://USER:PASSWORD@HOST/DATABASE"
+_DRIVERS = {"sqlite": ("", "pysqlite"), "postgresql": ("", "psycopg"), "postgres": ("", "psycopg")}
+
+log = logging.getLogger(__name__)
 
 
-def database_url(option: str | None = None) -> str:
-    """The option, else the environment variable, else an SQLite file here."""
-    return option or os.environ.get(URL_VARIABLE) or DEFAULT_URL
+def mask_url(text: str) -> str:
+    """The URL as it may be shown or logged: any password replaced by ***."""
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
+        # Unparsable: still hide whatever stands between "user:" and "@".
+        scheme, sep, rest = text.partition("://")
+        credentials, at, host = rest.rpartition("@")
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}{sep}{user}:***@{host}" if at and ":" in credentials else text
 
 
-def create_engine_for(url: str) -> Engine:
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url)
+def engine_url(text: str) -> URL:
+    """The URL the engine is made with: psycopg 3 for PostgreSQL (``postgres://``
+    is the old spelling many hosts still hand out); any other backend is refused."""
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError):
+        raise BillingError(f"not a database URL: {mask_url(text)}; {_EXPECTED}") from None
+    backend, _, driver = url.drivername.partition("+")
+    if driver not in _DRIVERS.get(backend, ()):
+        raise BillingError(f"unsupported database URL scheme '{url.drivername}' in "
+                           f"{mask_url(text)}; {_EXPECTED}")
+    return url.set(drivername="sqlite" if backend == "sqlite" else "postgresql+psycopg")
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file of an SQLite URL, absolute; None for a server or an in-memory database."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).resolve()
+
+
+def describe(text: str) -> str:
+    """The database in words, without its password."""
+    url = engine_url(text)
+    path = sqlite_file(url)
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite file {path}" if path else "SQLite in memory"
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    return f"PostgreSQL database {url.database} on {where} as {url.username or '(default user)'}"
+
+
+def create_engine_for(url: str | URL) -> Engine:
+    engine = create_engine(engine_url(url) if isinstance(url, str) else url)
     if engine.dialect.name == "sqlite":
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA busy_timeout = 10000")
-            cursor.close()
-
-        # Let SQLAlchemy, not the driver, open transactions, and open them with
-        # BEGIN IMMEDIATE: two writers then queue instead of failing half-way.
-        @event.listens_for(engine, "connect")
-        def _no_driver_transactions(dbapi_connection, _record):
-            dbapi_connection.isolation_level = None
-
-        @event.listens_for(engine, "begin")
-        def _begin_immediate(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        _sqlite_transactions(engine, wal=sqlite_file(engine.url) is not None)
     return engine
+
+
+def _sqlite_transactions(engine: Engine, wal: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        # Let SQLAlchemy, not the driver, open transactions (see _begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 10000")
+        if wal:
+            # Readers see a snapshot and never block the writer, nor it them.
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        # Writers take the write lock at BEGIN (IMMEDIATE), so two of them queue
+        # instead of failing half-way; readers take none (a deferred BEGIN).
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def for_reading(engine: Engine) -> Engine:
+    """The same engine (and pool) for transactions that only read."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def alembic_config() -> Config:
     if not (MIGRATIONS / "env.py").exists():
-        raise BillingError(f"migrations not found at {MIGRATIONS}; install the project with "
-                           "'pip install -e .' from its source tree")
+        raise BillingError(f"migrations not found at {MIGRATIONS}: the installation is incomplete")
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
-def upgrade(engine: Engine) -> None:
+def revision_name(revision: str | None) -> str:
+    """A revision with its message, e.g. "0001 (Initial schema)"; "empty" for none."""
+    if revision is None:
+        return "empty"
+    script = ScriptDirectory.from_config(alembic_config()).get_revision(revision)
+    title = (script.doc or "").split(".")[0].strip() if script else ""
+    return f"{revision} ({title})" if title else revision
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    current: str | None  # None: no schema at all
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    """Where the database's schema stands against the newest migration shipped."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    with for_reading(engine).connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+        raise BillingError(f"the database is at schema revision {current}, which this version of "
+                           "billing does not know: it was upgraded by a newer billing")
+    return SchemaState(current, scripts.get_current_head())
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    before: str | None
+    after: str
+
+    @property
+    def created(self) -> bool:
+        return self.before is None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    def message(self, database: str) -> str:
+        if self.created:
+            return f"Created the schema in {database}: revision {revision_name(self.after)}."
+        if self.changed:
+            return (f"Upgraded the schema of {database} from revision {revision_name(self.before)} "
+                    f"to {revision_name(self.after)}.")
+        return f"The schema of {database} is up to date: revision {revision_name(self.after)}."
+
+
+def upgrade(engine: Engine) -> UpgradeResult:
     """Bring the schema to the newest migration (a no-op when it is there)."""
+    before = schema_state(engine)
+    if before.up_to_date:
+        log.info("schema at revision %s, the newest", revision_name(before.current))
+        return UpgradeResult(before.current, before.head)
+    log.info("upgrading the schema from %s to %s", revision_name(before.current),
+             revision_name(before.head))
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    return UpgradeResult(before.current, before.head)
+
+
+def prepare_schema(engine: Engine, *, may_create: bool, auto_upgrade: bool) -> None:
+    """Before a command: the schema must be current. A command that only reads
+    never creates a database (nor a schema in an empty one); with auto_upgrade
+    off no command changes the schema: 'billing db upgrade' does, explicitly."""
+    path = sqlite_file(engine.url)
+    if path is not None and not path.exists():
+        if not (may_create and auto_upgrade):
+            raise BillingError(f"no database at {path}: create one with '{UPGRADE_COMMAND}' "
+                               "(or give --database-url / BILLING_DATABASE_URL)")
+        log.info("creating the SQLite database %s", path)
+        upgrade(engine)
+        return
+    state = schema_state(engine)
+    if state.up_to_date:
+        log.info("schema at revision %s, the newest", state.current)
+        return
+    if not auto_upgrade:
+        raise BillingError(f"the database schema is at {revision_name(state.current)}, this "
+                           f"version of billing needs {revision_name(state.head)}; automatic "
+                           f"upgrade is off: run '{UPGRADE_COMMAND}'")
+    if state.current is None and not may_create:
+        raise BillingError(f"the database has no billing schema: create it with '{UPGRADE_COMMAND}'")
+    upgrade(engine)

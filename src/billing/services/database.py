@@ -1,22 +1,9 @@
-"""The database a command works on, for the command line: its URL, and an
-engine with the schema brought up to date."""
+"""The database a command works on, for the command line: engines, the schema's
+state and its upgrade, through the persistence layer (which the CLI never
+imports itself)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from billing.persistence.database import create_engine_for, describe, for_reading, prepare_schema, upgrade
 
-from billing.persistence.database import create_engine_for, database_url, upgrade
-
-__all__ = ["database_url", "open_database"]
-
-
-def open_database(url: str) -> Engine:
-    """An engine for ``url``, with the schema upgraded to the newest migration
-    (a no-op when it is there); the caller disposes of it."""
-    engine = create_engine_for(url)
-    try:
-        upgrade(engine)
-    except BaseException:
-        engine.dispose()
-        raise
-    return engine
+__all__ = ["create_engine_for", "describe", "for_reading", "prepare_schema", "upgrade"]
