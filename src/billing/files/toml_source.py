@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ValidationError
 
 from billing.errors import DataError, Problem
+from billing.files.fields import text_problem
 
 T = TypeVar("T")
 
@@ -94,17 +95,43 @@ def non_empty(items: T) -> T:
 NonEmpty = AfterValidator(non_empty)
 
 
+def text_problems(data: Any, path: Path, text: str, loc: tuple = ()) -> list[Problem]:
+    """Every string of the document, keys and values, that holds a character
+    no text may hold (``fields.text_problem``): one check for every field."""
+    problems = []
+    if isinstance(data, str):
+        problem = text_problem(data)
+        if problem is not None:
+            problems.append(Problem(problem, str(path), locate(text, loc), field_name(loc)))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            problem = text_problem(key)
+            if problem is not None:
+                problems.append(Problem(f"key {key!r}: {problem}", str(path),
+                                        locate(text, (*loc, key)), field_name((*loc, key))))
+            else:
+                problems += text_problems(value, path, text, (*loc, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            problems += text_problems(item, path, text, (*loc, index))
+    return problems
+
+
 def validate(model: type[BaseModel], data: dict[str, Any], path: Path, text: str,
-             context: Callable[[tuple], str] | None = None) -> BaseModel:
-    """Validate with pydantic; every error becomes a located Problem."""
+             context: Callable[[tuple], str] | None = None, check_text: bool = True) -> BaseModel:
+    """Validate with pydantic; every error becomes a located Problem. Text with
+    control characters anywhere in the document is refused too, unless the
+    caller checks it itself (``check_text=False``)."""
+    problems = text_problems(data, path, text) if check_text else []
     try:
-        return model.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
-        problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
             message = error["msg"]
             if context is not None:
                 message = f"{context(loc)}{message}"
             problems.append(Problem(message, str(path), locate(text, loc), field_name(loc)))
+    if problems:
         raise DataError(problems) from None
+    return parsed

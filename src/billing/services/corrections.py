@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from billing.errors import DataError
 from billing.files.agencies_file import normalise_organisation_number
+from billing.files.fields import checked_reason
 from billing.invoicing.document import DocumentKind, Invoice, charges, credit_note_for
 from billing.period import Month
 from billing.persistence.invoice_store import issue_documents, read_invoices
@@ -35,6 +36,7 @@ def correct_month(session: Session, month: Month, issue_date: date,
     """Re-rate a billed month; for each agency whose charges changed, a credit
     note for its current invoice and a new invoice. Unchanged agencies get
     nothing, so running it again issues nothing."""
+    reason = checked_reason(reason, "a correction")
     # Taken first: a second correction of the month waits here, then sees the first's documents.
     lock_series(session)
     if session.scalars(select(BillingRunRow.id).where(BillingRunRow.period == month)).first() is None:
@@ -75,8 +77,7 @@ def correct_month(session: Session, month: Month, issue_date: date,
 
 def credit_invoice(session: Session, number: int, reason: str, issue_date: date) -> Invoice:
     """A full credit note for one invoice; an invoice is credited at most once."""
-    if not reason.strip():
-        raise DataError.single("a credit note needs a reason (--reason)", field="--reason")
+    reason = checked_reason(reason, "a credit note")
     lock_series(session)
     found = read_invoices(session, InvoiceRow.number == number)
     if not found:
