@@ -17,22 +17,37 @@ from billing.files.fields import text_problem
 T = TypeVar("T")
 
 
+# A tariff or agency file is a few hundred kB; far larger is not one of ours,
+# and is refused before it is read whole.
+MAX_TOML_BYTES = 16 * 1024 * 1024
+
+
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """The parsed document and its text; TOML floats become Decimal, never float."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        if path.stat().st_size > MAX_TOML_BYTES:
+            raise DataError.single(f"larger than {MAX_TOML_BYTES // (1024 * 1024)} MB: not a file "
+                                   "of this kind", file=str(path))
+        data = path.read_bytes()
+    except OSError as exc:
         raise DataError.single(f"cannot read file: {exc}", file=str(path)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError.single(f"not UTF-8 text (byte 0x{data[exc.start]:02X})", file=str(path),
+                               line=data.count(b"\n", 0, exc.start) + 1) from None
     try:
         return tomllib.loads(text, parse_float=Decimal), text
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc), text)
         raise DataError.single(f"not valid TOML: {exc}", file=str(path), line=line) from None
 
 
-def _line_from_message(message: str) -> int | None:
+def _line_from_message(message: str, text: str) -> int | None:
     match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
+    if match:
+        return int(match.group(1))
+    return text.count("\n") + 1 if "end of document" in message else None
 
 
 def field_name(loc: Sequence[str | int]) -> str:
