@@ -148,9 +148,10 @@ def test_pass_through_amounts_and_payment_dates_in_other_digits_are_refused(tmp_
                                     "133,10.00,\uff12\uff10\uff11\uff13-01-03\n"
                                     "133,10.00,20130103\n"
                                     "133,10.00,1999-01-03\n"
-                                    "133,1000000000000.00,2013-01-03\n")
+                                    "133,1000000000000.00,2013-01-03\n"
+                                    "\uff11\uff13\uff13,10.00,2013-01-03\n")
     error = read_error(read_payments, bank)
-    assert where(error) == [(2, "date"), (3, "date"), (4, "date"), (5, "amount")]
+    assert where(error) == [(2, "date"), (3, "date"), (4, "date"), (5, "amount"), (6, "reference")]
     assert "date out of range (2000-2099): 1999-01-03" in str(error)
 
 

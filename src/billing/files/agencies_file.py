@@ -7,7 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, field_validator, model_validator
+from pydantic import (AfterValidator, BeforeValidator, Field, ValidationError, field_validator,
+                      model_validator)
 from stdnum.exceptions import ValidationError as OrgNumberError
 from stdnum.se import orgnr
 

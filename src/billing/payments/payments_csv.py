@@ -44,6 +44,13 @@ def _date(text: str) -> date:
     return in_years(day)
 
 
+def _reference(text: str) -> str:
+    """Spaces removed; digits only from 0-9 (isdigit() and int() take any script's)."""
+    if any(char.isdigit() and not char.isascii() for char in text):
+        raise ValueError(f"digits other than 0-9 in a reference: {text!r}")
+    return text.replace(" ", "")
+
+
 def read_payments(path: Path) -> tuple[Payment, ...]:
     """Every payment of the file, or DataError naming every bad row and field.
 
@@ -55,8 +62,9 @@ def read_payments(path: Path) -> tuple[Payment, ...]:
     for line, row in rows:
         amount = rows.field(line, row, "amount", _amount)
         day = rows.field(line, row, "date", _date)
-        reference = row.get("reference", "")
+        given = row.get("reference", "")  # None when refused
+        reference = "" if given == "" else rows.field(line, row, "reference", _reference)
         if amount is not None and day is not None and reference is not None:
-            payments.append(Payment(line, reference.replace(" ", ""), amount, day))
+            payments.append(Payment(line, reference, amount, day))
     rows.problems.raise_if_any()
     return tuple(payments)
