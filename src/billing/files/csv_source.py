@@ -173,10 +173,3 @@ def decimal(text: str) -> Decimal:
     if not _IN_RANGE.fullmatch(compact):
         raise ValueError(f"out of range (at most 12 digits before the decimal point, 6 after): {text!r}")
     return Decimal(compact)
-
-
-def in_range(value: Decimal, low: Decimal, high: Decimal, what: str) -> Decimal:
-    """``value`` when low <= value <= high; otherwise ValueError stating the range."""
-    if not low <= value <= high:
-        raise ValueError(f"{what} out of range ({low} to {high}): {value}")
-    return value

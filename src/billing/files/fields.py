@@ -57,14 +57,6 @@ def _noncharacter(char: str) -> bool:
     return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
-def plain_text(text: str) -> str:
-    """``text`` itself, or ValueError naming the character that is not allowed."""
-    problem = text_problem(text)
-    if problem is not None:
-        raise ValueError(problem)
-    return text
-
-
 def ascii_text(value: Any) -> Any:
     """Codes and numbers written in ASCII only: stdnum, for one, reads '２０２１００-０００１'
     as an organisation number."""

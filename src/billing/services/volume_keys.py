@@ -13,8 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import (Column, Index, Integer, MetaData, String, Table, delete, func, insert,
-                        select)
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from billing.persistence.models import VolumeRow
