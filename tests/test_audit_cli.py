@@ -187,7 +187,7 @@ def formulas_on_findings(engine, tmp_path):
            .values(amount=Decimal("11.00")))
 
 
-def test_json_is_machine_readable_and_neutralised(engine, database_url, tmp_path):
+def test_json_is_machine_readable_and_exact(engine, database_url, tmp_path):
     formulas_on_findings(engine, tmp_path)
 
     result = cli(database_url, "audit", "2012-11", "--format", "json", "--seed", "3")
@@ -202,7 +202,8 @@ def test_json_is_machine_readable_and_neutralised(engine, database_url, tmp_path
                                 "sample": "noted", "revenue": "noted"}
     (rerating,) = [c for c in report["checks"] if c["name"] == "rerating"]
     messages = sorted(f["message"] for f in rerating["findings"])
-    assert messages == sorted(f"'{d}: amount 11.00, re-rated 10.00" for d in FORMULAS)
+    # The descriptions exactly as given: only CSV cells are neutralised (issue 10).
+    assert messages == sorted(f"{d}: amount 11.00, re-rated 10.00" for d in FORMULAS)
     assert {f["document"] for f in rerating["findings"]} == {3}
     assert all(isinstance(f["line"], int) for f in rerating["findings"])
     # Amounts are exact decimal text, never floats; a negative amount is not neutralised.

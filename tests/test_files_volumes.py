@@ -212,16 +212,22 @@ def test_pass_through_vat_rate_above_100_and_unknown_area(tmp_path):
 def test_quoted_description_over_two_lines_keeps_line_numbers(tmp_path):
     path = write_csv(tmp_path, f'2012-12,{ORG},payroll,"Systemtjänst\nPalasso",1.00,25,,',
                      f"2012-12,{ORG},payroll,X,1.0x,25,,", header=PT_HEADER, name="pt.csv")
-    # the first record takes lines 2 and 3; the bad amount is on line 4
-    single_problem(path, 4, "amount", read_pt)
+    # the first record takes lines 2 and 3, and is told at its last line: a
+    # line break is a control character, refused in a description (issue 10);
+    # the bad amount is on line 4
+    found = problems(path, read_pt)
+    assert [(p.line, p.field) for p in found] == [(3, "description"), (4, "amount")]
+    assert "U+000A" in found[0].message
 
 
 def test_unicode_line_separator_inside_a_value_is_not_a_line_break(tmp_path):
     path = write_csv(tmp_path, f"2012-12,{ORG},payroll,Systemtjänst\u2028Palasso,1.00,25,,",
-                     header=PT_HEADER, name="pt.csv")
-    [(line, charge)] = read_pass_through(path)
-    assert line == 2
-    assert charge.description == "Systemtjänst\u2028Palasso"
+                     f"2012-12,{ORG},payroll,X,1.0x,25,,", header=PT_HEADER, name="pt.csv")
+    # U+2028 ends no line (the next record is line 3), but it is refused in a
+    # description: it breaks lines in PDFs and terminals (issue 10)
+    found = problems(path, read_pt)
+    assert [(p.line, p.field) for p in found] == [(2, "description"), (3, "amount")]
+    assert "U+2028" in found[0].message
 
 
 # --- sub-supplier invoices ----------------------------------------------------------

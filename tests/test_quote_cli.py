@@ -35,7 +35,8 @@ def test_the_formula_starts_are_neutralised():
     for text in ("=1+1", "+1", "-1", "@A1", "\t=1", "\r=1"):
         assert neutralise(text) == "'" + text
     assert to_csv([{"a": "\r=1"}]).startswith("a\r\n\"'")  # quoted: it holds a carriage return
-    assert json.loads(to_json(["\r=1"])) == ["'\r=1"]
+    # JSON is read by programs, not spreadsheets: it carries the text exactly (issue 10).
+    assert json.loads(to_json(["\r=1"])) == ["\r=1"]
 
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("http://x.example","klicka")', "+46 8 123", "-2+3",
@@ -45,7 +46,8 @@ def test_a_text_cell_a_spreadsheet_would_run_is_neutralised(text):
     row = [{"name": text, "amount": D("-46.20")}]
     parsed, = csv.DictReader(io.StringIO(to_csv(row)))
     assert parsed == {"name": "'" + text, "amount": "-46.20"}
-    assert json.loads(to_json({"rows": row})) == {"rows": [{"name": "'" + text, "amount": "-46.20"}]}
+    # Only CSV cells are neutralised; JSON carries the data exactly (issue 10).
+    assert json.loads(to_json({"rows": row})) == {"rows": [{"name": text, "amount": "-46.20"}]}
 
 
 def test_plain_text_and_numbers_are_left_alone():
@@ -348,7 +350,7 @@ def _renamed_world(engine, tmp_path):
     setup_world(engine, tmp_path, months=("2012-11", "2012-12"), agencies_text=agencies)
 
 
-def test_whatif_neutralises_formula_names_but_not_negative_numbers(engine, database_url, tmp_path):
+def test_whatif_neutralises_formula_names_in_csv_but_not_numbers_nor_json(engine, database_url, tmp_path):
     _renamed_world(engine, tmp_path)
     # A 10 % cut, 66.00 -> 59.40: Alfaverket -46.20 (-0.7 %), Betaverket payroll -72.60 (-1.1 %)
     path = draft(tmp_path, "59.40")
@@ -362,7 +364,9 @@ def test_whatif_neutralises_formula_names_but_not_negative_numbers(engine, datab
         (ORG_C, "eprocurement"): ("'@Gammaverket", "0.00", "0.0")}
     data = json.loads(cli(database_url, "whatif", "--tariff", path, "--format", "json").stdout)
     alfa, = [r for r in data["agencies"] if r["organisation_number"] == ORG_A]
-    assert (alfa["agency"], alfa["current"], alfa["change"]) == ("'" + NAMES["Alfaverket"], "6542.00", "-46.20")
+    # JSON carries the names exactly: only CSV cells are neutralised (issue 10)
+    assert (alfa["agency"], alfa["current"], alfa["change"]) == (NAMES["Alfaverket"], "6542.00", "-46.20")
+    assert {r["agency"] for r in data["agencies"]} == set(NAMES.values())
     assert data["totals"][0] == {"area": "payroll", "current": "20292.00", "draft": "20173.20", "change": "-118.80",
                                  "change_percent": "-0.6"}
 

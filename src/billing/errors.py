@@ -29,14 +29,25 @@ class Problem:
         return f"{where}{field}: {self.message}" if where or field else self.message
 
 
-class DataError(BillingError):
-    """Input that cannot be accepted; nothing was changed."""
+# A million bad rows are told as the first hundred and a count: enough to see
+# what is wrong, without a message of its own million lines.
+SHOWN_PROBLEMS = 100
 
-    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} found, nothing was changed:"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+class DataError(BillingError):
+    """Input that cannot be accepted; nothing was changed.
+
+    ``problems`` holds at most SHOWN_PROBLEMS, the first ones; ``omitted``
+    counts the others."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...], omitted: int = 0):
+        self.problems = tuple(problems[:SHOWN_PROBLEMS])
+        self.omitted = omitted + max(0, len(problems) - SHOWN_PROBLEMS)
+        count = len(self.problems) + self.omitted
+        head = f"{count:,} problem{'s' if count != 1 else ''} found, nothing was changed:"
+        tail = [f"  … and {self.omitted:,} more problem{'s' if self.omitted != 1 else ''}"
+                ] if self.omitted else []
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems), *tail]))
 
     @classmethod
     def single(cls, message: str, **where: object) -> "DataError":
@@ -48,15 +59,30 @@ class AlreadyDone(BillingError):
 
 
 class ProblemCollector:
-    """Collects problems while a file is read; raises them together at the end."""
+    """Collects problems while a file is read; raises them together at the end.
+
+    Keeps the first SHOWN_PROBLEMS and counts the rest, so a file of any size
+    is checked to its end in bounded memory."""
 
     def __init__(self, file: str | None = None):
         self.file = file
         self.problems: list[Problem] = []
+        self.omitted = 0
+
+    @property
+    def count(self) -> int:
+        """Problems found so far, shown or not."""
+        return len(self.problems) + self.omitted
 
     def add(self, message: str, *, line: int | None = None, field: str | None = None) -> None:
-        self.problems.append(Problem(message, self.file, line, field))
+        self.append(Problem(message, self.file, line, field))
+
+    def append(self, problem: Problem) -> None:
+        if len(self.problems) < SHOWN_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.omitted += 1
 
     def raise_if_any(self) -> None:
         if self.problems:
-            raise DataError(self.problems)
+            raise DataError(self.problems, self.omitted)

@@ -7,7 +7,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits only: \d would also take other scripts' digits ('٢٠١٢-12').
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+# The years a month read from a file or a command may fall in (docs/formats.md).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -18,13 +21,18 @@ class Month:
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12:
             raise ValueError(f"month out of range: {self.month}")
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"year out of range: {self.year}")
 
     @classmethod
     def parse(cls, text: str) -> "Month":
-        match = _MONTH.match(text.strip())
+        match = _MONTH.fullmatch(text.strip())
         if not match:
             raise ValueError(f"not a month (YYYY-MM): {text!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
+        year = int(match.group(1))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"year out of range ({FIRST_YEAR}-{LAST_YEAR}): {text!r}")
+        return cls(year, int(match.group(2)))
 
     @classmethod
     def of(cls, day: date) -> "Month":

@@ -7,7 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
+from pydantic import (AfterValidator, BeforeValidator, Field, ValidationError, field_validator,
+                      model_validator)
 
 from billing.domain.agency import (DISCOUNTABLE_PARTS, Agency, Agreement, ConnectionItem, Discount,
                                    FeePart, SizeChange, Subscription)
@@ -15,11 +16,12 @@ from billing.domain.catalogue import Catalogue, Charge, ServiceArea, Tier
 from billing.domain.organisation import normalise_organisation_number
 from billing.domain.tariff import STANDARD_SERIES
 from billing.errors import ProblemCollector
-from billing.files.fields import Amount, Frozen, Price
-from billing.files.toml_source import NonEmpty, field_name, locate, read_toml, validate
+from billing.files.fields import Amount, Day, Employees, Frozen, Percent, Price, ascii_text
+from billing.files.toml_source import NonEmpty, field_name, locate, read_toml, text_problems, validate
 from billing.period import Month
 
-OrganisationNumber = Annotated[str, AfterValidator(normalise_organisation_number)]
+OrganisationNumber = Annotated[str, BeforeValidator(ascii_text),
+                               AfterValidator(normalise_organisation_number)]
 
 
 def _month(text: str) -> Month:
@@ -27,14 +29,14 @@ def _month(text: str) -> Month:
 
 
 class _Size(Frozen):
-    effective: date = Field(alias="from")
-    employees: int = Field(ge=1)
+    effective: Day = Field(alias="from")
+    employees: Employees
 
 
 class _Subscription(Frozen):
     service: str
-    start: date = Field(alias="from")
-    end: date | None = Field(default=None, alias="to")
+    start: Day = Field(alias="from")
+    end: Day | None = Field(default=None, alias="to")
 
     @model_validator(mode="after")
     def _range(self) -> "_Subscription":
@@ -46,16 +48,16 @@ class _Subscription(Frozen):
 class _ConnectionItem(Frozen):
     description: str = Field(min_length=1, max_length=300)
     amount: Amount
-    on: date | None = None
+    on: Day | None = None
 
 
 class _Agreement(Frozen):
     area: ServiceArea
-    connected_on: date
-    ends_on: date | None = None
+    connected_on: Day
+    ends_on: Day | None = None
     buyer_reference: str = Field(default="", max_length=100)
     price_series: str = Field(default=STANDARD_SERIES, max_length=80)
-    transformed_on: date | None = None
+    transformed_on: Day | None = None
     services: tuple[str, ...] | None = None
     agreed_prices: dict[str, Price] = {}
     subscriptions: tuple[_Subscription, ...] = ()
@@ -75,7 +77,7 @@ class _Agreement(Frozen):
 
 
 class _Discount(Frozen):
-    percent: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
+    percent: Annotated[Percent, Field(gt=0)]
     parts: Annotated[frozenset[FeePart], NonEmpty]
     area: ServiceArea | None = None
     start: Annotated[str, AfterValidator(_month)] = Field(alias="from")
@@ -122,9 +124,11 @@ def load_agencies(path: Path, catalogue: Catalogue) -> tuple[Agency, ...]:
     agency is validated on its own, and the catalogue's rules are checked for
     every agency that parsed, so one pass shows everything to fix."""
     data, text = read_toml(path)
-    document = validate(_AgenciesFile, data, path, text)
+    document = validate(_AgenciesFile, data, path, text, check_text=False)
     assert isinstance(document, _AgenciesFile)
     problems = ProblemCollector(str(path))
+    for problem in text_problems(data, path, text):  # with every other problem, at once
+        problems.append(problem)
     parsed: list[tuple[int, _Agency]] = []
     for a_index, raw in enumerate(document.agencies):
         try:

@@ -13,18 +13,19 @@ from billing.files.fields import Frozen
 from billing.files.toml_source import read_toml, validate
 
 DEFAULT_CENTRE_FILE = Path(__file__).resolve().parents[1] / "config" / "centre.toml"
-_ACCOUNT = Field(pattern=r"^\d{4}$")
+# [0-9], not \d: the pattern engine takes any script's digits for \d.
+_ACCOUNT = Field(pattern=r"^[0-9]{4}$")
 
 
 class _Seller(Frozen):
     name: str = Field(min_length=1, max_length=200)
     organisation_number: OrganisationNumber
-    vat_number: str = Field(pattern=r"^SE\d{12}$")
+    vat_number: str = Field(pattern=r"^SE[0-9]{12}$")
     street: str
     postal_code: str
     city: str
     country: str = Field(pattern=r"^[A-Z]{2}$")
-    bankgiro: str = Field(pattern=r"^\d{3,4}-\d{4}$")
+    bankgiro: str = Field(pattern=r"^[0-9]{3,4}-[0-9]{4}$")
     email: str
 
 

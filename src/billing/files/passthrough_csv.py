@@ -8,15 +8,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from billing.domain.catalogue import Catalogue, ServiceArea
-from billing.domain.organisation import normalise_organisation_number
 from billing.domain.tariff import DEFAULT_VAT_RATE
 from billing.domain.volume import PassThroughCharge
-from billing.files.csv_source import CsvRows, decimal, month
+from billing.files.csv_source import CsvRows, decimal, month, organisation_number
 from billing.money import ORE
 from billing.period import Month
 
 
 def _amount(text: str) -> Decimal:
+    """Under a thousand billion kronor either way (decimal's 12 digits), in öre."""
     value = decimal(text)
     if value != value.quantize(ORE):
         raise ValueError(f"an amount has at most two decimals (öre): {text}")
@@ -36,17 +36,18 @@ def read_pass_through(path: Path) -> tuple[tuple[int, PassThroughCharge], ...]:
     result = []
     for line, row in rows:
         values = (rows.field(line, row, "period", month),
-                  rows.field(line, row, "organisation_number", normalise_organisation_number),
+                  rows.field(line, row, "organisation_number", organisation_number),
                   rows.field(line, row, "area", ServiceArea),
                   rows.field(line, row, "description", str),
                   rows.field(line, row, "amount", _amount))
         vat = rows.field(line, row, "vat_rate", _vat, required=False)
-        if None in values:
-            continue
+        supplier, reference = row.get("supplier", ""), row.get("reference", "")
+        if None in (*values, supplier, reference) or row.get("vat_rate", "") is None:
+            continue  # refused, recorded
         period, org, area, description, amount = values
         result.append((line, PassThroughCharge(None, period, org, area, description, amount,
                                                DEFAULT_VAT_RATE if vat is None else vat,
-                                               row.get("supplier", ""), row.get("reference", ""))))
+                                               supplier, reference)))
     rows.problems.raise_if_any()
     return tuple(result)
 
@@ -89,7 +90,7 @@ def read_supplier_invoices(path: Path, catalogue: Catalogue) -> tuple[SupplierIn
                   rows.field(line, row, "description", str), rows.field(line, row, "amount", _amount),
                   rows.field(line, row, "key", key))
         vat = rows.field(line, row, "vat_rate", _vat, required=False)
-        if None in values:
+        if None in values or row.get("vat_rate", "") is None:
             continue
         result.append(SupplierInvoice(line, *values, DEFAULT_VAT_RATE if vat is None else vat))  # type: ignore[arg-type]
     rows.problems.raise_if_any()

@@ -13,7 +13,7 @@ from billing.domain.catalogue import Catalogue, Charge, ServiceArea
 from billing.domain.tariff import (Band, BaseFee, GraduatedTiers, PerEmployee, PriceList, RateTier,
                                    SizeBands)
 from billing.errors import ProblemCollector
-from billing.files.fields import Amount, Frozen, Percent, Price
+from billing.files.fields import Amount, Day, Employees, Frozen, Percent, Price
 from billing.files.toml_source import NonEmpty, locate, read_toml, validate
 
 class _PerEmployee(Frozen):
@@ -22,7 +22,7 @@ class _PerEmployee(Frozen):
 
 
 class _Band(Frozen):
-    up_to: int | None = Field(default=None, ge=1)
+    up_to: Employees | None = None
     amount: Amount
 
 
@@ -37,7 +37,7 @@ class _Bands(Frozen):
 
 
 class _Tier(Frozen):
-    up_to: int | None = Field(default=None, ge=1)
+    up_to: Employees | None = None
     rate: Price
 
 
@@ -70,7 +70,7 @@ class _PriceListFile(Frozen):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
     series: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
     currency: Literal["SEK"]
-    valid_from: date
+    valid_from: Day
     default_vat_rate: Percent = Decimal("25")
     base_fees: dict[ServiceArea, _BaseFee]
     prices: dict[str, Price] = {}

@@ -12,26 +12,42 @@ from typing import Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ValidationError
 
 from billing.errors import DataError, Problem
+from billing.files.fields import text_problem
 
 T = TypeVar("T")
+
+
+# A tariff or agency file is a few hundred kB; far larger is not one of ours,
+# and is refused before it is read whole.
+MAX_TOML_BYTES = 16 * 1024 * 1024
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """The parsed document and its text; TOML floats become Decimal, never float."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        if path.stat().st_size > MAX_TOML_BYTES:
+            raise DataError.single(f"larger than {MAX_TOML_BYTES // (1024 * 1024)} MB: not a file "
+                                   "of this kind", file=str(path))
+        data = path.read_bytes()
+    except OSError as exc:
         raise DataError.single(f"cannot read file: {exc}", file=str(path)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError.single(f"not UTF-8 text (byte 0x{data[exc.start]:02X})", file=str(path),
+                               line=data.count(b"\n", 0, exc.start) + 1) from None
     try:
         return tomllib.loads(text, parse_float=Decimal), text
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc), text)
         raise DataError.single(f"not valid TOML: {exc}", file=str(path), line=line) from None
 
 
-def _line_from_message(message: str) -> int | None:
+def _line_from_message(message: str, text: str) -> int | None:
     match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
+    if match:
+        return int(match.group(1))
+    return text.count("\n") + 1 if "end of document" in message else None
 
 
 def field_name(loc: Sequence[str | int]) -> str:
@@ -94,17 +110,43 @@ def non_empty(items: T) -> T:
 NonEmpty = AfterValidator(non_empty)
 
 
+def text_problems(data: Any, path: Path, text: str, loc: tuple = ()) -> list[Problem]:
+    """Every string of the document, keys and values, that holds a character
+    no text may hold (``fields.text_problem``): one check for every field."""
+    problems = []
+    if isinstance(data, str):
+        problem = text_problem(data)
+        if problem is not None:
+            problems.append(Problem(problem, str(path), locate(text, loc), field_name(loc)))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            problem = text_problem(key)
+            if problem is not None:
+                problems.append(Problem(f"key {key!r}: {problem}", str(path),
+                                        locate(text, (*loc, key)), field_name((*loc, key))))
+            else:
+                problems += text_problems(value, path, text, (*loc, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            problems += text_problems(item, path, text, (*loc, index))
+    return problems
+
+
 def validate(model: type[BaseModel], data: dict[str, Any], path: Path, text: str,
-             context: Callable[[tuple], str] | None = None) -> BaseModel:
-    """Validate with pydantic; every error becomes a located Problem."""
+             context: Callable[[tuple], str] | None = None, check_text: bool = True) -> BaseModel:
+    """Validate with pydantic; every error becomes a located Problem. Text with
+    control characters anywhere in the document is refused too, unless the
+    caller checks it itself (``check_text=False``)."""
+    problems = text_problems(data, path, text) if check_text else []
     try:
-        return model.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
-        problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
             message = error["msg"]
             if context is not None:
                 message = f"{context(loc)}{message}"
             problems.append(Problem(message, str(path), locate(text, loc), field_name(loc)))
+    if problems:
         raise DataError(problems) from None
+    return parsed

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from billing.files.csv_source import CsvRows, decimal
+from billing.files.fields import in_years
 from billing.money import ORE
 
 COLUMNS = ("reference", "amount", "date")
@@ -22,6 +24,7 @@ class Payment:
 
 
 def _amount(text: str) -> Decimal:
+    """Above zero and under a thousand billion kronor (decimal's 12 digits), in öre."""
     value = decimal(text)
     if value != value.quantize(ORE):
         raise ValueError(f"an amount has at most two decimals (öre): {text}")
@@ -31,10 +34,21 @@ def _amount(text: str) -> Decimal:
 
 
 def _date(text: str) -> date:
+    # fromisoformat alone also takes 20121203 and other digits than ASCII.
     try:
-        return date.fromisoformat(text)
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    return in_years(day)
+
+
+def _reference(text: str) -> str:
+    """Spaces removed; digits only from 0-9 (isdigit() and int() take any script's)."""
+    if any(char.isdigit() and not char.isascii() for char in text):
+        raise ValueError(f"digits other than 0-9 in a reference: {text!r}")
+    return text.replace(" ", "")
 
 
 def read_payments(path: Path) -> tuple[Payment, ...]:
@@ -48,7 +62,9 @@ def read_payments(path: Path) -> tuple[Payment, ...]:
     for line, row in rows:
         amount = rows.field(line, row, "amount", _amount)
         day = rows.field(line, row, "date", _date)
-        if amount is not None and day is not None:
-            payments.append(Payment(line, row.get("reference", "").replace(" ", ""), amount, day))
+        given = row.get("reference", "")  # None when refused
+        reference = "" if given == "" else rows.field(line, row, "reference", _reference)
+        if amount is not None and day is not None and reference is not None:
+            payments.append(Payment(line, reference, amount, day))
     rows.problems.raise_if_any()
     return tuple(payments)

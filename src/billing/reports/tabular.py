@@ -40,10 +40,13 @@ def to_csv(rows: Sequence[dict[str, object]], fields: Sequence[str] | None = Non
 
 
 def to_json(data: object) -> str:
+    """The data exactly: Decimals as their exact text, strings as they are. Only
+    CSV cells are neutralised: JSON is read by programs, not run by spreadsheets,
+    and '-2+3' there is the text '-2+3'."""
     def convert(value: object) -> object:
         if isinstance(value, dict):
             return {k: convert(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [convert(v) for v in value]
-        return _cell(value) if isinstance(value, (str, Decimal)) else value
+        return str(value) if isinstance(value, Decimal) else value
     return json.dumps(convert(data), ensure_ascii=False, indent=2)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from billing.errors import DataError
 from billing.persistence.models import ImportBatch
 from billing.services.events import now, operator, record_event
 
@@ -14,21 +15,43 @@ from billing.services.events import now, operator, record_event
 _ACTIONS = {"tariffs": "tariffs.load", "agencies": "agencies.import", "volumes": "volumes.import",
             "volume_corrections": "volumes.correct", "pass_through": "passthrough.import",
             "supplier_invoices": "passthrough.allocate"}
+_CHUNK = 1 << 20
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's hash, read in chunks: a file of any size in bounded memory."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as file:
+            while chunk := file.read(_CHUNK):
+                digest.update(chunk)
+    except OSError as exc:
+        raise DataError.single(f"cannot read file: {exc}", file=str(path)) from None
+    return digest.hexdigest()
+
+
+def open_batch(session: Session, kind: str, path: Path, sha256: str | None = None,
+               reason: str = "") -> ImportBatch:
+    """The import batch, stored before its records so that they can point to
+    it as they are inserted; ``finish_batch`` gives it its counts and its event."""
+    batch = ImportBatch(kind=kind, file_name=str(path), file_sha256=sha256 or file_sha256(path),
+                        imported_at=now(), imported_by=operator(), records_added=0,
+                        records_skipped=0, reason=reason)
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def finish_batch(session: Session, batch: ImportBatch, added: int, skipped: int) -> ImportBatch:
+    batch.records_added, batch.records_skipped = added, skipped
+    arguments = {"file": batch.file_name, "batch": str(batch.id),
+                 **({"reason": batch.reason} if batch.reason else {})}
+    record_event(session, _ACTIONS[batch.kind], arguments,
+                 f"{added} added, {skipped} unchanged or already there (batch {batch.id})")
+    return batch
 
 
 def record_batch(session: Session, kind: str, path: Path, added: int, skipped: int,
                  sha256: str | None = None, reason: str = "") -> ImportBatch:
-    """The import batch, and its event in the log."""
-    batch = ImportBatch(kind=kind, file_name=str(path), file_sha256=sha256 or file_sha256(path),
-                        imported_at=now(), imported_by=operator(), records_added=added,
-                        records_skipped=skipped, reason=reason)
-    session.add(batch)
-    session.flush()
-    arguments = {"file": str(path), "batch": str(batch.id), **({"reason": reason} if reason else {})}
-    record_event(session, _ACTIONS[kind], arguments,
-                 f"{added} added, {skipped} unchanged or already there (batch {batch.id})")
-    return batch
+    """The import batch of a file taken in at once, and its event in the log."""
+    return finish_batch(session, open_batch(session, kind, path, sha256, reason), added, skipped)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from billing.errors import DataError
 from billing.domain.organisation import normalise_organisation_number
+from billing.files.fields import checked_reason
 from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice, charges, credit_note_for
 from billing.invoicing.in_force import chain_of
 from billing.period import Month
@@ -38,6 +39,7 @@ def correct_month(session: Session, month: Month, issue_date: date,
     """Re-rate a billed month; for each agency whose charges changed, a credit
     note for its current invoice and a new invoice. Unchanged agencies get
     nothing, so running it again issues nothing."""
+    reason = checked_reason(reason, "a correction")
     # Taken first: a second correction of the month waits here, then sees the first's documents.
     lock_series(session)
     if month not in billed_months(session):
@@ -78,8 +80,7 @@ def correct_month(session: Session, month: Month, issue_date: date,
 
 def credit_invoice(session: Session, number: int, reason: str, issue_date: date) -> Invoice:
     """A full credit note for one invoice; an invoice is credited at most once."""
-    if not reason.strip():
-        raise DataError.single("a credit note needs a reason (--reason)", field="reason")
+    reason = checked_reason(reason, "a credit note")
     lock_series(session)
     found = document_by_number(session, number)
     if found is None:

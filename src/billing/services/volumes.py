@@ -3,6 +3,13 @@
 A whole file is taken in or nothing. A stored record is never edited: a
 correction adds the record's next revision and marks the old one superseded,
 so what an invoice was based on stays readable.
+
+A file is read as a stream and taken in by batches of BATCH_SIZE records:
+each batch is checked against the database with a few queries and inserted
+in bulk, so memory is bounded by the batch, not the file. Every problem is
+collected to the end of the file; then the command's transaction rolls back
+whatever was inserted. The file's own problems are told first: when there
+are any, the database checks' problems are left out (many follow from them).
 """
 
 from __future__ import annotations
@@ -11,20 +18,25 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
-from billing.domain.catalogue import Measure
-from billing.domain.volume import RecordKey, record_key, volume_key
-from billing.errors import DataError, Problem
-from billing.files.volumes_csv import read_volumes
+from billing.domain.agency import Agency, Agreement
+from billing.domain.catalogue import Catalogue, Measure
+from billing.domain.volume import VolumeRecord
+from billing.errors import ProblemCollector
+from billing.files.fields import checked_reason
+from billing.files.volumes_csv import volume_batches
 from billing.persistence.mapping import agency_ids, load_agencies
-from billing.persistence.models import AgencyRow, VolumeRow
-from billing.services.batches import record_batch
+from billing.persistence.models import VolumeRow
+from billing.services.batches import finish_batch, open_batch
 from billing.services.billing_run import billed_months
 from billing.services.catalogue import stored_catalogue
+from billing.persistence.volume_keys import FileKeys, Revision
 
 CORRECT_HINT = "use 'billing volumes correct FILE --reason TEXT'"
+BATCH_SIZE = 10_000
+_VOLUMES = VolumeRow.__table__
 
 
 @dataclass(frozen=True)
@@ -34,110 +46,149 @@ class VolumeImport:
     superseded: int = 0  # records a correction replaced
 
 
-def import_volumes(session: Session, path: Path) -> VolumeImport:
+def import_volumes(session: Session, path: Path, batch_size: int = BATCH_SIZE) -> VolumeImport:
     """New records only: a changed quantity, or a record for a month already
     invoiced to the agency, is a correction and is refused here."""
-    return _take_in(session, path, reason="")
+    return _Intake(session, path, reason="", batch_size=batch_size).run()
 
 
-def correct_volumes(session: Session, path: Path, reason: str) -> VolumeImport:
+def correct_volumes(session: Session, path: Path, reason: str,
+                    batch_size: int = BATCH_SIZE) -> VolumeImport:
     """Corrected or late records: each supersedes the record with the same
     period, agency, service and reference, if there is one."""
-    if not reason.strip():
-        raise DataError.single("a correction needs a reason (--reason)", field="reason")
-    return _take_in(session, path, reason=reason.strip())
+    return _Intake(session, path, checked_reason(reason, "a correction"), batch_size).run()
 
 
-def _take_in(session: Session, path: Path, reason: str) -> VolumeImport:
-    correcting = bool(reason)
-    catalogue = stored_catalogue(session)
-    records = read_volumes(path, catalogue)
-    periods = sorted({r.period for _, r in records})
-    ids = agency_ids(session)
-    agencies = load_agencies(session, sorted({ids[r.organisation_number] for _, r in records
-                                              if r.organisation_number in ids}))
-    billed = billed_months(session)
-    history: dict[RecordKey, list[VolumeRow]] = {}
-    for row, org in session.execute(select(VolumeRow, AgencyRow.organisation_number).join(AgencyRow)
-                                    .where(VolumeRow.period.in_(periods))
-                                    .order_by(VolumeRow.revision)):
-        history.setdefault(volume_key(row.period, org, row.service_code, row.reference), []).append(row)
-    active_stock = Counter(key[:3] for key, rows in history.items()
-                           if rows[-1].superseded_by_id is None
-                           and catalogue[key[2]].measure is Measure.STOCK)
+class _Intake:
+    """One file being taken in: what every batch is checked against."""
 
-    problems: list[Problem] = []
-    new_rows: list[dict] = []
-    replacing: list[tuple[VolumeRow, VolumeRow]] = []
-    skipped = 0
+    def __init__(self, session: Session, path: Path, reason: str, batch_size: int):
+        self.session, self.path, self.reason, self.batch_size = session, path, reason, batch_size
+        self.correcting = bool(reason)
+        self.catalogue: Catalogue = stored_catalogue(session)
+        self.stock_codes = sorted(s.code for s in self.catalogue.services
+                                  if s.measure is Measure.STOCK)
+        self.ids = agency_ids(session)
+        self.agencies: dict[int, Agency] = {}
+        self.agreements: dict[tuple, Agreement | None] = {}
+        self.billed = billed_months(session)
+        self.file_problems = ProblemCollector(str(path))  # the reader's
+        self.problems = ProblemCollector(str(path))  # the database checks'
+        self.added = self.skipped = self.superseded = 0
 
-    def fail(line: int, field: str, message: str) -> None:
-        problems.append(Problem(message, str(path), line, field))
+    def fail(self, line: int, field: str, message: str) -> None:
+        self.problems.add(message, line=line, field=field)
 
-    for line, record in records:
-        agency_id = ids.get(record.organisation_number)
+    def run(self) -> VolumeImport:
+        kind = "volume_corrections" if self.correcting else "volumes"
+        self.batch = open_batch(self.session, kind, self.path, reason=self.reason)
+        keys = FileKeys(self.session)
+        for records in volume_batches(self.path, self.catalogue, self.file_problems,
+                                      self.batch_size):
+            if not self.file_problems.count:  # else the file is refused for its own problems
+                self._take_batch(records, keys)
+        keys.close()
+        self.file_problems.raise_if_any()
+        self.problems.raise_if_any()
+        finish_batch(self.session, self.batch, self.added, self.skipped)
+        return VolumeImport(self.added, self.skipped, self.superseded)
+
+    def _take_batch(self, records: list[tuple[int, VolumeRecord]], keys: FileKeys) -> None:
+        missing = {self.ids[r.organisation_number] for _, r in records
+                   if r.organisation_number in self.ids} - self.agencies.keys()
+        if missing:
+            self.agencies.update(load_agencies(self.session, sorted(missing)))
+        batch_no = keys.add([dict(line=line, period=str(r.period),
+                                  organisation_number=r.organisation_number,
+                                  agency_id=self.ids.get(r.organisation_number),
+                                  service_code=r.service, reference=r.reference)
+                             for line, r in records])
+        earlier = keys.earlier_lines(batch_no)
+        history = keys.revisions(batch_no)
+        stocks = keys.stocks_in_force(batch_no, self.stock_codes)
+        new_rows: list[dict] = []
+        replacing: list[tuple[int, dict]] = []
+        for line, record in records:
+            if line in earlier:
+                self.fail(line, "service", "duplicate record: same period, agency, service and "
+                                           f"reference as line {earlier[line]}")
+                continue
+            values = self._check(line, record, history.get(line, []), stocks)
+            if values is None:
+                continue
+            old, row = values
+            if old is None:
+                new_rows.append(row)
+            else:
+                replacing.append((old, row))
+        self._insert(new_rows, replacing)
+
+    def _check(self, line: int, record: VolumeRecord, revisions: list[Revision],
+               stocks: Counter) -> tuple[int | None, dict] | None:
+        """(id of the revision it supersedes or None, the row to insert), or None
+        when the record is refused (recorded) or already there (counted)."""
+        agency_id = self.ids.get(record.organisation_number)
         if agency_id is None:
-            fail(line, "organisation_number", f"unknown agency {record.organisation_number}")
-            continue
-        agency = agencies[agency_id]
-        service = catalogue[record.service]
-        agreement = agency.agreement_for(service.area, record.period)
+            self.fail(line, "organisation_number", f"unknown agency {record.organisation_number}")
+            return None
+        agency = self.agencies[agency_id]
+        service = self.catalogue[record.service]
+        agreement = self._agreement(agency_id, agency, service.area, record)
         if agreement is None:
-            fail(line, "service", f"{agency.name} has no {service.area} agreement in force "
-                                  f"in {record.period}")
-            continue
+            self.fail(line, "service", f"{agency.name} has no {service.area} agreement in force "
+                                       f"in {record.period}")
+            return None
         if not agreement.covers(record.service):
-            fail(line, "service", f"{agency.name}'s {service.area} agreement does not cover "
-                                  f"{record.service}")
-            continue
-        key = record_key(record)
-        revisions = history.get(key, [])
+            self.fail(line, "service", f"{agency.name}'s {service.area} agreement does not cover "
+                                       f"{record.service}")
+            return None
         active = revisions[-1] if revisions and revisions[-1].superseded_by_id is None else None
         if active is not None and active.quantity == record.quantity:
-            skipped += 1
-            continue
-        if not correcting:
+            self.skipped += 1
+            return None
+        if not self.correcting:
             if any(r.quantity == record.quantity for r in revisions):
-                skipped += 1  # the original file again, after a correction of it
-                continue
+                self.skipped += 1  # the original file again, after a correction of it
+                return None
             if revisions:
-                fail(line, "quantity", f"already imported with quantity {revisions[-1].quantity}; "
-                                       f"a changed quantity is a correction: {CORRECT_HINT}")
-                continue
-            if record.period in billed:
-                fail(line, "period", f"{record.period} is already billed; late volumes for "
-                                     f"{agency.name} are a correction: {CORRECT_HINT}")
-                continue
+                self.fail(line, "quantity", f"already imported with quantity "
+                                            f"{revisions[-1].quantity}; a changed quantity is a "
+                                            f"correction: {CORRECT_HINT}")
+                return None
+            if record.period in self.billed:
+                self.fail(line, "period", f"{record.period} is already billed; late volumes for "
+                                          f"{agency.name} are a correction: {CORRECT_HINT}")
+                return None
         if service.measure is Measure.STOCK and active is None:
-            active_stock[key[:3]] += 1
-            if active_stock[key[:3]] > 1:
-                fail(line, "service", f"{record.service} is a month-end stock: one record per agency "
-                                      "and month")
-                continue
-        values = _values(record, agency_id, line,
-                         revision=revisions[-1].revision + 1 if revisions else 1)
-        if active is None:
-            new_rows.append(values)
-        else:
-            replacing.append((active, VolumeRow(**values)))
-    if problems:
-        raise DataError(problems)
-    kind = "volume_corrections" if correcting else "volumes"
-    batch = record_batch(session, kind, path, len(new_rows) + len(replacing), skipped,
-                         reason=reason)
-    if new_rows:
-        session.execute(insert(VolumeRow.__table__), [row | {"import_id": batch.id} for row in new_rows])
-    for old, new in replacing:
-        new.import_id = batch.id
-        session.add(new)
-    session.flush()
-    for old, new in replacing:
-        old.superseded_by_id = new.id
-    session.flush()
-    return VolumeImport(len(new_rows) + len(replacing), skipped, len(replacing))
+            stock = (str(record.period), agency_id, record.service)
+            stocks[stock] += 1
+            if stocks[stock] > 1:
+                self.fail(line, "service", f"{record.service} is a month-end stock: one record "
+                                           "per agency and month")
+                return None
+        self.added += 1
+        self.superseded += active is not None
+        return (active.id if active else None,
+                dict(period=record.period, agency_id=agency_id, service_code=record.service,
+                     quantity=record.quantity, source=record.source, reference=record.reference,
+                     source_line=line, import_id=self.batch.id,
+                     revision=revisions[-1].revision + 1 if revisions else 1))
 
+    def _agreement(self, agency_id: int, agency: Agency, area, record: VolumeRecord):
+        key = (agency_id, area, record.period)
+        if key not in self.agreements:
+            self.agreements[key] = agency.agreement_for(area, record.period)
+        return self.agreements[key]
 
-def _values(record, agency_id: int, line: int, revision: int) -> dict:
-    return dict(period=record.period, agency_id=agency_id, service_code=record.service,
-                quantity=record.quantity, source=record.source, reference=record.reference,
-                source_line=line, revision=revision)
+    def _insert(self, new_rows: list[dict], replacing: list[tuple[int, dict]]) -> None:
+        """In bulk; a superseded revision points to the one that replaces it."""
+        if new_rows:
+            self.session.execute(insert(_VOLUMES), new_rows)
+        if replacing:
+            new_ids = self.session.execute(
+                insert(_VOLUMES).returning(_VOLUMES.c.id, sort_by_parameter_order=True),
+                [row for _, row in replacing]).scalars().all()
+            self.session.execute(
+                update(_VOLUMES).where(_VOLUMES.c.id == bindparam("old_id"))
+                .values(superseded_by_id=bindparam("new_id")),
+                [{"old_id": old, "new_id": new} for (old, _), new in zip(replacing, new_ids)])
