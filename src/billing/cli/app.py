@@ -24,6 +24,7 @@ for sub, name in ((control_commands.db_app, "db"), (data_commands.tariffs_app, "
 app.command("run")(billing_commands.run)
 app.command("correct")(billing_commands.correct)
 app.command("credit")(billing_commands.credit)
+app.command("credit-balance")(billing_commands.credit_balance)
 app.command("verify")(control_commands.verify)
 app.command("log")(control_commands.log)
 app.command("quote")(quote_commands.quote)

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from billing.domain.catalogue import Measure
+from billing.domain.timing import check_not_future
 from billing.domain.volume import RecordKey, record_key, volume_key
 from billing.errors import DataError, Problem
 from billing.files.volumes_csv import read_volumes
+from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import agency_ids, load_agencies
 from billing.persistence.models import AgencyRow, VolumeRow
 from billing.services.batches import record_batch
@@ -34,24 +37,30 @@ class VolumeImport:
     superseded: int = 0  # records a correction replaced
 
 
-def import_volumes(session: Session, path: Path) -> VolumeImport:
+def import_volumes(session: Session, path: Path, allow_future: str = "") -> VolumeImport:
     """New records only: a changed quantity, or a record for a month already
-    invoiced to the agency, is a correction and is refused here."""
-    return _take_in(session, path, reason="")
+    invoiced to the agency, is a correction and is refused here. A period
+    beyond next month needs ``allow_future``, the reason (domain/timing.py)."""
+    return _take_in(session, path, reason="", allow_future=allow_future)
 
 
-def correct_volumes(session: Session, path: Path, reason: str) -> VolumeImport:
+def correct_volumes(session: Session, path: Path, reason: str, allow_future: str = "") -> VolumeImport:
     """Corrected or late records: each supersedes the record with the same
     period, agency, service and reference, if there is one."""
     if not reason.strip():
         raise DataError.single("a correction needs a reason (--reason)", field="reason")
-    return _take_in(session, path, reason=reason.strip())
+    return _take_in(session, path, reason=reason.strip(), allow_future=allow_future)
 
 
-def _take_in(session: Session, path: Path, reason: str) -> VolumeImport:
+def _take_in(session: Session, path: Path, reason: str, allow_future: str = "") -> VolumeImport:
+    # Before anything is read: a run of a month in this file waits for the
+    # import, or the import for the run, and the "billed" check below is made
+    # under the lock (persistence/locks.py).
+    lock_billing(session)
     correcting = bool(reason)
     catalogue = stored_catalogue(session)
     records = read_volumes(path, catalogue)
+    check_not_future(str(path), ((line, r.period) for line, r in records), date.today(), allow_future)
     periods = sorted({r.period for _, r in records})
     ids = agency_ids(session)
     agencies = load_agencies(session, sorted({ids[r.organisation_number] for _, r in records
@@ -124,7 +133,7 @@ def _take_in(session: Session, path: Path, reason: str) -> VolumeImport:
         raise DataError(problems)
     kind = "volume_corrections" if correcting else "volumes"
     batch = record_batch(session, kind, path, len(new_rows) + len(replacing), skipped,
-                         reason=reason)
+                         reason=reason, allow_future=allow_future)
     if new_rows:
         session.execute(insert(VolumeRow.__table__), [row | {"import_id": batch.id} for row in new_rows])
     for old, new in replacing:
