@@ -58,39 +58,55 @@ def agencies_list() -> None:
     console.print(table)
 
 
+AllowFuture = Annotated[str, typer.Option(
+    "--allow-future", metavar="REASON",
+    help="Take in periods more than a month ahead of today, and say why (kept with the import).")]
+
+
+def imported(file: Path, added: int, skipped: int, counted: str) -> str:
+    """What an import took in; a file whose every record was there already is
+    said to be imported before (a second import of it, or the loser of two at once)."""
+    message = f"{file}: {counted}, {skipped} already there."
+    if added == 0 and skipped > 0:
+        message += " The file is already imported: nothing added."
+    return message
+
+
 @volumes_app.command("import")
-def volumes_import(files: Annotated[list[Path], typer.Argument()]) -> None:
+def volumes_import(files: Annotated[list[Path], typer.Argument()], allow_future: AllowFuture = "") -> None:
     """Import volume CSV files: all of them, or nothing."""
     from billing.services.volumes import import_volumes
-    results = run_in_transaction(lambda s: [(f, import_volumes(s, f)) for f in files])
+    results = run_in_transaction(lambda s: [(f, import_volumes(s, f, allow_future)) for f in files])
     for file, result in results:
-        console.print(f"{file}: {result.added} volume records imported, "
-                      f"{result.skipped} already there.")
+        console.print(imported(file, result.added, result.skipped,
+                               f"{result.added} volume records imported"))
 
 
 @volumes_app.command("correct")
 def volumes_correct(file: Path, reason: Annotated[str, typer.Option(
-        help="Why the volumes are corrected; kept with the records and in the log.")]) -> None:
+        help="Why the volumes are corrected; kept with the records and in the log.")],
+        allow_future: AllowFuture = "") -> None:
     """Corrected or late volume records: each supersedes the record with the same
     period, agency, service and reference (which stays readable). Then re-rate
     billed months with 'billing correct'."""
     from billing.services.volumes import correct_volumes
-    result = run_in_transaction(lambda s: correct_volumes(s, file, reason))
+    result = run_in_transaction(lambda s: correct_volumes(s, file, reason, allow_future))
     console.print(f"{file}: {result.added} records taken in, of which {result.superseded} "
                   f"supersede earlier ones; {result.skipped} unchanged.")
 
 
 @passthrough_app.command("import")
-def passthrough_import(file: Path) -> None:
+def passthrough_import(file: Path, allow_future: AllowFuture = "") -> None:
     """Import pass-through amounts per agency."""
     from billing.services.passthrough import import_pass_through
-    result = run_in_transaction(lambda s: import_pass_through(s, file))
-    console.print(f"{file}: {result.added} amounts imported, {result.skipped} already there.")
+    result = run_in_transaction(lambda s: import_pass_through(s, file, allow_future))
+    console.print(imported(file, result.added, result.skipped, f"{result.added} amounts imported"))
 
 
 @passthrough_app.command("allocate")
-def passthrough_allocate(file: Path) -> None:
+def passthrough_allocate(file: Path, allow_future: AllowFuture = "") -> None:
     """Allocate sub-supplier invoices across the agencies that use the system."""
     from billing.services.passthrough import allocate_supplier_invoices
-    result = run_in_transaction(lambda s: allocate_supplier_invoices(s, file))
-    console.print(f"{file}: {result.added} allocated amounts stored, {result.skipped} already there.")
+    result = run_in_transaction(lambda s: allocate_supplier_invoices(s, file, allow_future))
+    console.print(imported(file, result.added, result.skipped,
+                           f"{result.added} allocated amounts stored"))

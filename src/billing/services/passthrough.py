@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from billing.domain.timing import check_not_future
 from billing.domain.volume import PassThroughCharge
 from billing.errors import DataError, Problem
 from billing.files.passthrough_csv import SupplierInvoice, read_pass_through, read_supplier_invoices
+from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import agency_ids, load_agencies, load_volumes
 from billing.persistence.models import AgencyRow, PassThroughRow
 from billing.rating.allocation import allocate
@@ -26,9 +29,14 @@ class PassThroughImport:
     skipped: int
 
 
-def import_pass_through(session: Session, path: Path) -> PassThroughImport:
-    """Amounts per agency, as the sub-supplier billed them."""
+def import_pass_through(session: Session, path: Path, allow_future: str = "") -> PassThroughImport:
+    """Amounts per agency, as the sub-supplier billed them. A period beyond
+    next month needs ``allow_future``, the reason (domain/timing.py)."""
+    # Before anything is read: the "billed" check in _store is made under the
+    # lock a run of the month holds until it commits (persistence/locks.py).
+    lock_billing(session)
     charges = read_pass_through(path)
+    check_not_future(str(path), ((line, c.period) for line, c in charges), date.today(), allow_future)
     ids = agency_ids(session)
     agencies = load_agencies(session, sorted({ids[c.organisation_number] for _, c in charges
                                               if c.organisation_number in ids}))
@@ -46,15 +54,17 @@ def import_pass_through(session: Session, path: Path) -> PassThroughImport:
             keyed.append((line, agency_id, charge, None))
     if problems:
         raise DataError(problems)
-    return _store(session, path, "pass_through", keyed)
+    return _store(session, path, "pass_through", keyed, allow_future)
 
 
-def allocate_supplier_invoices(session: Session, path: Path) -> PassThroughImport:
+def allocate_supplier_invoices(session: Session, path: Path, allow_future: str = "") -> PassThroughImport:
     """Spread each sub-supplier invoice over the agencies that use the system.
 
     The shares add up to the invoice total exactly (largest remainder, in öre).
     """
+    lock_billing(session)  # as in import_pass_through
     invoices = read_supplier_invoices(path, stored_catalogue(session))
+    check_not_future(str(path), ((i.line, i.period) for i in invoices), date.today(), allow_future)
     agencies = load_agencies(session)
     problems = []
     keyed = []
@@ -75,7 +85,7 @@ def allocate_supplier_invoices(session: Session, path: Path) -> PassThroughImpor
                           f"{invoice.key} {weights[agency_id]} of {total_weight}"))
     if problems:
         raise DataError(problems)
-    return _store(session, path, "supplier_invoices", keyed)
+    return _store(session, path, "supplier_invoices", keyed, allow_future)
 
 
 def _weights(invoice: SupplierInvoice, agencies, volumes) -> dict[int, Decimal]:
@@ -94,7 +104,7 @@ def _weights(invoice: SupplierInvoice, agencies, volumes) -> dict[int, Decimal]:
     return weights
 
 
-def _store(session: Session, path: Path, kind: str, keyed) -> PassThroughImport:
+def _store(session: Session, path: Path, kind: str, keyed, allow_future: str = "") -> PassThroughImport:
     """All charges, or none: a charge already stored with the same amount is skipped."""
     periods = sorted({charge.period for _, _, charge, _ in keyed})
     stored = {(r.period, r.agency_id, r.area, r.supplier, r.reference, r.description): r.amount
@@ -132,7 +142,7 @@ def _store(session: Session, path: Path, kind: str, keyed) -> PassThroughImport:
             source_line=line))
     if problems:
         raise DataError(problems)
-    batch = record_batch(session, kind, path, len(rows), skipped)
+    batch = record_batch(session, kind, path, len(rows), skipped, allow_future=allow_future)
     if rows:
         session.execute(insert(PassThroughRow.__table__), [row | {"import_id": batch.id} for row in rows])
     return PassThroughImport(len(rows), skipped)
