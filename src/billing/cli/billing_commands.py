@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from billing.cli.context import console, fail, parse_date, parse_month, read, run_in_transaction
-from billing.cli.render import invoice_list, print_invoices
+from billing.cli.render import invoice_document, invoice_list, print_invoices
 from billing.errors import AlreadyDone
 from billing.invoicing.credit_balance import held_back_message
 from billing.invoicing.document import Invoice
@@ -117,9 +117,12 @@ def invoices_list(period: Annotated[str | None, typer.Option(metavar="YYYY-MM")]
 
 @invoice_app.command("show")
 def invoice_show(number: int) -> None:
-    """One document with its lines grouped by service area, VAT and totals."""
-    from billing.services.outputs import one_document
-    document = read(lambda s: one_document(s, number))
-    if document is None:
+    """One document with its lines grouped by service area, VAT and totals, and its seal."""
+    from billing.services.outputs import document_with_seal
+    sealed = read(lambda s: document_with_seal(s, number))
+    if sealed is None:
         fail(f"no invoice number {number}")
-    print_invoices(console, [document])
+    console.print(invoice_document(sealed.document))
+    # The seal a reader can check against `billing verify` and against a copy kept elsewhere.
+    console.print(f"Sigill: {sealed.seal}")
+    console.print()

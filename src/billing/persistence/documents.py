@@ -130,6 +130,14 @@ def sealed_documents(session: Session) -> list[SealedDocument]:
     return [SealedDocument(document, row.previous_seal, row.seal) for row, document in _read(session)]
 
 
+def sealed_document(session: Session, number: int) -> SealedDocument | None:
+    """One stored document with its seals, or None when there is none of that number."""
+    if number not in _plausible([number]):
+        return None
+    found = _read(session, InvoiceRow.number == number)
+    return SealedDocument(found[0][1], found[0][0].previous_seal, found[0][0].seal) if found else None
+
+
 def series_state(session: Session) -> SeriesState:
     """The document series as stored; a series never used issues from the first number."""
     row = session.scalars(select(NumberSeries).where(NumberSeries.name == DOCUMENT_SERIES)).first()

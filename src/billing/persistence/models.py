@@ -191,6 +191,30 @@ class NumberSeries(Base):
     last_seal: Mapped[str | None] = mapped_column(String(64))
 
 
+class ChainLinkRow(Base):
+    """The journal: one append-only hash chain over documents, billing runs and
+    events (billing.audit.journal), written in the transaction that writes the
+    record it links."""
+
+    __tablename__ = "chain_links"
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(20))  # document | event | run
+    record_key: Mapped[str] = mapped_column(String(40))
+    previous_seal: Mapped[str] = mapped_column(String(64))
+    seal: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (UniqueConstraint("kind", "record_key"),)
+
+
+class ChainHeadRow(Base):
+    """The journal's newest link, kept apart from the links so that removing
+    the last ones shows; locked by each writer, so links are appended in turn."""
+
+    __tablename__ = "chain_head"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    seal: Mapped[str] = mapped_column(String(64))
+
+
 class BillingRunRow(Base):
     __tablename__ = "billing_runs"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,13 +16,15 @@ from billing.domain.seller import Centre, Seller
 from billing.einvoice.export import PeppolExport, peppol_documents
 from billing.files.output import write_file, write_files
 from billing.invoicing.document import Invoice
+from billing.invoicing.series import SealedDocument
 from billing.ledger.export import Selection, SieExport, sie_file
 from billing.payments.matching import MatchReport, match_payments, referenced_numbers
 from billing.payments.payments_csv import Payment
 from billing.pdf import pdf_files, pdf_name, render_invoice
 from billing.period import Month
 from billing.persistence.documents import (all_documents, document_by_number, documents_for_period,
-                                           documents_issued_in, documents_of_unknown_kind, heads_around)
+                                           documents_issued_in, documents_of_unknown_kind, heads_around,
+                                           sealed_document)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +39,14 @@ def document_list(session: Session, period: Month | None = None) -> list[Invoice
 
 
 def one_document(session: Session, number: int) -> Invoice | None:
-    """`billing invoice show`: one document, or None when there is none of that number."""
+    """One document, or None when there is none of that number."""
     found = document_by_number(session, number)
     return found.document if found else None
+
+
+def document_with_seal(session: Session, number: int) -> SealedDocument | None:
+    """`billing invoice show`: one document with its seal, or None when there is none of that number."""
+    return sealed_document(session, number)
 
 
 def export_peppol(session: Session, month: Month, out: Path, seller: Seller) -> PeppolExport:
