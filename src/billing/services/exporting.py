@@ -6,12 +6,13 @@ The order, inside the command's one transaction:
 1. exports of the format take turns (persistence/exports.lock_exports), so two
    at once cannot both find a document unexported;
 2. the documents asked for, less those exported in the format before (unless
-   asked ``again``), are read and made into files in memory; a document that
-   cannot be made stops the export, naming it;
+   asked ``again``), are read, and the e-invoices and the SIE file made in
+   memory; a document that cannot be made stops the export, naming it;
 3. the batch, a record per document and the event are added and flushed: a
    database that refuses them refuses before any file is written;
-4. the files are written, all or nothing (files/output.py); a failed write
-   raises, and the records go with the rolled-back transaction;
+4. the files are written, all or nothing (files/output.py; PDFs are rendered
+   here, all before any is written); a failure raises, and the records go
+   with the rolled-back transaction;
 5. the command commits.
 
 So nothing is recorded as exported that was not written: the records commit
