@@ -18,10 +18,11 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy.orm import Session
 
 from billing.audit.pinned_head import PinnedHead
-from billing.persistence.database import create_engine_for, upgrade
+from billing.persistence.database import alembic_config, create_engine_for, upgrade
 from billing.services.audit import run_audit
 from billing.services.corrections import credit_invoice
 from billing.services.verify import verify_everything
@@ -63,7 +64,8 @@ def database_0002(database_url):
 def test_upgrade_links_every_record_in_a_fixed_order(database_0002):
     upgrade(database_0002)
 
-    assert version(database_0002) == ["0003"]
+    # Through 0003 to the newest migration (later ones add tables of their own).
+    assert version(database_0002) == [ScriptDirectory.from_config(alembic_config()).get_current_head()]
     # The contents worked out from the fixture's rows by the rule of migration 0003.
     expected = [("document", str(i["number"]), canonical({"number": i["number"], "seal": i["seal"],
                                                           "run": i["run_id"]}))

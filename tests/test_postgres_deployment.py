@@ -84,7 +84,7 @@ def test_a_month_runs_as_the_application_role_with_data_privileges_only(roles, t
     app("audit", "2012-11")  # exit 0: every check passed
     assert "Kreditfaktura" in flat(app("credit", "2", "--reason", "Fel mottagare", "--date", "2012-12-10").stdout)
     assert "4 documents verified" in flat(app("verify").stdout)
-    app("export", "sie", "2012-11", "--out", tmp_path / "ledger.se")
+    app("export", "sie", "2012-11", "--by", "period", "--out", tmp_path / "ledger.se")
     assert (tmp_path / "ledger.se").read_bytes().count(b"#VER ") == 4
     app("invoices", "pdf", "2012-11", "--out", tmp_path / "pdf")
     assert len(list((tmp_path / "pdf").iterdir())) == 4
