@@ -249,9 +249,17 @@ def assert_self_contained(page: str) -> None:
     lowered = page.lower()
     for forbidden in ("<script", "<link", "<iframe", "<img", "src=", "href=", "url(", "@import"):
         assert forbidden not in lowered, forbidden
-    # The only address is the SVG namespace name, which is never fetched.
-    assert re.findall(r"https?://[^'\" >]*", page) == (
-        ["http://www.w3.org/2000/svg"] if "<svg" in page else [])
+    # No address at all: SVG inline in HTML needs no namespace name.
+    assert re.findall(r"https?://[^'\" >]*", page) == []
+
+
+def figure(page: str, chart_id: str) -> str:
+    """The chart's figure: its SVG and caption."""
+    start = page.index(f'<figure class="chart" id="{chart_id}">')
+    return page[start:page.index("</figure>", start)]
+
+
+NBSP = "\u00a0"  # Babel's Swedish thousands separator, and before the per-cent sign
 
 
 def test_html_with_costs_is_one_self_contained_file_with_a_chart(engine, database_url, tmp_path):
@@ -265,19 +273,33 @@ def test_html_with_costs_is_one_self_contained_file_with_a_chart(engine, databas
     assert f"Audit report written to {out}: passed." in flat(result.stdout)
     page = out.read_text(encoding="utf-8")
     assert_self_contained(page)
-    assert "<title>Fakturagranskning 2012-11-2012-11</title>" in page
+    # One month is named once (not "2012-11-2012-11").
+    assert "<title>Fakturagranskning 2012-11</title>" in page
+    assert "<h1>Fakturagranskning 2012-11</h1>" in page
     assert "Alla kontroller godkända." in page
     for title in TITLES.values():
-        assert re.search(re.escape(title) + r"[^<]*</td><td style='color:#2e7d32'><b>godkänd</b>", page), title
-    # The chart: revenue against cost per area. Payroll 9000.00 + 280.00 +
-    # 1072.00 = 10352.00 against 12000.00; finance 12362.00 against 10000;
-    # e-procurement 3488.00 against no cost.
-    chart = page[page.index("<svg"):page.index("</svg>")]
-    for text in ("intäkt 10 352,00", "kostnad 12 000,00", "intäkt 12 362,00", "kostnad 10 000,00",
-                 "intäkt 3 488,00", "kostnad 0,00", ">payroll<", ">finance<", ">eprocurement<"):
+        assert re.search(re.escape(title) + r'[^<]*</td><td class="passed">godkänd</td>', page), title
+    # The cost-recovery chart: revenue against cost per area. Payroll 9000.00 +
+    # 280.00 + 1072.00 = 10352.00 against 12000.00 (86.27 % -> 86,3 %, under
+    # 100 %: flagged); finance 12362.00 against 10000 (123,6 %); e-procurement
+    # 3488.00 against a cost of 0 (none in the file): no ratio, no bar.
+    chart = figure(page, "recovery-chart")
+    for text in (f"intäkt 10{NBSP}352,00{NBSP}kr", f"kostnad 12{NBSP}000,00{NBSP}kr",
+                 f"intäkt 12{NBSP}362,00{NBSP}kr", f"kostnad 10{NBSP}000,00{NBSP}kr",
+                 f"86,3{NBSP}%", f"123,6{NBSP}%", ">Lön<", ">Ekonomi<", f"100{NBSP}% = full täckning"):
         assert text in chart, text
-    # The ratio is in the revenue table: 10352 / 12000 = 86.27 % -> 86.3.
-    assert "86.3" in page or "86,3" in page
+    assert "E-handel" not in chart and "payroll" not in chart and "finance" not in chart
+    assert re.search(r'<text [^>]*class="flag">86,3\xa0%', chart)  # under 100 %: flagged
+    assert not re.search(r'class="flag">123,6', chart)
+    assert (f'<tr><td>E-handel</td><td class="n">3{NBSP}488,00</td><td class="n">0,00</td>'
+            '<td class="n">–</td><td></td></tr>') in page[page.index('<table id="recovery">'):]
+    assert f"Kostnadstäckning under 100{NBSP}%: Lön 86,3{NBSP}%." in page
+    # The revenue per month as a chart, the areas by their Swedish short names:
+    # November's total 10352.00 + 12362.00 + 3488.00 = 26202.00.
+    revenue = figure(page, "revenue-chart")
+    for text in (">Lön<", ">Ekonomi<", ">E-handel<", ">2012-11<", f"26{NBSP}202,00{NBSP}kr"):
+        assert text in revenue, text
+    assert "eprocurement" not in revenue
 
 
 def test_html_shows_the_recovery_ratio_to_one_decimal(engine, database_url, tmp_path):
@@ -285,18 +307,20 @@ def test_html_shows_the_recovery_ratio_to_one_decimal(engine, database_url, tmp_
     costs = write(tmp_path, "costs.csv", "period,area,cost\n2012-11,payroll,12000.00\n")
     result = cli(database_url, "audit", "2012-11", "--format", "html", "--costs", costs)
     assert result.exit_code == 0
-    # payroll 10352.00 / 12000.00 = 86.27 % -> 86.3
-    assert re.search(r"<td>86[.,]3</td>", result.stdout)
+    # payroll 10352.00 / 12000.00 = 86.27 % -> 86,3 %, under 100 %: the row is flagged
+    assert re.search(r'<tr class="flag"><td>Lön</td>.*<td class="n">86,3\xa0%</td><td>under 100\xa0%</td>',
+                     result.stdout)
 
 
-def test_html_without_costs_has_no_chart(engine, database_url, tmp_path):
+def test_html_without_costs_has_no_recovery_chart(engine, database_url, tmp_path):
     billed(engine, tmp_path)
     result = cli(database_url, "audit", "2012-11", "--format", "html")
     assert result.exit_code == 0
     page = result.stdout
     assert_self_contained(page)
-    assert "<svg" not in page
-    assert "<table>" in page
+    assert 'id="recovery-chart"' not in page and "Kostnadstäckning" not in page
+    assert page.count("<svg") == 1 and 'id="revenue-chart"' in page  # the revenue per month
+    assert '<table id="revenue"' in page
 
 
 def test_html_of_a_failed_audit_escapes_what_the_findings_quote(engine, database_url, tmp_path):
@@ -315,4 +339,4 @@ def test_html_of_a_failed_audit_escapes_what_the_findings_quote(engine, database
     assert_self_contained(page)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;: amount 11.00, re-rated 10.00" in page
     assert "Minst en kontroll är underkänd." in page
-    assert page.count("<b>underkänd</b>") == 3  # re-rating, arithmetic, integrity
+    assert page.count('<td class="failed">underkänd</td>') == 3  # re-rating, arithmetic, integrity

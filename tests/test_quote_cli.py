@@ -156,7 +156,10 @@ def test_quote_saved_as_a_self_contained_html_document(engine, database_url, tmp
                  "<li>Period: 2013-01 till 2013-12 (12 månader).</li>",
                  "<li>Prislista: den version som gäller varje månad.</li>"):
         assert item in page, item
-    assert "205 050,00" in page and "<td>PAY-SLIP-DEV</td><td class=n>40</td><td>angivet</td>" in page
+    # Babel's Swedish amounts (no-break space), services by their names.
+    assert "205\u00a0050,00" in page
+    assert ("<tr><td>Löneadministration avvikelserapportering 8-17, per lönespecifikation</td>"
+            '<td class="n">40</td><td>angivet</td></tr>') in page
 
 
 @pytest.mark.parametrize("args, message", [
