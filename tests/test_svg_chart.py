@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from billing.reports import swedish
-from billing.reports.pages import _ENVIRONMENT, render
+from billing.reports.pages import _ENVIRONMENT
 from billing.reports.svg_chart import (BLUE, ORANGE, VERMILLION, BarItem, Series, horizontal_bars, nice_step,
                                        stacked_columns)
 from factories import D
@@ -166,8 +166,6 @@ def test_the_scale_steps_are_round(span, step):
 def test_the_template_draws_the_chart_and_escapes_every_text():
     hostile = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
     chart = horizontal_bars([BarItem(hostile, D("5"))], 'Rubrik "med" <b>')
-    page = render("_chart.html")  # the macro file alone renders nothing
-    assert page.strip() == ""
     svg = _ENVIRONMENT.get_template("_chart.html").module.svg(chart, "x")
     assert "<script" not in svg and "<img" not in svg and "<b>" not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img" in svg

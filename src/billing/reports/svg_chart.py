@@ -186,7 +186,8 @@ def nice_step(span: Decimal) -> Decimal:
         return Decimal(1)
     raw = span / 4
     power = Decimal(1).scaleb(raw.adjusted())
-    for factor in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10)):
+    # power <= raw < 10 x power, so one of these is enough.
+    for factor in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5)):
         if factor * power >= raw:
             return factor * power
     return 10 * power
