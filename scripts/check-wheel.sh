@@ -45,9 +45,11 @@ set -x
 [[ $("$billing" export peppol 2012-12 --out peppol) == "Nothing new to write"* ]]  # exported already
 "$billing" invoices pdf 2012-12 --out pdf
 "$billing" verify
+"$billing" audit 2012-12 --format html --out audit.html  # the templates come with the wheel
 "$billing" config
 { set +x; } 2>/dev/null
 issued=$(find peppol -name '*.xml' | wc -l)
 [[ $issued -gt 0 && $(find pdf -name '*.pdf' | wc -l) -eq $issued && $(grep -c "^#VER " ledger.se) -eq $issued ]]
 grep -q "invoices issued for 2012-12" run.txt
+grep -q "<title>Fakturagranskning 2012-12</title>" audit.html
 echo "check-wheel: the wheel billed 2012-12 outside the source tree: $issued documents"

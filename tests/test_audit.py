@@ -357,6 +357,44 @@ def test_variance_lists_what_moved_more_than_the_threshold(engine, tmp_path):
     assert not any(row[1] == "Betaverket FIN-ASSET" for row in at_5)  # +0.5 %
 
 
+# What each move did to the invoices (impact, in SEK) and which fee part moved most,
+# November -> December (standard-2012-06):
+#   Alfaverket PAY-SLIP-DEV   3 x 66.00 = 198.00 -> 4 x 66.00 = 264.00: +66.00
+#   Betaverket PAY-SLIP-DEV   5 x 66.00 = 330.00 -> 6 x 66.00 = 396.00: +66.00
+#   Betaverket FIN-CUSTINV    30 x 45.00 = 1350.00 -> none: -1350.00
+#   Gammaverket PAY-SLIP-ATT  8 x 68.00 = 544.00 -> none: -544.00
+#   Gammaverket EPR-INV-CODED 7 x 34.00 = 238.00 -> 9 x 34.00 = 306.00: +68.00
+#   all agencies PAY-SLIP-DEV 528.00 -> 660.00: +132.00
+#   Betaverket's net -1280.50 = transactions 330.00 + 1350.00 + 700.00 = 2380.00
+#     -> 396.00 + 703.50 = 1099.50 (its base fees did not move)
+def test_variance_rows_say_what_the_move_did_in_kronor_and_which_part_moved(engine, tmp_path):
+    billed(engine, tmp_path, months=("2012-11", "2012-12"))
+
+    rows = {(r["kind"], r["subject"]): r for r in check(audit(engine, DECEMBER, threshold=Decimal("5")),
+                                                        "variance").rows}
+
+    def shown(kind, subject):
+        r = rows[(kind, subject)]
+        return r["agency"], r["service"], r["impact"], r["part"]
+
+    assert shown("volume", "Alfaverket PAY-SLIP-DEV") == ("Alfaverket", "PAY-SLIP-DEV", D("66.00"), "transaction")
+    assert shown("volume", "Betaverket FIN-CUSTINV") == ("Betaverket", "FIN-CUSTINV", D("-1350.00"), "transaction")
+    assert shown("volume", "Gammaverket PAY-SLIP-ATT")[2:] == (D("-544.00"), "transaction")
+    assert shown("volume", "Gammaverket EPR-INV-CODED")[2:] == (D("68.00"), "transaction")
+    assert shown("volume, all agencies", "PAY-SLIP-DEV") == (None, "PAY-SLIP-DEV", D("132.00"), "transaction")
+    assert shown("amount", f"{ORG_B} Betaverket") == ("Betaverket", None, D("-1280.50"), "transaction")
+    # The catalogue's name, as the lines give it.
+    assert rows[("volume", "Alfaverket PAY-SLIP-DEV")]["service_name"] == \
+        "Löneadministration avvikelserapportering 8-17, per lönespecifikation"
+
+
+def test_a_volume_no_invoice_line_priced_has_no_impact():
+    volumes = {**_records(NOVEMBER, "2"), **_records(DECEMBER, "5")}
+    row = next(r for r in check_variance(DECEMBER, Decimal(30), volumes, {}, {1: "Alfaverket"}).rows
+               if r["kind"] == "volume")
+    assert (row["impact"], row["part"], row["service_name"]) == (None, None, "PAY-SLIP-DEV")
+
+
 def test_variance_of_a_first_month_has_nothing_to_compare(engine, tmp_path):
     billed(engine, tmp_path)
     report = audit(engine)

@@ -15,6 +15,7 @@ import json
 import re
 from decimal import Decimal
 
+import lxml.html
 import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
@@ -250,9 +251,17 @@ def assert_self_contained(page: str) -> None:
     lowered = page.lower()
     for forbidden in ("<script", "<link", "<iframe", "<img", "src=", "href=", "url(", "@import"):
         assert forbidden not in lowered, forbidden
-    # The only address is the SVG namespace name, which is never fetched.
-    assert re.findall(r"https?://[^'\" >]*", page) == (
-        ["http://www.w3.org/2000/svg"] if "<svg" in page else [])
+    # No address at all: SVG inline in HTML needs no namespace name.
+    assert re.findall(r"https?://[^'\" >]*", page) == []
+
+
+def figure(page: str, chart_id: str) -> str:
+    """The chart's figure: its SVG and caption."""
+    start = page.index(f'<figure class="chart" id="{chart_id}">')
+    return page[start:page.index("</figure>", start)]
+
+
+NBSP = "\u00a0"  # Babel's Swedish thousands separator, and before the per-cent sign
 
 
 def test_html_with_costs_is_one_self_contained_file_with_a_chart(engine, database_url, tmp_path):
@@ -266,19 +275,33 @@ def test_html_with_costs_is_one_self_contained_file_with_a_chart(engine, databas
     assert f"Audit report written to {out}: passed." in flat(result.stdout)
     page = out.read_text(encoding="utf-8")
     assert_self_contained(page)
-    assert "<title>Fakturagranskning 2012-11-2012-11</title>" in page
+    # One month is named once (not "2012-11-2012-11").
+    assert "<title>Fakturagranskning 2012-11</title>" in page
+    assert "<h1>Fakturagranskning 2012-11</h1>" in page
     assert "Alla kontroller godkända." in page
     for title in TITLES.values():
-        assert re.search(re.escape(title) + r"[^<]*</td><td style='color:#2e7d32'><b>godkänd</b>", page), title
-    # The chart: revenue against cost per area. Payroll 9000.00 + 280.00 +
-    # 1072.00 = 10352.00 against 12000.00; finance 12362.00 against 10000;
-    # e-procurement 3488.00 against no cost.
-    chart = page[page.index("<svg"):page.index("</svg>")]
-    for text in ("intäkt 10 352,00", "kostnad 12 000,00", "intäkt 12 362,00", "kostnad 10 000,00",
-                 "intäkt 3 488,00", "kostnad 0,00", ">payroll<", ">finance<", ">eprocurement<"):
+        assert re.search(re.escape(title) + r'[^<]*</td><td class="passed">godkänd</td>', page), title
+    # The cost-recovery chart: revenue against cost per area. Payroll 9000.00 +
+    # 280.00 + 1072.00 = 10352.00 against 12000.00 (86.27 % -> 86,3 %, under
+    # 100 %: flagged); finance 12362.00 against 10000 (123,6 %); e-procurement
+    # 3488.00 against a cost of 0 (none in the file): no ratio, no bar.
+    chart = figure(page, "recovery-chart")
+    for text in (f"intäkt 10{NBSP}352,00{NBSP}kr", f"kostnad 12{NBSP}000,00{NBSP}kr",
+                 f"intäkt 12{NBSP}362,00{NBSP}kr", f"kostnad 10{NBSP}000,00{NBSP}kr",
+                 f"86,3{NBSP}%", f"123,6{NBSP}%", ">Lön<", ">Ekonomi<", f"100{NBSP}% = full täckning"):
         assert text in chart, text
-    # The ratio is in the revenue table: 10352 / 12000 = 86.27 % -> 86.3.
-    assert "86.3" in page or "86,3" in page
+    assert "E-handel" not in chart and "payroll" not in chart and "finance" not in chart
+    assert re.search(r'<text [^>]*class="flag">86,3\xa0%', chart)  # under 100 %: flagged
+    assert not re.search(r'class="flag">123,6', chart)
+    assert (f'<tr><td>E-handel</td><td class="n">3{NBSP}488,00</td><td class="n">0,00</td>'
+            '<td class="n">–</td><td></td></tr>') in page[page.index('<table id="recovery">'):]
+    assert f"Kostnadstäckning under 100{NBSP}%: Lön 86,3{NBSP}%." in page
+    # The revenue per month as a chart, the areas by their Swedish short names:
+    # November's total 10352.00 + 12362.00 + 3488.00 = 26202.00.
+    revenue = figure(page, "revenue-chart")
+    for text in (">Lön<", ">Ekonomi<", ">E-handel<", ">2012-11<", f"26{NBSP}202,00{NBSP}kr"):
+        assert text in revenue, text
+    assert "eprocurement" not in revenue
 
 
 def test_html_shows_the_recovery_ratio_to_one_decimal(engine, database_url, tmp_path):
@@ -286,18 +309,20 @@ def test_html_shows_the_recovery_ratio_to_one_decimal(engine, database_url, tmp_
     costs = write(tmp_path, "costs.csv", "period,area,cost\n2012-11,payroll,12000.00\n")
     result = cli(database_url, "audit", "2012-11", "--format", "html", "--costs", costs)
     assert result.exit_code == 0
-    # payroll 10352.00 / 12000.00 = 86.27 % -> 86.3
-    assert re.search(r"<td>86[.,]3</td>", result.stdout)
+    # payroll 10352.00 / 12000.00 = 86.27 % -> 86,3 %, under 100 %: the row is flagged
+    assert re.search(r'<tr class="flag"><td>Lön</td>.*<td class="n">86,3\xa0%</td><td>under 100\xa0%</td>',
+                     result.stdout)
 
 
-def test_html_without_costs_has_no_chart(engine, database_url, tmp_path):
+def test_html_without_costs_has_no_recovery_chart(engine, database_url, tmp_path):
     billed(engine, tmp_path)
     result = cli(database_url, "audit", "2012-11", "--format", "html")
     assert result.exit_code == 0
     page = result.stdout
     assert_self_contained(page)
-    assert "<svg" not in page
-    assert "<table>" in page
+    assert 'id="recovery-chart"' not in page and "Kostnadstäckning" not in page
+    assert page.count("<svg") == 1 and 'id="revenue-chart"' in page  # the revenue per month
+    assert '<table id="revenue"' in page
 
 
 def test_html_of_a_failed_audit_escapes_what_the_findings_quote(engine, database_url, tmp_path):
@@ -316,4 +341,84 @@ def test_html_of_a_failed_audit_escapes_what_the_findings_quote(engine, database
     assert_self_contained(page)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;: amount 11.00, re-rated 10.00" in page
     assert "Minst en kontroll är underkänd." in page
-    assert page.count("<b>underkänd</b>") == 3  # re-rating, arithmetic, integrity
+    assert page.count('<td class="failed">underkänd</td>') == 3  # re-rating, arithmetic, integrity
+
+
+def cells(page: str, xpath: str) -> list[tuple[str, ...]]:
+    """The text of each row's cells in the tables found."""
+    doc = lxml.html.fromstring(page)
+    return [tuple(td.text_content() for td in tr.findall("td")) for tr in doc.xpath(xpath) if tr.findall("td")]
+
+
+PAY_SLIP_DEV = "Löneadministration avvikelserapportering 8-17, per lönespecifikation"
+PAY_SLIP_ATT = "Löneadministration närvarorapportering 8-17, per lönespecifikation"
+FIN_CUSTINV = "Kundfakturering, per kundfaktura"
+
+
+def test_html_variance_is_sorted_by_its_impact_in_kronor_with_the_part_that_moved(engine, database_url, tmp_path):
+    billed(engine, tmp_path, months=("2012-11", "2012-12"))
+
+    result = cli(database_url, "audit", "2012-12", "--format", "html")
+
+    assert result.exit_code == 0
+    page = result.stdout
+    # The rows over 30 % (see test_audit for the hand-worked impacts), the
+    # largest move in kronor first, up or down; services by their names.
+    assert cells(page, "//table[contains(@class, 'variance')]//tr") == [
+        ("Volym totalt", "Alla kunder", FIN_CUSTINV, "Transaktionsavgifter", f"-1{NBSP}350,00", f"-100,0{NBSP}%",
+         "30", "0"),
+        ("Volym", "Betaverket", FIN_CUSTINV, "Transaktionsavgifter", f"-1{NBSP}350,00", f"-100,0{NBSP}%", "30", "0"),
+        ("Volym totalt", "Alla kunder", PAY_SLIP_ATT, "Transaktionsavgifter", "-544,00", f"-100,0{NBSP}%", "8", "0"),
+        ("Volym", "Gammaverket", PAY_SLIP_ATT, "Transaktionsavgifter", "-544,00", f"-100,0{NBSP}%", "8", "0"),
+        ("Volym", "Alfaverket", PAY_SLIP_DEV, "Transaktionsavgifter", "66,00", f"33,3{NBSP}%", "3", "4")]
+    # The chart of the largest movers: one bar per agency's move (the totals
+    # of all agencies are in the table only), lengths in proportion to the
+    # kronor: 1350 : 544 : 66.
+    chart = figure(page, "variance-chart-1")
+    widths = {title.split(":")[0]: Decimal(width) for width, title in
+              re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="#[0-9a-f]+">'
+                         r"<title>([^<]*)</title>", chart)}
+    assert list(widths) == [f"Betaverket · {FIN_CUSTINV}", f"Gammaverket · {PAY_SLIP_ATT}",
+                            f"Alfaverket · {PAY_SLIP_DEV}"]
+    largest = widths[f"Betaverket · {FIN_CUSTINV}"]
+    assert abs(widths[f"Gammaverket · {PAY_SLIP_ATT}"] - largest * 544 / 1350) < Decimal("0.2")
+    assert abs(widths[f"Alfaverket · {PAY_SLIP_DEV}"] - largest * 66 / 1350) < Decimal("0.2")
+    for text in (f"-1{NBSP}350,00{NBSP}kr", f"-544,00{NBSP}kr", f"66,00{NBSP}kr"):
+        assert f">{text}</text>" in chart, text
+
+
+def test_a_range_is_titled_with_an_en_dash(engine, database_url, tmp_path):
+    billed(engine, tmp_path, months=("2012-11", "2012-12"))
+    page = cli(database_url, "audit", "2012-11", "--to", "2012-12", "--format", "html").stdout
+    assert "<title>Fakturagranskning 2012-11–2012-12</title>" in page
+    assert "<h1>Fakturagranskning 2012-11–2012-12</h1>" in page
+    # The revenue chart has a column per month.
+    revenue = figure(page, "revenue-chart")
+    assert ">2012-11</text>" in revenue and ">2012-12</text>" in revenue
+    table = cli(database_url, "audit", "2012-11", "--to", "2012-12")
+    assert "Fakturagranskning 2012-11–2012-12" in flat(table.stdout)
+
+
+def test_the_recovery_threshold_decides_what_is_flagged(engine, database_url, tmp_path):
+    billed(engine, tmp_path)
+    costs = write(tmp_path, "costs.csv", "period,area,cost\n2012-11,payroll,12000.00\n2012-11,finance,10000\n")
+    # Payroll 10352.00 / 12000.00 = 86.27 %: flagged under the default 100 % and
+    # under 90 %, not under 80 %; finance 123.6 % is never flagged.
+    default = cli(database_url, "audit", "2012-11", "--costs", costs)
+    assert default.exit_code == 0  # a review list: flagged, not failed
+    assert "Kostnadstäckning under 100 %: Lön 86,3 %." in flat(default.stdout)
+
+    at_90 = cli(database_url, "audit", "2012-11", "--costs", costs, "--format", "html", "--recovery-threshold", "90")
+    assert f'<p class="failed" id="shortfall">Kostnadstäckning under 90{NBSP}%: Lön 86,3{NBSP}%.</p>' in at_90.stdout
+    assert ("Lön", f"10{NBSP}352,00", f"12{NBSP}000,00", f"86,3{NBSP}%", f"under 90{NBSP}%") in \
+        cells(at_90.stdout, "//table[@id='recovery']//tr")
+
+    at_80 = cli(database_url, "audit", "2012-11", "--costs", costs, "--format", "html", "--recovery-threshold", "80")
+    assert 'id="shortfall"' not in at_80.stdout and 'class="flag"' not in at_80.stdout
+    assert ("Lön", f"10{NBSP}352,00", f"12{NBSP}000,00", f"86,3{NBSP}%", f"minst 80{NBSP}%") in \
+        cells(at_80.stdout, "//table[@id='recovery']//tr")
+    assert "Kostnadstäckning under" not in flat(
+        cli(database_url, "audit", "2012-11", "--costs", costs, "--recovery-threshold", "80").stdout)
+
+    bad = cli(database_url, "audit", "2012-11", "--costs", costs, "--recovery-threshold", "-1")
+    assert bad.exit_code == 2 and "--recovery-threshold" in flat(bad.stderr)

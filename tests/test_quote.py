@@ -11,6 +11,7 @@ hand-work means).
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import replace
 from datetime import date
@@ -29,6 +30,7 @@ from billing.persistence.documents import read_documents
 from billing.persistence.mapping import agency_ids, load_agencies, load_volumes
 from billing.quoting.cost_classes import CostClass
 from billing.quoting.quote import price_quote
+from billing.quoting.quote_number import quote_number, valid_until
 from billing.quoting.request import QuoteRequest, VolumeBasis
 from billing.reports.quote_document import assumptions, quote_html, quote_rows, volume_rows
 from billing.reports.tabular import to_csv, to_json
@@ -405,8 +407,9 @@ def test_assumptions_list_what_the_quote_rests_on():
         "Prislista: den version som gäller varje månad.",
         "Belopp exklusive moms; moms redovisas separat (25 % om inget annat anges i prislistan).",
         "Vidarefakturerade systemtjänster (underleverantörers avgifter) ingår inte.",
-        "Abonnemang: EPR-ADD-CHART.",
-        "Anslutningsposter: Konvertering av lönedata 12 500,00 kr.",
+        # Services by the catalogue's names, amounts as Babel writes Swedish (no-break spaces).
+        "Abonnemang: Tilläggstjänst kontering med myndighetsspecifik kontoplan, per månad.",
+        "Anslutningsposter: Konvertering av lönedata 12\u00a0500,00\u00a0kr.",
     ]
     named = assumptions(priced(replace(SMALL, price_list_id="standard-2012-06", connection_fee=False)))
     assert "Prislista: standard-2012-06 för alla månader." in named
@@ -423,15 +426,65 @@ def test_the_html_quote_is_one_self_contained_file_with_the_name_escaped():
                      "<iframe", "<img"):
         assert external not in lowered, external
     assert "<b>Fet" not in page
-    assert "&lt;b&gt;Fet &amp; &quot;farlig&quot;&lt;/b&gt; myndighet" in page
+    # Jinja2 writes a double quote as &#34;.
+    assert "&lt;b&gt;Fet &amp; &#34;farlig&#34;&lt;/b&gt; myndighet" in page
     assert "Upprättad 2012-12-20" in page
     for item in assumptions(quote):
-        assert f"<li>{item}</li>" in page.replace("&quot;", '"')
-    # The year's amounts, Swedish style: net, VAT, total, recurring per month.
+        assert f"<li>{item}</li>" in page.replace("&#34;", '"')
+    # The year's amounts, Swedish style (Babel: no-break space between thousands):
+    # annual, extraordinary, one-off, net, VAT, total, recurring per month.
     for amount in ("172 194,00", "63 900,00", "127 500,00", "363 594,00", "90 898,56", "454 492,56",
                    "19 674,50", "standard-2013-01"):
-        assert amount in page, amount
-    assert "<td>PAY-SPEC-STATS</td><td class=n>3</td><td>angivet</td>" in page
+        assert amount.replace(" ", "\u00a0") in page, amount
+    # Services by their names, not their codes.
+    assert ('<tr><td>Specialtjänst statistik och rapporter</td><td class="n">3</td><td>angivet</td></tr>'
+            in page)
+    assert "PAY-SPEC-STATS" not in page and "EPR-ADD-CHART" not in page
+
+
+def test_the_html_quote_has_a_number_a_validity_and_a_chart_of_the_cost_classes():
+    quote = priced(SMALL)
+    page = quote_html(quote, date(2012, 12, 20))
+    number = quote_number(SMALL, date(2012, 12, 20))
+    assert re.fullmatch(r"O20121220-[0-9A-F]{6}", number)
+    assert f"<li><b>Offertnummer:</b> {number}</li>" in page
+    # 2012-12-20 + 90 days: 11 days to 2012-12-31, 31 in January (42), 28 in
+    # February (70), then 20 in March: 2013-03-20.
+    assert valid_until(date(2012, 12, 20)) == date(2013, 3, 20)
+    assert "<li><b>Giltig till:</b> 2013-03-20 (90 dagar)</li>" in page
+    # One stacked column for 2013: annual 172194.00, extraordinary 63900.00,
+    # one-off 127500.00, total 363594.00 on top; the legend names the classes.
+    chart = page[page.index('<figure class="chart" id="cost-chart">'):page.index("</figure>")]
+    heights = {}
+    for label, amount in (("Årlig kostnad", "172\u00a0194,00"), ("Extraordinär årlig kostnad", "63\u00a0900,00"),
+                          ("Engångskostnad", "127\u00a0500,00")):
+        found = re.search(r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)" fill="#[0-9a-f]+">'
+                          rf"<title>{label}, 2013 \(12 mån\): {amount}\u00a0kr</title>", chart)
+        assert found, label
+        heights[label] = Decimal(found.group(1))
+        assert f'class="legend">{label}</text>' in chart
+    assert ">363\u00a0594,00\u00a0kr</text>" in chart
+    # Heights in proportion to the amounts, to a tenth of a pixel each:
+    # 172194 / 127500 = 1.3505..; 63900 / 127500 = 0.5011..
+    one_off = heights["Engångskostnad"]
+    assert abs(heights["Årlig kostnad"] - one_off * Decimal("1.3505")) < Decimal("0.3")
+    assert abs(heights["Extraordinär årlig kostnad"] - one_off * Decimal("0.5012")) < Decimal("0.3")
+
+
+def test_the_quote_number_is_the_date_and_a_digest_of_the_request():
+    day = date(2012, 12, 20)
+    number = quote_number(SMALL, day)
+    # The same request the same day: the same number; another day: another date part.
+    assert quote_number(replace(SMALL), day) == number
+    assert quote_number(SMALL, date(2012, 12, 21)) == "O20121221-" + number.split("-")[1]
+    # Any change to what the request prices changes the digest.
+    for changed in (replace(SMALL, name="Annan myndighet"), replace(SMALL, employees=41),
+                    replace(SMALL, months=24), replace(SMALL, start=Month(2013, 2)),
+                    replace(SMALL, volumes={**SMALL.volumes, "PAY-SLIP-DEV": given("41")}),
+                    replace(SMALL, subscriptions=()), replace(SMALL, connection_fee=False),
+                    replace(SMALL, price_list_id="standard-2012-06"),
+                    replace(SMALL, connection_items=(ConnectionItem("Konvertering av lönedata", D("12500.01")),))):
+        assert quote_number(changed, day).split("-")[1] != number.split("-")[1], changed
 
 
 # --- quote equals invoice (database, both backends) ---------------------------------

@@ -7,9 +7,12 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
+from decimal import Decimal
 
+import lxml.html
 import pytest
 
 from billing.reports.tabular import neutralise, to_csv, to_json
@@ -158,7 +161,10 @@ def test_quote_saved_as_a_self_contained_html_document(engine, database_url, tmp
                  "<li>Period: 2013-01 till 2013-12 (12 månader).</li>",
                  "<li>Prislista: den version som gäller varje månad.</li>"):
         assert item in page, item
-    assert "205 050,00" in page and "<td>PAY-SLIP-DEV</td><td class=n>40</td><td>angivet</td>" in page
+    # Babel's Swedish amounts (no-break space), services by their names.
+    assert "205\u00a0050,00" in page
+    assert ("<tr><td>Löneadministration avvikelserapportering 8-17, per lönespecifikation</td>"
+            '<td class="n">40</td><td>angivet</td></tr>') in page
 
 
 @pytest.mark.parametrize("args, message", [
@@ -320,6 +326,79 @@ def test_whatif_csv_json_and_table_change_nothing(engine, database_url, tmp_path
     assert "│ │ Summa │ Lönerelaterade tjänster │ 20 292,00 │ 20 410,80 │ 118,80 │ 0.6 │" in out
     assert "Nothing was issued or changed." in out
     assert dump(engine) == before
+
+
+def cells(page: str, table_id: str) -> list[tuple[str, ...]]:
+    doc = lxml.html.fromstring(page)
+    return [tuple(td.text_content() for td in tr.findall("td"))
+            for tr in doc.xpath(f"//table[@id='{table_id}']//tr") if tr.findall("td")]
+
+
+NBSP = "\u00a0"
+
+
+# Per agency over both months (WORLD_CSV): Betaverket 6886.00 + 23377.50 = 30263.50
+# -> 30336.10, +72.60 (72.60 / 30263.50 = 0.24 % -> 0.2); Alfaverket 6542.00 ->
+# 6588.20, +46.20 (0.7 %); Gammaverket 6864.00 + 7044.00 = 13908.00, unchanged.
+def test_whatif_html_shows_the_agencies_most_affected_first_and_hides_the_unchanged(engine, database_url,
+                                                                                     tmp_path):
+    setup_world(engine, tmp_path, months=("2012-11", "2012-12"))
+    path, page = draft(tmp_path), tmp_path / "whatif.html"
+    before = dump(engine)
+
+    result = cli(database_url, "whatif", "--tariff", path, "--format", "csv", "--html", page)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == WORLD_CSV  # the machine-readable output lists every row still
+    assert f"What-if saved as {page}." in flat(result.stderr)
+    html = page.read_text(encoding="utf-8")
+    assert "<title>Prisutkast utkast-2012-06: påverkan per kund, 2012-11–2012-12</title>" in html
+    assert cells(html, "agencies") == [
+        (ORG_B, "Betaverket", f"30{NBSP}263,50", f"30{NBSP}336,10", "72,60", f"0,2{NBSP}%"),
+        (ORG_A, "Alfaverket", f"6{NBSP}542,00", f"6{NBSP}588,20", "46,20", f"0,7{NBSP}%")]
+    assert "1 kund utan förändring visas inte" in html
+    assert cells(html, "details") == [
+        (ORG_B, "Betaverket", "Lön", f"6{NBSP}886,00", f"6{NBSP}958,60", "72,60", f"1,1{NBSP}%"),
+        (ORG_A, "Alfaverket", "Lön", f"6{NBSP}542,00", f"6{NBSP}588,20", "46,20", f"0,7{NBSP}%")]
+    assert "3 rader utan förändring visas inte." in html
+    # Payroll 20292.00 -> 20410.80, +118.80 (0.585 % -> 0.6); the others unchanged.
+    assert cells(html, "totals") == [
+        ("Lönerelaterade tjänster", f"20{NBSP}292,00", f"20{NBSP}410,80", "118,80", f"0,6{NBSP}%"),
+        ("Ekonomiadministrativa tjänster", f"23{NBSP}377,50", f"23{NBSP}377,50", "0,00", f"0,0{NBSP}%"),
+        ("E-handelstjänster", f"7{NBSP}044,00", f"7{NBSP}044,00", "0,00", f"0,0{NBSP}%")]
+    # The chart: the two agencies that changed, bars in proportion 72.60 : 46.20.
+    chart = html[html.index('<figure class="chart" id="whatif-chart">'):html.index("</figure>")]
+    widths = dict((title.split(":")[0], Decimal(width)) for width, title in re.findall(
+        r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="#[0-9a-f]+"><title>([^<]*)</title>',
+        chart))
+    assert list(widths) == ["Betaverket", "Alfaverket"]
+    assert abs(widths["Alfaverket"] - widths["Betaverket"] * Decimal("46.20") / Decimal("72.60")) < Decimal("0.2")
+    assert f">72,60{NBSP}kr (0,2{NBSP}%)</text>" in chart
+    assert dump(engine) == before
+
+    shown = cli(database_url, "whatif", "--tariff", path, "--html", page, "--show-unchanged")
+    html = page.read_text(encoding="utf-8")
+    assert [row[1] for row in cells(html, "agencies")] == ["Betaverket", "Alfaverket", "Gammaverket"]
+    assert cells(html, "agencies")[2][2:] == (f"13{NBSP}908,00", f"13{NBSP}908,00", "0,00", f"0,0{NBSP}%")
+    assert [(row[1], row[2]) for row in cells(html, "details")] == [
+        ("Betaverket", "Lön"), ("Betaverket", "Ekonomi"), ("Alfaverket", "Lön"), ("Gammaverket", "Lön"),
+        ("Gammaverket", "E-handel")]
+    assert "visas inte" not in html
+    assert "Gammaverket" in flat(shown.stdout)
+
+
+def test_the_whatif_table_hides_unchanged_rows_unless_asked(engine, database_url, tmp_path):
+    setup_world(engine, tmp_path, months=("2012-11", "2012-12"))
+    path = draft(tmp_path)
+    out = flat(cli(database_url, "whatif", "--tariff", path).stdout)
+    assert f"│ {ORG_A} │ Alfaverket │" in out and f"│ {ORG_B} │ Betaverket │ Lönerelaterade tjänster │" in out
+    assert "Gammaverket" not in out and "Ekonomiadministrativa tjänster │ 23 377,50" not in out.split("Summa")[0]
+    assert "3 rows without change not shown (--show-unchanged shows them); the sums include them." in out
+    # The sums count every agency, shown or not.
+    assert "│ │ Summa │ Ekonomiadministrativa tjänster │ 23 377,50 │ 23 377,50 │ 0,00 │ 0.0 │" in out
+    every = flat(cli(database_url, "whatif", "--tariff", path, "--show-unchanged").stdout)
+    assert f"│ {ORG_C} │ Gammaverket │ E-handelstjänster │ 7 044,00 │ 7 044,00 │ 0,00 │ 0.0 │" in every
+    assert "without change" not in every
 
 
 def test_whatif_bad_draft_exits_1_naming_agency_and_service(engine, database_url, tmp_path):

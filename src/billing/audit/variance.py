@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from billing.audit.findings import CheckResult, Finding
+from billing.domain.agency import FeePart
 from billing.domain.volume import VolumeRecord
 from billing.invoicing.document import Invoice
 from billing.money import round_percent
@@ -17,7 +18,13 @@ def check_variance(month: Month, threshold: Decimal,
                    volumes: Mapping[Month, Mapping[int, Sequence[VolumeRecord]]],
                    documents: Mapping[Month, Sequence[Invoice]], names: Mapping[int, str]) -> CheckResult:
     """Volumes per agency and service, volumes per service in all, and invoiced
-    amounts per agency, against the month before. A review list: it never fails."""
+    amounts per agency, against the month before. A review list: it never fails.
+
+    Each row also says what the move did to the invoices, for a reader who
+    sorts by it: ``impact``, the change in SEK of the lines concerned (the
+    lines of that service for a volume, the agency's net for an amount; None
+    when no line charged the service in either month), and ``part``, the fee
+    part whose amount changed most."""
     previous = month.previous()
     rows: list[dict] = []
     findings: list[Finding] = []
@@ -26,14 +33,14 @@ def check_variance(month: Month, threshold: Decimal,
         return CheckResult("variance", title, (Finding(f"no volumes or documents in {previous} "
                                                        "to compare with"),), informational=True)
 
-    def compare(kind: str, subject: str, before: Decimal, now: Decimal) -> None:
+    def compare(kind: str, subject: str, before: Decimal, now: Decimal, **shown: object) -> None:
         if before == now:
             return
         change = round_percent(now - before, before)
         # Compared exactly; the one-decimal figure is only for the reader.
         if before == 0 or abs(now - before) * 100 > threshold * abs(before):
             rows.append({"kind": kind, "subject": subject, "previous": before, "current": now,
-                         "change_percent": change})
+                         "change_percent": change, **shown})
             moved = "new" if change is None else f"{change:+} %"
             findings.append(Finding(f"{kind} {subject}: {before} -> {now} ({moved})"))
 
@@ -44,17 +51,31 @@ def check_variance(month: Month, threshold: Decimal,
             for r in records:
                 per_service[r.service] += r.quantity
         totals[m] = per_service
+    charged = {m: _charged(documents.get(m, ())) for m in (previous, month)}
+
+    def moved(key: tuple[str, str]) -> dict[str, object]:
+        return _moved(charged[previous].get(key), charged[month].get(key))
+
+    # A service is named as its lines name it (the catalogue's name), else by its code.
+    service_names = {line.service_code: line.description for m in (previous, month)
+                     for doc in documents.get(m, ()) for line in doc.lines if line.service_code}
     for service in sorted(totals[previous].keys() | totals[month].keys()):
         compare("volume, all agencies", service, totals[previous].get(service, Decimal(0)),
-                totals[month].get(service, Decimal(0)))
+                totals[month].get(service, Decimal(0)), agency=None, service=service,
+                service_name=service_names.get(service, service), **moved(("", service)))
     by_agency = {m: _by_agency_service(volumes.get(m, {})) for m in (previous, month)}
+    orgs = {agency_id: r.organisation_number for m in (previous, month)
+            for agency_id, records in volumes.get(m, {}).items() for r in records}
     for agency_id, service in sorted(by_agency[previous].keys() | by_agency[month].keys()):
         compare("volume", f"{names.get(agency_id, agency_id)} {service}",
                 by_agency[previous].get((agency_id, service), Decimal(0)),
-                by_agency[month].get((agency_id, service), Decimal(0)))
+                by_agency[month].get((agency_id, service), Decimal(0)),
+                agency=names.get(agency_id, str(agency_id)), service=service,
+                service_name=service_names.get(service, service), **moved((orgs.get(agency_id, ""), service)))
     amounts = {m: _net_by_agency(documents.get(m, ())) for m in (previous, month)}
     for org in sorted(amounts[previous].keys() | amounts[month].keys()):
-        compare("amount", org, amounts[previous].get(org, Decimal(0)), amounts[month].get(org, Decimal(0)))
+        compare("amount", org, amounts[previous].get(org, Decimal(0)), amounts[month].get(org, Decimal(0)),
+                agency=org.partition(" ")[2], service=None, service_name=None, **moved((org, "")))
     return CheckResult("variance", title, tuple(findings),
                        informational=True, rows=tuple(rows))
 
@@ -65,6 +86,37 @@ def _by_agency_service(volumes: Mapping[int, Sequence[VolumeRecord]]) -> dict[tu
         for r in records:
             result[(agency_id, r.service)] += r.quantity
     return result
+
+
+Charged = dict[tuple[str, str], dict[FeePart, Decimal]]
+
+
+def _charged(documents: Sequence[Invoice]) -> Charged:
+    """Line amounts per fee part, credit notes included, under three keys: an
+    agency's lines of a service ``(organisation number, code)``, all agencies'
+    lines of a service ``("", code)``, and all of an agency's lines
+    ``("organisation number name", "")`` (the subject of an amount row)."""
+    result: Charged = defaultdict(lambda: defaultdict(Decimal))
+    for doc in documents:
+        for line in doc.lines:
+            keys = [(f"{doc.organisation_number} {doc.agency_name}", "")]
+            if line.service_code:
+                keys += [(doc.organisation_number, line.service_code), ("", line.service_code)]
+            for key in keys:
+                result[key][line.part] += line.amount
+    return result
+
+
+def _moved(before: Mapping[FeePart, Decimal] | None, now: Mapping[FeePart, Decimal] | None) -> dict[str, object]:
+    """The change in SEK, and the fee part that moved most (the first in the
+    model's order of those that moved as much); None where nothing was charged."""
+    if before is None and now is None:
+        return {"impact": None, "part": None}
+    before, now = before or {}, now or {}
+    changes = {part: now.get(part, Decimal(0)) - before.get(part, Decimal(0)) for part in FeePart}
+    largest = max(changes.values(), key=abs)
+    part = next((p for p, change in changes.items() if change and abs(change) == abs(largest)), None)
+    return {"impact": sum(changes.values(), Decimal(0)), "part": None if part is None else str(part)}
 
 
 def _net_by_agency(documents: Sequence[Invoice]) -> dict[str, Decimal]:

@@ -31,6 +31,9 @@ def audit(target: Annotated[str, typer.Argument(metavar="YYYY-MM | trace",
           sample: Annotated[int, typer.Option(help="Invoices in the sample.")] = 5,
           seed: Annotated[int | None, typer.Option(help="The sample's seed, to draw it again.")] = None,
           costs: Annotated[Path | None, typer.Option(help="CSV of cost per area and month.")] = None,
+          recovery_threshold: Annotated[Decimal, typer.Option(
+              parser=Decimal, metavar="PERCENT",
+              help="With --costs: flag areas recovering less of their cost.")] = Decimal(100),
           output_format: Annotated[AuditFormat, typer.Option("--format")] = AuditFormat.TABLE,
           out: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None) -> None:
     """Check issued invoices: re-rating, arithmetic, completeness, numbering,
@@ -42,13 +45,16 @@ def audit(target: Annotated[str, typer.Argument(metavar="YYYY-MM | trace",
         return _trace(number)
     from billing.reports.audit_report import FINDING_FIELDS, as_html, as_json, finding_rows, summary
     from billing.services.audit import run_audit
+    if not recovery_threshold.is_finite() or recovery_threshold < 0:
+        raise typer.BadParameter(f"a percentage, 0 or more, not {recovery_threshold}",
+                                 param_hint="--recovery-threshold")
     first = parse_month(target)
     last = parse_month(to) if to else first
     report = read(lambda s: run_audit(s, first, last, threshold, sample, seed, costs))
-    text = {AuditFormat.HTML: lambda: as_html(report), AuditFormat.CSV: lambda: to_csv(finding_rows(report), FINDING_FIELDS),
+    text = {AuditFormat.HTML: lambda: as_html(report, recovery_threshold), AuditFormat.CSV: lambda: to_csv(finding_rows(report), FINDING_FIELDS),
             AuditFormat.JSON: lambda: to_json(as_json(report))}.get(output_format)
     if text is None:
-        console.print(summary(report))
+        console.print(summary(report, recovery_threshold))
     elif out is not None:
         try:
             out.write_text(text(), encoding="utf-8")

@@ -18,7 +18,6 @@ from billing.money import format_sek, round_percent
 from billing.period import Month
 from billing.quoting.cost_classes import CostClass
 from billing.quoting.request import QuoteRequest, VolumeBasis
-from billing.reports.quote_document import quote_html, quote_rows, volume_rows
 from billing.reports.tabular import to_csv, to_json
 
 
@@ -62,6 +61,8 @@ def quote(
         html: Annotated[Path | None, typer.Option(help="Also save the quote as an HTML document.")] = None,
 ) -> None:
     """Price a prospective agency: annual, extraordinary and one-off cost, VAT apart."""
+    # The HTML machinery (Jinja2, Babel) loads only for the commands that use it.
+    from billing.reports.quote_document import quote_html, quote_rows, volume_rows
     from billing.services.quotes import quote as make_quote
     first = parse_month(start) if start else Month.of(date.today()).next()
     request = QuoteRequest(
@@ -91,6 +92,7 @@ def quote(
 
 
 def _print_quote(result) -> None:
+    from billing.reports.quote_document import volume_rows
     table = Table("År", *(c.label for c in CostClass), "Summa exkl. moms", "Moms", "Summa inkl. moms",
                   "Löpande/mån", title=f"Prisuppskattning: {result.request.name}")
     for y in result.years():
@@ -109,9 +111,15 @@ def _print_quote(result) -> None:
 def whatif(tariff: Annotated[Path, typer.Option(help="The draft price-list file.")],
            from_month: Annotated[str | None, typer.Option("--from", help="First month (YYYY-MM).")] = None,
            to_month: Annotated[str | None, typer.Option("--to", help="Last month (YYYY-MM).")] = None,
-           output_format: FormatOption = Format.TABLE) -> None:
+           output_format: FormatOption = Format.TABLE,
+           html: Annotated[Path | None, typer.Option(
+               help="Also save the agencies most affected as an HTML page.")] = None,
+           show_unchanged: Annotated[bool, typer.Option(
+               "--show-unchanged", help="Also list agencies and areas the draft does not change.")] = False,
+           ) -> None:
     """Re-rate the recorded volumes of existing agencies under a draft price list;
     per agency and area: current, draft, difference. Changes nothing."""
+    from billing.reports.whatif_page import whatif_html
     from billing.services.quotes import what_if
     first = parse_month(from_month) if from_month else None
     last = parse_month(to_month) if to_month else None
@@ -123,6 +131,14 @@ def whatif(tariff: Annotated[Path, typer.Option(help="The draft price-list file.
     for d in differences:
         current, draft = totals.get(d.area, (Decimal(0), Decimal(0)))
         totals[d.area] = (current + d.current, draft + d.draft)
+    if html is not None:
+        try:
+            html.write_text(whatif_html(differences, months, draft_id, show_unchanged), encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write the page to {html}: {exc.strerror or exc}")
+        # To stderr: stdout may be the CSV or JSON a tool reads.
+        errors.print(f"What-if saved as {html}.")
+    # CSV and JSON list every agency and area: a tool filters for itself.
     if output_format is Format.CSV:
         emit(to_csv(rows))
         return
@@ -134,7 +150,8 @@ def whatif(tariff: Annotated[Path, typer.Option(help="The draft price-list file.
         return
     table = Table("Org.nr", "Kund", "Område", "Nuvarande", "Utkast", "Skillnad", "%",
                   title=f"Utkast {draft_id} mot gällande prislistor, {months[0]}-{months[-1]}")
-    for d in differences:
+    shown = [d for d in differences if show_unchanged or d.change]
+    for d in shown:
         table.add_row(d.organisation_number, d.name, d.area.label, format_sek(d.current),
                       format_sek(d.draft), format_sek(d.change),
                       "-" if d.percent is None else f"{d.percent}")
@@ -144,4 +161,7 @@ def whatif(tariff: Annotated[Path, typer.Option(help="The draft price-list file.
         table.add_row("", "Summa", area.label, format_sek(current), format_sek(draft),
                       format_sek(draft - current), "-" if percent is None else str(percent))
     console.print(table)
+    if len(shown) < len(differences):
+        console.print(f"{len(differences) - len(shown)} rows without change not shown "
+                      "(--show-unchanged shows them); the sums include them.")
     console.print("Nothing was issued or changed.")

@@ -24,6 +24,28 @@ class FeePart(StrEnum):
     PASS_THROUGH = "pass_through"
     DISCOUNT = "discount"
 
+    @property
+    def label(self) -> str:
+        """The part's Swedish name, as the reports show it."""
+        return _PART_LABELS[self][0]
+
+    @property
+    def short_label(self) -> str:
+        """The name a narrow column gives the part."""
+        return _PART_LABELS[self][1]
+
+
+_PART_LABELS = {
+    FeePart.BASE_FIXED: ("Grundavgift, fast del", "Grund, fast"),
+    FeePart.BASE_VARIABLE: ("Grundavgift, rörlig del", "Grund, rörlig"),
+    FeePart.TRANSACTION: ("Transaktionsavgifter", "Transaktioner"),
+    FeePart.ADDITIONAL: ("Tilläggstjänster", "Tillägg"),
+    FeePart.SPECIAL: ("Specialtjänster", "Special"),
+    FeePart.CONNECTION: ("Anslutning", "Anslutning"),
+    FeePart.PASS_THROUGH: ("Vidarefakturering", "Vidarefakt."),
+    FeePart.DISCOUNT: ("Rabatt", "Rabatt"),
+}
+
 
 DISCOUNTABLE_PARTS = frozenset(FeePart) - {FeePart.PASS_THROUGH, FeePart.DISCOUNT}
 

@@ -18,6 +18,11 @@ class ServiceArea(StrEnum):
         return _AREA_LABELS[self]
 
     @property
+    def short_label(self) -> str:
+        """The name a chart or a narrow column gives the area."""
+        return _AREA_SHORT_LABELS[self]
+
+    @property
     def order(self) -> int:
         """Areas are always listed payroll, finance, e-procurement."""
         return list(ServiceArea).index(self)
@@ -27,6 +32,11 @@ _AREA_LABELS = {
     ServiceArea.PAYROLL: "Lönerelaterade tjänster",
     ServiceArea.FINANCE: "Ekonomiadministrativa tjänster",
     ServiceArea.EPROCUREMENT: "E-handelstjänster",
+}
+_AREA_SHORT_LABELS = {
+    ServiceArea.PAYROLL: "Lön",
+    ServiceArea.FINANCE: "Ekonomi",
+    ServiceArea.EPROCUREMENT: "E-handel",
 }
 
 

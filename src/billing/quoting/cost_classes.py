@@ -18,6 +18,12 @@ class CostClass(StrEnum):
                 CostClass.EXTRAORDINARY: "Extraordinär årlig kostnad (tilläggs- och specialtjänster)",
                 CostClass.ONE_OFF: "Engångskostnad (anslutning)"}[self]
 
+    @property
+    def short_label(self) -> str:
+        """The name a chart's legend gives the class."""
+        return {CostClass.ANNUAL: "Årlig kostnad", CostClass.EXTRAORDINARY: "Extraordinär årlig kostnad",
+                CostClass.ONE_OFF: "Engångskostnad"}[self]
+
 
 COST_CLASS = {
     FeePart.BASE_FIXED: CostClass.ANNUAL, FeePart.BASE_VARIABLE: CostClass.ANNUAL,

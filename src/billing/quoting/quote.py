@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -58,6 +58,8 @@ class QuotedYear:
 class Quote:
     request: QuoteRequest
     months: tuple[QuotedMonth, ...]
+    # The catalogue's names of the services quoted, by code: a quote names them so.
+    service_names: Mapping[str, str] = field(default_factory=dict)
 
     def years(self) -> list[QuotedYear]:
         grouped: dict[int, list[QuotedMonth]] = defaultdict(list)
@@ -93,7 +95,8 @@ def price_quote(request: QuoteRequest, catalogue: Catalogue,
         totals = compute_totals((line.amount, line.vat_rate) for line in lines)
         months.append(QuotedMonth(month, lines, by_class, totals.net, totals.vat))
         month = month.next()
-    return Quote(request, tuple(months))
+    names = {code: catalogue[code].name for code in (*request.volumes, *request.subscriptions)}
+    return Quote(request, tuple(months), names)
 
 
 def _price_lists(request: QuoteRequest, price_lists: Sequence[PriceList]):

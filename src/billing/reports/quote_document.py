@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
-from billing.money import format_sek
 from billing.quoting.cost_classes import CostClass
 from billing.quoting.quote import Quote
+from billing.quoting.quote_number import VALID_DAYS, quote_number, valid_until
+from billing.reports import swedish
+from billing.reports.pages import render
+from billing.reports.svg_chart import Series, stacked_columns
 
 
 def quote_rows(quote: Quote) -> list[dict[str, object]]:
@@ -36,44 +38,30 @@ def assumptions(quote: Quote) -> list[str]:
         "Vidarefakturerade systemtjänster (underleverantörers avgifter) ingår inte.",
     ]
     if r.subscriptions:
-        items.append(f"Abonnemang: {', '.join(r.subscriptions)}.")
+        items.append(f"Abonnemang: {', '.join(_name(quote, code) for code in r.subscriptions)}.")
     if r.connection_items:
         items.append("Anslutningsposter: " + ", ".join(
-            f"{i.description} {format_sek(i.amount)} kr" for i in r.connection_items) + ".")
+            f"{i.description} {swedish.kronor(i.amount)}" for i in r.connection_items) + ".")
     if not r.connection_fee:
         items.append("Ingen anslutningsavgift.")
     return items
 
 
+def _name(quote: Quote, code: str) -> str:
+    return quote.service_names.get(code, code)
+
+
 def quote_html(quote: Quote, today: date) -> str:
-    """One self-contained file (inline style, no scripts, nothing fetched)."""
-    e = html.escape
+    """One self-contained file (inline style and SVG, no scripts, nothing fetched):
+    the number and validity, the cost per year as a chart and a table, the
+    volumes it rests on with the services' names, and the assumptions."""
     years = quote.years()
-    head = "".join(f"<th>{e(c.label)}</th>" for c in CostClass)
-    body = "".join(
-        f"<tr><td>{y.year} ({y.months} mån)</td>"
-        + "".join(f"<td class=n>{format_sek(y.by_class[c])}</td>" for c in CostClass)
-        + f"<td class=n>{format_sek(y.net)}</td><td class=n>{format_sek(y.vat)}</td>"
-          f"<td class=n><b>{format_sek(y.net + y.vat)}</b></td>"
-          f"<td class=n>{format_sek(y.recurring_per_month)}</td><td>{e(' '.join(y.price_lists))}</td></tr>"
-        for y in years)
-    volumes = "".join(f"<tr><td>{e(code)}</td><td class=n>{basis.quantity}</td><td>{e(basis.source)}</td></tr>"
-                      for code, basis in sorted(quote.request.volumes.items()))
-    items = "".join(f"<li>{e(a)}</li>" for a in assumptions(quote))
-    return f"""<!DOCTYPE html>
-<html lang="sv"><head><meta charset="utf-8"><title>Offert {e(quote.request.name)}</title>
-<style>
-body{{font-family:sans-serif;margin:2em;color:#222}} table{{border-collapse:collapse;margin:1em 0}}
-th,td{{border:1px solid #bbb;padding:4px 8px;text-align:left}} td.n{{text-align:right;white-space:nowrap}}
-th{{background:#eee}}
-</style></head><body>
-<h1>Prisuppskattning: {e(quote.request.name)}</h1>
-<p>Upprättad {today.isoformat()} med samma prislistor och beräkning som fakturering.</p>
-<h2>Kostnad per år (SEK)</h2>
-<table><tr><th>År</th>{head}<th>Summa exkl. moms</th><th>Moms</th><th>Summa inkl. moms</th>
-<th>Löpande per månad exkl. moms</th><th>Prislistor</th></tr>{body}</table>
-<h2>Volymer per månad</h2>
-<table><tr><th>Tjänst</th><th>Antal</th><th>Underlag</th></tr>{volumes}</table>
-<h2>Antaganden</h2><ul>{items}</ul>
-</body></html>
-"""
+    chart = stacked_columns([f"{y.year} ({y.months} mån)" for y in years],
+                            [Series(c.short_label, tuple(y.by_class[c] for y in years)) for c in CostClass],
+                            "Kostnad per år och kostnadsslag, SEK exkl. moms")
+    volumes = [{"name": _name(quote, code), "quantity": basis.quantity, "source": basis.source}
+               for code, basis in sorted(quote.request.volumes.items(), key=lambda i: _name(quote, i[0]))]
+    return render("quote.html", quote=quote, years=years, classes=list(CostClass), chart=chart,
+                  volumes=volumes, assumptions=assumptions(quote), today=today,
+                  number=quote_number(quote.request, today), valid_until=valid_until(today),
+                  valid_days=VALID_DAYS)
