@@ -48,6 +48,9 @@ set -x
 "$billing" audit 2012-12 --format html --out audit.html  # the templates come with the wheel
 "$billing" config
 { set +x; } 2>/dev/null
+# The PDFs embed the typeface shipped in the package, whatever fonts the machine has.
+"$work/venv/bin/python" -c 'from billing.pdf.fonts import FILES, FONT_DIR; import sys; sys.exit(any(not (FONT_DIR / n).is_file() for n in (*FILES.values(), "LICENSE")))' \
+  || { echo "check-wheel: the PDF fonts are not in the wheel" >&2; exit 1; }
 issued=$(find peppol -name '*.xml' | wc -l)
 [[ $issued -gt 0 && $(find pdf -name '*.pdf' | wc -l) -eq $issued && $(grep -c "^#VER " ledger.se) -eq $issued ]]
 grep -q "invoices issued for 2012-12" run.txt

@@ -151,3 +151,148 @@ def test_the_official_rules_find_nothing_fatal(tmp_path):
     report = validate_directory(tmp_path / "out", Path(os.environ["BILLING_EINVOICE_RULES"]))
     fatal = [(f.path.name, x.rule_id, x.text) for f in report.files for x in f.fatal]
     assert not fatal
+
+
+# --- the UBL 2.1 schema -------------------------------------------------------------------
+# Stands in for the OASIS schema (xsd/ of os-UBL-2.1.zip), laid out as it is
+# there: maindoc/ imports common/. Like the real one, the start of each
+# document is a sequence in a fixed order; the aggregates are let through.
+
+CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+XSD_NS = "http://www.w3.org/2001/XMLSchema"
+BASIC_XSD = f"""<xsd:schema xmlns:xsd="{XSD_NS}" targetNamespace="{CBC}" elementFormDefault="qualified">
+  <xsd:element name="CustomizationID" type="xsd:string"/>
+  <xsd:element name="ProfileID" type="xsd:string"/>
+  <xsd:element name="ID" type="xsd:string"/>
+  <xsd:element name="IssueDate" type="xsd:date"/>
+  <xsd:element name="DueDate" type="xsd:date"/>
+  <xsd:element name="InvoiceTypeCode" type="xsd:string"/>
+  <xsd:element name="CreditNoteTypeCode" type="xsd:string"/>
+  <xsd:element name="Note" type="xsd:string"/>
+  <xsd:element name="DocumentCurrencyCode" type="xsd:string"/>
+  <xsd:element name="BuyerReference" type="xsd:string"/>
+</xsd:schema>
+"""
+AGGREGATE_XSD = f"""<xsd:schema xmlns:xsd="{XSD_NS}" targetNamespace="{CAC}" elementFormDefault="qualified"/>
+"""
+
+
+def main_xsd(namespace: str, root: str, type_elements: str) -> str:
+    return f"""<xsd:schema xmlns:xsd="{XSD_NS}" xmlns:cbc="{CBC}" targetNamespace="{namespace}"
+    elementFormDefault="qualified">
+  <xsd:import namespace="{CAC}" schemaLocation="../common/UBL-CommonAggregateComponents-2.1.xsd"/>
+  <xsd:import namespace="{CBC}" schemaLocation="../common/UBL-CommonBasicComponents-2.1.xsd"/>
+  <xsd:element name="{root}">
+    <xsd:complexType>
+      <xsd:sequence>
+        <xsd:element ref="cbc:CustomizationID"/>
+        <xsd:element ref="cbc:ProfileID"/>
+        <xsd:element ref="cbc:ID"/>
+        <xsd:element ref="cbc:IssueDate"/>
+        {type_elements}
+        <xsd:element ref="cbc:Note" minOccurs="0" maxOccurs="unbounded"/>
+        <xsd:element ref="cbc:DocumentCurrencyCode"/>
+        <xsd:element ref="cbc:BuyerReference" minOccurs="0"/>
+        <xsd:any namespace="{CAC}" processContents="lax" maxOccurs="unbounded"/>
+      </xsd:sequence>
+    </xsd:complexType>
+  </xsd:element>
+</xsd:schema>
+"""
+
+
+def write_schema(rules: Path) -> None:
+    """rules/xsd/maindoc/UBL-Invoice-2.1.xsd, UBL-CreditNote-2.1.xsd and the common/ they import."""
+    (rules / "xsd" / "maindoc").mkdir(parents=True)
+    (rules / "xsd" / "common").mkdir()
+    (rules / "xsd" / "common" / "UBL-CommonBasicComponents-2.1.xsd").write_text(BASIC_XSD)
+    (rules / "xsd" / "common" / "UBL-CommonAggregateComponents-2.1.xsd").write_text(AGGREGATE_XSD)
+    (rules / "xsd" / "maindoc" / "UBL-Invoice-2.1.xsd").write_text(main_xsd(
+        "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", "Invoice",
+        '<xsd:element ref="cbc:DueDate" minOccurs="0"/><xsd:element ref="cbc:InvoiceTypeCode"/>'))
+    (rules / "xsd" / "maindoc" / "UBL-CreditNote-2.1.xsd").write_text(main_xsd(
+        "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2", "CreditNote",
+        '<xsd:element ref="cbc:CreditNoteTypeCode"/>'))
+
+
+def line_of(path: Path, text: str) -> int:
+    """The line of ``path`` (from 1) that holds ``text``."""
+    [number] = [n for n, line in enumerate(path.read_text().splitlines(), start=1) if text in line]
+    return number
+
+
+def test_the_schema_reports_an_element_out_of_order_with_its_line(tmp_path):
+    out, rules = tmp_path / "out", tmp_path / "rules"
+    invoice, credit_note = export_small(out)
+    write_schema(rules)  # and no stylesheet: the schema alone is a check, without saxonche
+
+    passed = cli("validate-einvoice", out, "--rules", rules)
+    assert passed.exit_code == 0, passed.output
+    text = flat(passed.stdout)
+    assert "invoice-7.xml: ok" in text and "credit-note-8.xml: ok" in text
+    assert f"2 files checked with the UBL 2.1 schema ({rules / 'xsd'}): 0 fatal, 0 warnings." in text
+
+    # The due date moved before the issue date: well-formed, every Peppol rule
+    # still holds, but the schema's order is broken.
+    lines = invoice.read_text().splitlines(keepends=True)
+    issue, due = line_of(invoice, "<cbc:IssueDate>"), line_of(invoice, "<cbc:DueDate>")
+    assert due == issue + 1
+    lines[issue - 1], lines[due - 1] = lines[due - 1], lines[issue - 1]
+    invoice.write_text("".join(lines))
+    moved = line_of(invoice, "<cbc:DueDate>")
+    assert moved == issue
+    # And a credit note with an impossible date: the schema checks types too.
+    credit_note.write_text(credit_note.read_text().replace("<cbc:IssueDate>2012-12-12<",
+                                                           "<cbc:IssueDate>2012-12-32<"))
+    bad_date = line_of(credit_note, "<cbc:IssueDate>2012-12-32<")
+
+    report = validate_directory(out, rules)
+    by_file = {f.path.name: f for f in report.files}
+    [out_of_order] = by_file["invoice-7.xml"].fatal
+    assert (out_of_order.rule_id, out_of_order.rules, out_of_order.line) == ("XSD", "UBL-Invoice-2.1.xsd", moved)
+    assert "Element 'cbc:DueDate': This element is not expected. Expected is ( cbc:IssueDate )." \
+        == out_of_order.text
+    [wrong_type] = by_file["credit-note-8.xml"].fatal
+    assert (wrong_type.rules, wrong_type.line) == ("UBL-CreditNote-2.1.xsd", bad_date)
+    assert "'2012-12-32' is not a valid value of the atomic type 'xs:date'" in wrong_type.text
+
+    failed = cli("validate-einvoice", out, "--rules", rules)
+    assert failed.exit_code == 1
+    text = flat(failed.stdout)
+    assert "invoice-7.xml: 1 fatal, 0 warnings" in text
+    assert (f"fatal XSD [UBL-Invoice-2.1.xsd] Element 'cbc:DueDate': This element is not expected. "
+            f"Expected is ( cbc:IssueDate ). at line {moved} (/*/cbc:DueDate)") in text
+    assert f"at line {bad_date}" in text
+    assert "2 files checked with the UBL 2.1 schema" in text and ": 2 fatal, 0 warnings." in text
+
+
+def test_the_schema_and_the_rules_together(tmp_path):
+    pytest.importorskip("saxonche")
+    out, rules = tmp_path / "out", tmp_path / "rules"
+    export_small(out)
+    write_schema(rules)
+    (rules / "rules.xsl").write_text(RULES_XSL)
+    (out / "other.xml").write_text("<Order xmlns='urn:x'/>")
+    result = cli("validate-einvoice", out, "--rules", rules)
+    assert result.exit_code == 1
+    text = flat(result.stdout)
+    # Not a UBL document (the schema), and no buyer reference (the stand-in rules).
+    assert "other.xml: 2 fatal, 1 warnings" in text
+    assert "fatal XSD [xsd/maindoc] the root element {urn:x}Order is not a UBL 2.1 Invoice or CreditNote" in text
+    assert "fatal PEPPOL-EN16931-R003 [rules.xsl]" in text
+    assert (f"3 files checked with 1 rule files (rules.xsl) and the UBL 2.1 schema ({rules / 'xsd'}): "
+            "2 fatal, 3 warnings.") in text
+
+
+def test_an_incomplete_schema_folder_is_named(tmp_path):
+    export_small(tmp_path / "out")
+    (tmp_path / "rules" / "xsd" / "maindoc").mkdir(parents=True)
+    (tmp_path / "rules" / "xsd" / "maindoc" / "UBL-Invoice-2.1.xsd").write_text("<not-a-schema/>")
+    with pytest.raises(BillingError, match="no maindoc/UBL-CreditNote-2.1.xsd; copy the xsd/ folder"):
+        validate_directory(tmp_path / "out", tmp_path / "rules")
+    write_schema(tmp_path / "schema")
+    (tmp_path / "rules" / "xsd" / "maindoc" / "UBL-CreditNote-2.1.xsd").write_text(
+        (tmp_path / "schema" / "xsd" / "maindoc" / "UBL-CreditNote-2.1.xsd").read_text())
+    with pytest.raises(BillingError, match="UBL-Invoice-2.1.xsd: not a usable XML Schema"):
+        validate_directory(tmp_path / "out", tmp_path / "rules")

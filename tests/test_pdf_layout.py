@@ -1,5 +1,6 @@
 """The PDF layout without a database: a long invoice over several pages, text
-outside the core fonts' latin-1, number formats, and bulk writing all or nothing."""
+in any script the embedded font has, number formats, and bulk writing all or
+nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from factories import NAME, ORG
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 import billing.pdf.bulk as bulk
@@ -22,7 +24,8 @@ from billing.invoicing.document import Invoice, credit_note_for
 from billing.invoicing.totals import compute_totals
 from billing.money import format_sek
 from billing.pdf import render_invoice
-from billing.pdf.text import latin1, number, price
+from billing.pdf.fonts import FONT_DIR, drawable
+from billing.pdf.text import number, price
 from billing.period import Month
 from billing.rating.lines import RatedLine
 from billing.services.outputs import write_pdfs
@@ -91,12 +94,16 @@ def test_long_credit_note_pages_too():
     assert "-60 st 66,00 -3 960,00 25 %" in " ".join(texts)
 
 
-def test_text_outside_latin1_is_written_nearest():
-    assert latin1("Åsa − “Öst” – 5 € … ≥") == 'Åsa - "Öst" - 5 EUR ... >='
-    assert latin1("日本") == "??"
-    text = pages(render_invoice(invoice([line(1, description="Tjänst – “special”")],
+def test_text_is_drawn_as_written_in_the_embedded_font():
+    glyphs = TTFont(FONT_DIR / "DejaVuSans.ttf", lazy=True).getBestCmap()
+    written = "Åsa − “Öst” – 5 € … ≥ Łódź Ωmega Čapek\u00a0Ærø"
+    assert drawable(written, glyphs) == written  # nothing replaced any more
+    # What the typeface lacks is drawn as U+FFFD, never dropped; a control
+    # character is a space, a line break stays, an unknown format character goes.
+    assert drawable("日本\tx\ny\u2066", glyphs) == "\ufffd\ufffd x\ny"
+    text = pages(render_invoice(invoice([line(1, description="Tjänst – “special” 日")],
                                         name="Myndigheten för Ärenden − Öst"), SELLER))[0]
-    assert "Myndigheten för Ärenden - Öst" in text and 'Tjänst - "special"' in text
+    assert "Myndigheten för Ärenden − Öst" in text and "Tjänst – “special” \ufffd" in text
 
 
 def test_numbers_as_written_in_swedish():

@@ -40,9 +40,12 @@ def export_peppol(out: Annotated[Path, typer.Option("--out", help="Directory to 
 def validate_einvoice(directory: Annotated[Path, typer.Argument(help="Directory of exported .xml files.")],
                       rules: Annotated[Path, typer.Option(
                           "--rules", help="Directory of the official rules compiled to XSLT "
-                                          "(.xsl/.xslt): EN 16931 UBL and PEPPOL-EN16931-UBL.")]) -> None:
-    """Run every rule file of RULES over every document of DIRECTORY; exit status 1
-    on any fatal finding."""
+                                          "(.xsl/.xslt): EN 16931 UBL and PEPPOL-EN16931-UBL; "
+                                          "and/or the UBL 2.1 schema as xsd/maindoc/ and "
+                                          "xsd/common/.")]) -> None:
+    """Validate every document of DIRECTORY against the UBL 2.1 schema in RULES/xsd
+    (if there) and run every rule file of RULES over it; exit status 1 on any
+    fatal finding."""
     from billing.einvoice.validation import validate_directory
     from billing.errors import BillingError
     try:
@@ -55,11 +58,15 @@ def validate_einvoice(directory: Annotated[Path, typer.Argument(help="Directory 
         console.print(f"{file.path.name}: {status}", highlight=False)
         for finding in sorted(file.findings, key=lambda f: (not f.fatal, f.rules, f.rule_id)):
             level = "fatal" if finding.fatal else "warning"
-            line = f"  {level} {finding.rule_id} [{finding.rules}] {finding.text}  at {finding.location}"
+            line = f"  {level} {finding.rule_id} [{finding.rules}] {finding.text}  at {finding.where}"
             console.print(line, highlight=False, soft_wrap=True)
-    names = ", ".join(p.name for p in report.stylesheets)
-    console.print(f"{len(report.files)} files checked with {len(report.stylesheets)} rule files "
-                  f"({names}): {report.fatal_count} fatal, {report.warning_count} warnings.",
-                  highlight=False)
+    checks = []
+    if report.stylesheets:
+        names = ", ".join(p.name for p in report.stylesheets)
+        checks.append(f"{len(report.stylesheets)} rule files ({names})")
+    if report.schema is not None:
+        checks.append(f"the UBL 2.1 schema ({report.schema})")
+    console.print(f"{len(report.files)} files checked with {' and '.join(checks)}: "
+                  f"{report.fatal_count} fatal, {report.warning_count} warnings.", highlight=False)
     if not report.passed:
         raise typer.Exit(1)

@@ -7,7 +7,7 @@ what keeps one from conforming, and ``ubl.build_document`` makes the UBL ``Invoi
 or none (``services.outputs.export_peppol`` reads and writes them);
 ``validation.validate_directory`` runs the official rules (compiled to
 XSLT 2.0) over a directory of exports with ``saxonche`` (the ``validate``
-extra).
+extra), after the UBL 2.1 schema when it is there (``schema``).
 
 How our documents map onto BIS Billing 3.0 where the choice is ours:
 
@@ -26,6 +26,11 @@ How our documents map onto BIS Billing 3.0 where the choice is ours:
   line and each fee a negative one; they credit no invoice and carry no
   ``BillingReference``. An invoice reversing one refers to it in
   ``BillingReference`` and, being set off against it, has no payment means.
+- **Nothing to pay.** An invoice whose payable amount is zero or negative
+  (``Invoice.asks_payment`` is false) has no ``DueDate`` and no
+  ``PaymentMeans`` (bankgiro, OCR reference), and its ``PaymentTerms`` say
+  that there is nothing to pay; BR-CO-25 asks for a due date or terms only
+  when the amount due is positive.
 - **Discounts.** Our discount lines (quantity = the base in kronor, unit price
   = minus the rate) would break BR-27 (an item price is never negative). Each
   one becomes a document-level allowance (``AllowanceCharge`` with
@@ -68,5 +73,9 @@ are published as Schematron in OpenPEPPOL/peppol-bis-invoice-3
 ``rules/sch/CEN-EN16931-UBL.sch``), compiled to XSLT with a Schematron
 compiler such as SchXslt (``include.xsl``, ``expand.xsl``,
 ``compile-for-svrl.xsl`` run in turn with Saxon), or taken compiled from a
-Peppol release.
+Peppol release. The directory may also hold the UBL 2.1 schema, the ``xsd/``
+folder of the OASIS release os-UBL-2.1.zip as it is (``xsd/maindoc/``,
+``xsd/common/``); each document is then validated against it first
+(``schema``), which catches what the Schematron rules take for granted: the
+elements' order, the elements allowed, the data types.
 """

@@ -18,7 +18,7 @@ from lxml import etree
 from billing.domain.organisation import organisation_number_digits
 from billing.domain.seller import Seller
 from billing.invoicing.document import DocumentKind, Invoice
-from billing.money import ORE
+from billing.money import ORE, format_sek
 from billing.einvoice.checks import document_problems, seller_problems
 from billing.einvoice.mapping import (EXEMPT, EXEMPTION_REASON, EXEMPTION_REASON_CODE, UblLine,
                                       plain_number, sign, ubl_allowances, ubl_lines, vat_category)
@@ -74,7 +74,8 @@ def build_document(invoice: Invoice, seller: Seller,
     _sub(root, "cbc:ID", str(invoice.number))
     _sub(root, "cbc:IssueDate", invoice.issue_date.isoformat())
     if not credit_note:
-        _sub(root, "cbc:DueDate", invoice.due_date.isoformat())
+        if invoice.asks_payment:  # nothing to pay has no due date
+            _sub(root, "cbc:DueDate", invoice.due_date.isoformat())
         _sub(root, "cbc:InvoiceTypeCode", INVOICE_TYPE_CODE)
     else:
         _sub(root, "cbc:CreditNoteTypeCode", CREDIT_NOTE_TYPE_CODE)
@@ -96,7 +97,7 @@ def build_document(invoice: Invoice, seller: Seller,
     _seller_party(_sub(root, "cac:AccountingSupplierParty"), seller)
     _buyer_party(_sub(root, "cac:AccountingCustomerParty"), invoice)
 
-    if not credit_note and not invoice.is_reversal:  # a reversing invoice asks for nothing
+    if invoice.asks_payment:
         means = _sub(root, "cac:PaymentMeans")
         _sub(means, "cbc:PaymentMeansCode", CREDIT_TRANSFER, name="Credit transfer")
         _sub(means, "cbc:PaymentID", ocr_reference(invoice.number or 0))
@@ -162,12 +163,18 @@ def _note(invoice: Invoice) -> str:
 
 
 def _payment_terms(invoice: Invoice, seller: Seller) -> str:
+    """When and how to pay; or that there is nothing to pay, with no
+    bankgiro, reference or due date to pay by."""
     if invoice.is_credit_balance:
         return "Inget att betala: beloppet är till er förmån och återbetalas eller avräknas."
     if invoice.kind is DocumentKind.INVOICE and invoice.is_reversal:
         return f"Inget att betala: återföringen avräknas mot kreditfaktura {invoice.credits}."
     if invoice.kind is DocumentKind.CREDIT_NOTE:
         return (f"Inget att betala: krediteringen avräknas mot faktura {invoice.credits}.")
+    if not invoice.asks_payment:
+        payable = invoice.totals.payable
+        favour = f": beloppet {format_sek(-payable)} SEK är till er fördel" if payable < 0 else ""
+        return f"Inget att betala för denna faktura{favour}."
     days = (invoice.due_date - invoice.issue_date).days
     return (f"{days} dagar netto, förfallodag {invoice.due_date.isoformat()}. Betala till "
             f"bankgiro {seller.bankgiro} med OCR-nummer {ocr_reference(invoice.number or 0)}.")

@@ -1,12 +1,14 @@
 """Runs the official e-invoice rules (Schematron compiled to XSLT 2.0) over a
 directory of exported documents, with Saxon (the ``saxonche`` package, the
-``validate`` extra), and collects the findings of their SVRL reports.
+``validate`` extra), and collects the findings of their SVRL reports; when
+the rules directory also holds the UBL 2.1 schema (``xsd/``, see ``schema``),
+each document is first validated against it.
 
 A failed assertion or successful report whose ``flag`` is ``fatal`` or
 ``error`` (or that has no flag: an unqualified Schematron assertion is an
 error) is fatal; any other flag (``warning``, ``information``) is a warning.
-A file that is not well-formed XML, or that a stylesheet cannot process, is
-one fatal finding.
+Every schema error is fatal, with its line. A file that is not well-formed
+XML, or that a stylesheet cannot process, is one fatal finding.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from billing.einvoice.schema import MAIN_SCHEMAS, SCHEMA_DIR, load_schemas, schema_errors
 from billing.errors import BillingError
 
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
@@ -27,6 +30,8 @@ KNOWN_RULES = (
     "EN16931-UBL-validation.xslt  (ConnectingEurope/eInvoicing-EN16931: ubl/xslt/)",
     "PEPPOL-EN16931-UBL.xslt      (OpenPEPPOL/peppol-bis-invoice-3: rules/sch/PEPPOL-EN16931-UBL.sch, compiled)",
     "CEN-EN16931-UBL.xslt         (OpenPEPPOL/peppol-bis-invoice-3: rules/sch/CEN-EN16931-UBL.sch, compiled)",
+    *(f"{SCHEMA_DIR}/{name}  (with {SCHEMA_DIR}/common/: the xsd/ folder of OASIS os-UBL-2.1.zip)"
+      for name in MAIN_SCHEMAS.values()),
 )
 
 
@@ -41,10 +46,18 @@ class Finding:
     flag: str
     location: str
     text: str
+    line: int | None = None  # in the document: known for a schema error
 
     @property
     def fatal(self) -> bool:
         return self.flag in FATAL_FLAGS
+
+    @property
+    def where(self) -> str:
+        """'line 12 (/*/cbc:DueDate)', or the location alone."""
+        if self.line is None:
+            return self.location
+        return f"line {self.line} ({self.location})" if self.location else f"line {self.line}"
 
 
 @dataclass
@@ -65,6 +78,7 @@ class FileReport:
 class ValidationReport:
     stylesheets: tuple[Path, ...]
     files: tuple[FileReport, ...]
+    schema: Path | None = None  # the UBL 2.1 schema's directory, when it was used
 
     @property
     def fatal_count(self) -> int:
@@ -79,13 +93,14 @@ class ValidationReport:
         return self.fatal_count == 0
 
 
-def find_stylesheets(rules: Path) -> list[Path]:
-    """Every compiled rule file (.xsl, .xslt) directly in ``rules``, by name."""
+def find_stylesheets(rules: Path, required: bool = True) -> list[Path]:
+    """Every compiled rule file (.xsl, .xslt) directly in ``rules``, by name;
+    none is an error if ``required``."""
     if not rules.is_dir():
         raise BillingError(f"{rules}: not a directory of compiled rules")
     found = sorted(p for p in rules.iterdir()
                    if p.is_file() and p.suffix.lower() in STYLESHEET_SUFFIXES)
-    if not found:
+    if not found and required:
         schematron = sorted(p.name for p in rules.glob("*.sch"))
         hint = (f" (it has Schematron {', '.join(schematron)}: compile it to XSLT first)"
                 if schematron else "")
@@ -126,16 +141,37 @@ def findings_of(svrl: bytes | str, rules: str) -> list[Finding]:
 
 
 def validate_directory(directory: Path, rules: Path) -> ValidationReport:
-    """Every stylesheet of ``rules`` over every XML file of ``directory``."""
+    """The UBL 2.1 schema (if ``rules`` has it) and every stylesheet of
+    ``rules`` over every XML file of ``directory``."""
+    schemas = load_schemas(rules)
+    stylesheets = find_stylesheets(rules, required=schemas is None)
+    reports = [FileReport(path) for path in find_documents(directory)]
+    readable = []
+    for report in reports:
+        try:
+            document = etree.parse(str(report.path))
+        except etree.XMLSyntaxError as error:
+            report.findings.append(Finding("", "XML", "fatal", "", f"not well-formed XML: {error}"))
+            continue
+        readable.append(report)
+        if schemas is not None:
+            name, errors = schema_errors(document, schemas)
+            report.findings += [Finding(name, "XSD", "fatal", error.path, error.message, error.line)
+                                for error in errors]
+    if stylesheets:
+        _run_stylesheets(stylesheets, readable)
+    return ValidationReport(tuple(stylesheets), tuple(reports),
+                            schemas.directory if schemas is not None else None)
+
+
+def _run_stylesheets(stylesheets: list[Path], reports: list[FileReport]) -> None:
+    """Each stylesheet over each (well-formed) document, its SVRL findings added."""
     try:
         from saxonche import PySaxonApiError, PySaxonProcessor
     except ImportError:
         raise ValidatorMissing(
             "validating e-invoices needs the saxonche package (XSLT 2.0/3.0): "
             "pip install 'billing[validate]' (or pip install saxonche)") from None
-    stylesheets = find_stylesheets(rules)
-    documents = find_documents(directory)
-    reports = [FileReport(path) for path in documents]
     with PySaxonProcessor(license=False) as processor:
         xslt = processor.new_xslt30_processor()
         compiled = []
@@ -146,9 +182,8 @@ def validate_directory(directory: Path, rules: Path) -> ValidationReport:
                 raise BillingError(f"{stylesheet}: not a usable XSLT stylesheet: {error}") from None
         for report in reports:
             try:
-                etree.parse(str(report.path))
                 node = processor.parse_xml(xml_file_name=str(report.path))
-            except (etree.XMLSyntaxError, PySaxonApiError) as error:
+            except PySaxonApiError as error:
                 report.findings.append(Finding("", "XML", "fatal", "", f"not well-formed XML: {error}"))
                 continue
             for stylesheet, executable in compiled:
@@ -159,4 +194,3 @@ def validate_directory(directory: Path, rules: Path) -> ValidationReport:
                 except (PySaxonApiError, etree.XMLSyntaxError) as error:
                     report.findings.append(Finding(stylesheet.name, "XSLT", "fatal", "",
                                                    f"the rules could not be run: {error}"))
-    return ValidationReport(tuple(stylesheets), tuple(reports))

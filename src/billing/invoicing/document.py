@@ -83,6 +83,14 @@ class Invoice:
             groups.setdefault(line.area, []).append(line)
         return list(groups.items())
 
+    @property
+    def asks_payment(self) -> bool:
+        """An invoice with an amount to pay. A credit note, an invoice whose
+        payable amount is zero or negative, or an invoice reversing a credit
+        balance note (set off against it) asks for nothing: its PDF and
+        e-invoice carry no due date, payment reference or instructions to pay."""
+        return self.kind is DocumentKind.INVOICE and self.totals.payable > 0 and not self.is_reversal
+
 
 @dataclass(frozen=True, slots=True)
 class AgencyDocument:

@@ -1,4 +1,5 @@
-"""Invoices and credit notes as PDF documents a person reads (fpdf2, core fonts)."""
+"""Invoices and credit notes as PDF documents a person reads (fpdf2, with the
+DejaVu Sans typeface shipped in the package and embedded in each PDF)."""
 
 from billing.pdf.bulk import pdf_files, pdf_name
 from billing.pdf.invoice_pdf import render_invoice

@@ -1,38 +1,42 @@
 """An invoice or a credit note as a PDF: the parties and dates, the lines
 grouped by service area with a subtotal per area, VAT per rate, the rounding
-and the amount to pay, then how to pay it (an invoice) or what is credited
-and why (a credit note)."""
+and the amount to pay, then how to pay it (an invoice that asks for payment)
+or what is credited and why (a credit note). A document that asks for no
+payment (a credit note, an invoice of zero or less) shows no due date, OCR
+reference or payment terms."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from fpdf.enums import XPos, YPos
-
 from billing.domain.catalogue import ServiceArea
 from billing.domain.seller import Seller
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.payments.ocr import ocr_reference
-from billing.pdf.layout import FONT, GREY, MARGIN, WIDTH, DocumentPDF, PageHeading
-from billing.pdf.text import amount, latin1, month_name, number, percent, price
+from billing.pdf.layout import FONT, GAP, MARGIN, WIDTH, DocumentPDF, PageHeading
+from billing.pdf.text import amount, month_name, number, percent, price
 from billing.rating.lines import RatedLine
 
 # The line table: (heading, width in mm, alignment); the widths add up to WIDTH.
 COLUMNS = (("Beskrivning", 80.0, "L"), ("Antal", 18.0, "R"), ("  Enhet", 14.0, "L"),
            ("À-pris", 24.0, "R"), ("Belopp", 28.0, "R"), ("Moms", 16.0, "R"))
 ROW, NOTE = 4.3, 3.5  # line heights of a description and of its small detail text
-LABEL_WIDTH = 38.0
+RIGHT = MARGIN + WIDTH * 0.48  # where the right column of the parties block starts
 
 
 def render_invoice(invoice: Invoice, seller: Seller) -> bytes:
     """The PDF of an issued document; the same document gives the same bytes."""
     if invoice.number is None:
         raise ValueError("only an issued document (with a number) is rendered as a PDF")
-    # Page breaks do not depend on the page count printed in the header, so a
-    # first rendering counts the pages for 'Sida N av M' of the second.
-    pages = _build(invoice, seller, pages=0).pages_count
-    pdf = _build(invoice, seller, pages)
-    assert pdf.pages_count == pages
+    # Page breaks do not depend on the page count printed in the header
+    # ('Sida N av M'): a document is drawn for one page, and drawn again with
+    # its count when it took more. Either way it ends drawn with its own count,
+    # so the bytes do not depend on the path taken.
+    pdf = _build(invoice, seller, pages=1)
+    if pdf.pages_count != 1:
+        pages = pdf.pages_count
+        pdf = _build(invoice, seller, pages)
+        assert pdf.pages_count == pages
     return bytes(pdf.output())
 
 
@@ -43,7 +47,7 @@ def _build(invoice: Invoice, seller: Seller, pages: int) -> DocumentPDF:
                           str(invoice.number), invoice.issue_date,
                           f"{invoice.agency_name} ({invoice.organisation_number})")
     pdf = DocumentPDF(seller, heading, f"{title} {invoice.number} till {invoice.agency_name}, "
-                                       f"avser {invoice.period}", pages)
+                                       f"avser {invoice.period}", pages, invoice.asks_payment)
     pdf.add_page()
     _parties(pdf, invoice)
     for area, lines in invoice.lines_by_area():
@@ -57,22 +61,31 @@ def _build(invoice: Invoice, seller: Seller, pages: int) -> DocumentPDF:
 
 
 def _parties(pdf: DocumentPDF, inv: Invoice) -> None:
-    """The buyer on the left; the document's numbers and dates on the right."""
-    top, half = pdf.get_y(), WIDTH / 2
-    pdf.set_xy(MARGIN, top)
-    pdf.text_line("Kund", size=8.5, grey=True, width=half, height=4.5)
-    pdf.text_line(inv.agency_name, size=11.5, style="B", width=half, height=6)
-    pdf.text_line(f"Org.nr {inv.organisation_number}", width=half)
-    pdf.text_line(f"Er referens: {inv.buyer_reference or '-'}", width=half)
-    left_bottom = pdf.get_y()
+    """The buyer on the left; the document's numbers and dates on the right,
+    each column wrapping its own text."""
+    top = pdf.get_y()
+    left = pdf.stack(MARGIN, top, RIGHT - GAP - MARGIN, (
+        ("Kund", "", 8.5, 4.5), (inv.agency_name, "B", 11.5, 5.5),
+        (f"Org.nr {inv.organisation_number}", "", 9.5, 5),
+        (f"Er referens: {inv.buyer_reference or '-'}", "", 9.5, 5)), greys=(True,))
+    right = _facts(pdf, top, _header_rows(inv))
+    pdf.set_xy(MARGIN, max(left, right) + 3)
+    if inv.reason and inv.replaces is not None:  # a credit note gives its reason below
+        pdf.text_line(f"Orsak: {inv.reason}", size=9.5, height=4.6)
+    pdf.text_line(f"Fakturering i efterskott av faktiska volymer för {month_name(inv.period)}.",
+                  size=8.5, grey=True)
+    pdf.set_y(pdf.get_y() + 3)
 
-    # A credit note, or an invoice reversing a credit balance note, asks for no payment.
-    is_credit = inv.kind is DocumentKind.CREDIT_NOTE or inv.is_reversal
-    rows = [("Fakturadatum", inv.issue_date.isoformat())]  # the number is in the page header
-    if not is_credit:
+
+def _header_rows(inv: Invoice) -> list[tuple[str, str]]:
+    """The document's dates and references; the number is in the page header."""
+    is_credit = inv.kind is DocumentKind.CREDIT_NOTE
+    rows = [("Kreditfakturadatum" if is_credit else "Fakturadatum", inv.issue_date.isoformat())]
+    if inv.asks_payment:
         rows.append(("Förfallodatum", inv.due_date.isoformat()))
     rows.append(("Avser period", f"{month_name(inv.period)} ({inv.period})"))
-    if not is_credit:
+    if inv.asks_payment:
+        assert inv.number is not None
         rows.append(("OCR-nummer", ocr_reference(inv.number)))
     if inv.credits is not None:
         rows.append(("Krediterar faktura" if inv.kind is DocumentKind.CREDIT_NOTE
@@ -80,34 +93,32 @@ def _parties(pdf: DocumentPDF, inv: Invoice) -> None:
     if inv.replaces is not None:
         rows.append(("Ersätter faktura", str(inv.replaces)))
     rows.append(("Valuta", inv.currency))
-    pdf.set_y(top)
+    return rows
+
+
+def _facts(pdf: DocumentPDF, top: float, rows: list[tuple[str, str]]) -> float:  # float ok
+    """Label and value pairs from RIGHT to the margin, the labels as wide as
+    the widest; the y below the last."""
+    label_width = _label_width(pdf, [label for label, _ in rows], 9.5)
+    value_width = MARGIN + WIDTH - RIGHT - label_width
+    y = top
     for label, value in rows:
-        pdf.set_x(MARGIN + half + 10)
-        pdf.set_font(FONT, "", 9.5)
-        pdf.cell(LABEL_WIDTH, 5, latin1(label))
-        pdf.set_font(FONT, "B", 9.5)
-        pdf.cell(half - 10 - LABEL_WIDTH, 5, latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_y(max(pdf.get_y(), left_bottom) + 3)
-    # A credit note, or a reversing invoice, gives its reason in the box below.
-    if inv.reason and inv.replaces is not None and not is_credit:
-        _wrapped(pdf, f"Orsak: {inv.reason}", size=9.5)
-    pdf.text_line(f"Fakturering i efterskott av faktiska volymer för {month_name(inv.period)}.",
-                  size=8.5, grey=True)
-    pdf.set_y(pdf.get_y() + 3)
+        y = max(pdf.paragraph(RIGHT, y, label_width, label, 9.5, height=5),
+                pdf.paragraph(RIGHT + label_width, y, value_width, value, 9.5, "B", height=5))
+    return y
 
 
-def _wrapped(pdf: DocumentPDF, text: str, size: float, style: str = "") -> None:  # float ok
-    pdf.set_font(FONT, style, size)
-    pdf.multi_cell(WIDTH, 4.6, latin1(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+def _label_width(pdf: DocumentPDF, labels: list[str], size: float) -> float:  # float ok
+    pdf.set_font(FONT, "", size)
+    return max(pdf.get_string_width(label) for label in labels) + 2 * pdf.c_margin + 2
 
 
 def _area_table(pdf: DocumentPDF, area: ServiceArea, lines: list[RatedLine]) -> None:
     def heading(continued: bool = False) -> None:
         pdf.text_line(area.label + (" (forts.)" if continued else ""), size=10.5, style="B",
                       height=6)
-        pdf.set_font(FONT, "B", 8.5)
         for name, width, align in COLUMNS:
-            pdf.cell(width, 5, latin1(name), align=align)
+            pdf.one_line(width, 5, name, 8.5, "B", align)
         pdf.ln(5)
         pdf.rule(0.8)
 
@@ -122,10 +133,9 @@ def _area_table(pdf: DocumentPDF, area: ServiceArea, lines: list[RatedLine]) -> 
     pdf.room_for(7)
     pdf.rule(0.8)
     subtotal = sum((line.amount for line in lines), Decimal("0.00"))
-    pdf.set_font(FONT, "B", 9)
     before = sum(width for _, width, _ in COLUMNS[:4])
-    pdf.cell(before, 5, latin1(f"Summa {area.label.lower()}"))
-    pdf.cell(COLUMNS[4][1], 5, amount(subtotal), align="R")
+    pdf.one_line(before, 5, f"Summa {area.label.lower()}", 9, "B")
+    pdf.one_line(COLUMNS[4][1], 5, amount(subtotal), 9, "B", "R")
     pdf.ln(5)
     pdf.continuation = None
     pdf.set_y(pdf.get_y() + 4)
@@ -140,36 +150,23 @@ def _notes(line: RatedLine) -> str:
     return "; ".join(notes)
 
 
-def _lines_of(pdf: DocumentPDF, text: str, size: float, style: str = "") -> list[str]:  # float ok
-    pdf.set_font(FONT, style, size)
-    return pdf.multi_cell(COLUMNS[0][1] - 1, ROW, latin1(text), dry_run=True, output="LINES")
-
-
 def _row_height(pdf: DocumentPDF, line: RatedLine) -> float:  # float ok
-    notes = _notes(line)
-    return (len(_lines_of(pdf, line.description, 9)) * ROW
-            + (len(_lines_of(pdf, notes, 7.5)) * NOTE if notes else 0) + 1.6)
+    notes, width = _notes(line), COLUMNS[0][1] - 1
+    return (pdf.wrapped_lines(width, line.description, 9) * ROW
+            + (pdf.wrapped_lines(width, notes, 7.5) * NOTE if notes else 0) + 1.6)
 
 
 def _row(pdf: DocumentPDF, line: RatedLine, height: float) -> None:  # float ok
-    top = pdf.get_y() + 0.8
-    pdf.set_xy(MARGIN, top)
-    pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(COLUMNS[0][1] - 1, ROW, latin1(line.description),
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    top, width = pdf.get_y() + 0.8, COLUMNS[0][1] - 1
+    below = pdf.paragraph(MARGIN, top, width, line.description, 9, height=ROW)
     notes = _notes(line)
     if notes:
-        pdf.set_font(FONT, "", 7.5)
-        pdf.set_text_color(*GREY)
-        pdf.multi_cell(COLUMNS[0][1] - 1, NOTE, latin1(notes), align="L",
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_text_color(0)
+        pdf.paragraph(MARGIN, below, width, notes, 7.5, height=NOTE, grey=True)
     pdf.set_xy(MARGIN + COLUMNS[0][1], top)
-    pdf.set_font(FONT, "", 9)
     values = (number(line.quantity), f"  {line.unit}", price(line.unit_price), amount(line.amount),
               percent(line.vat_rate))
-    for (_, width, align), value in zip(COLUMNS[1:], values):
-        pdf.cell(width, ROW, latin1(value), align=align)
+    for (_, column_width, align), value in zip(COLUMNS[1:], values):
+        pdf.one_line(column_width, ROW, value, 9, align=align)
     pdf.set_xy(MARGIN, top - 0.8 + height)
 
 
@@ -183,26 +180,31 @@ def _totals(pdf: DocumentPDF, inv: Invoice, keep_with: float) -> None:  # float 
     left, width = MARGIN + WIDTH - 100, 100.0
     for label, value in rows:
         pdf.set_x(left)
-        pdf.set_font(FONT, "", 9.5)
-        pdf.cell(width - 35, 5, latin1(label))
-        pdf.cell(35, 5, value, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.one_line(width - 35, 5, label, 9.5)
+        pdf.one_line(35, 5, value, 9.5, align="R")
+        pdf.ln(5)
     pdf.line(left, pdf.get_y() + 0.5, left + width, pdf.get_y() + 0.5)
     pdf.set_xy(left, pdf.get_y() + 1.5)
-    pdf.set_font(FONT, "B", 11.5)
-    label = ("Kreditbelopp (SEK)" if inv.kind is DocumentKind.CREDIT_NOTE
-             else "Återfört belopp (SEK)" if inv.is_reversal else "Att betala (SEK)")
-    pdf.cell(width - 35, 7, label)
-    pdf.cell(35, 7, amount(t.payable), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.one_line(width - 35, 7, _payable_label(inv), 11.5, "B")
+    pdf.one_line(35, 7, amount(t.payable), 11.5, "B", "R")
+    pdf.ln(7)
     pdf.set_y(pdf.get_y() + 5)
 
 
+def _payable_label(inv: Invoice) -> str:
+    if inv.kind is DocumentKind.CREDIT_NOTE:
+        return "Kreditbelopp (SEK)"
+    if inv.is_reversal:
+        return "Återfört belopp (SEK)"
+    return "Att betala (SEK)" if inv.asks_payment else "Belopp (SEK)"
+
+
 Box = tuple[str, list[tuple[str, str]], str]  # title, label/value pairs, closing text
+BOX_NOTE = 4.6  # the closing text's line height
 
 
 def _box_height(pdf: DocumentPDF, rows: list[tuple[str, str]], note: str) -> float:  # float ok
-    pdf.set_font(FONT, "", 9)
-    note_lines = len(pdf.multi_cell(WIDTH - 8, 4.6, latin1(note), dry_run=True, output="LINES"))
-    return 3 + 6 + (len(rows) + 1) // 2 * 6 + note_lines * 4.6 + 3
+    return 3 + 6 + (len(rows) + 1) // 2 * 6 + pdf.wrapped_lines(WIDTH - 8, note, 9) * BOX_NOTE + 3
 
 
 def _box(pdf: DocumentPDF, title: str, rows: list[tuple[str, str]], note: str) -> None:
@@ -213,25 +215,25 @@ def _box(pdf: DocumentPDF, title: str, rows: list[tuple[str, str]], note: str) -
     pdf.set_fill_color(242, 242, 242)
     pdf.rect(MARGIN, top, WIDTH, height, style="DF")
     pdf.set_xy(MARGIN + 4, top + 3)
-    pdf.set_font(FONT, "B", 10.5)
-    pdf.cell(inner, 6, latin1(title), new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.one_line(inner, 6, title, 10.5, "B", new_line=True)
+    label_width = _label_width(pdf, [label for label, _ in rows], 9.5) if rows else 0
     for first in range(0, len(rows), 2):
         for label, value in rows[first:first + 2]:
-            pdf.set_font(FONT, "", 9.5)
-            pdf.cell(LABEL_WIDTH - 6, 6, latin1(label))
-            pdf.set_font(FONT, "B", 10.5)
-            pdf.cell(inner / 2 - LABEL_WIDTH + 6, 6, latin1(value))
+            pdf.one_line(label_width, 6, label, 9.5)
+            pdf.one_line(inner / 2 - label_width, 6, value, 10.5, "B")
         pdf.set_xy(MARGIN + 4, pdf.get_y() + 6)
-    pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(inner, 4.6, latin1(note), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_y(top + height + 4)
+    pdf.paragraph(MARGIN + 4, pdf.get_y(), inner, note, 9, height=BOX_NOTE)
+    pdf.set_xy(MARGIN, top + height + 4)
 
 
 def _payment_box(inv: Invoice, seller: Seller) -> Box:
-    """An invoice: where to pay, with which reference, how much and by when."""
+    """An invoice: where to pay, with which reference, how much and by when;
+    nothing of that when there is nothing to pay."""
     assert inv.number is not None
-    if inv.totals.payable <= 0:
-        return "Betalning", [], "Inget att betala för denna faktura."
+    if not inv.asks_payment:
+        favour = (f": beloppet {amount(-inv.totals.payable)} SEK är till er fördel"
+                  if inv.totals.payable < 0 else "")
+        return "Betalning", [], f"Inget att betala för denna faktura{favour}."
     return ("Betalningsinformation",
             [("Bankgiro", seller.bankgiro), ("OCR-nummer", ocr_reference(inv.number)),
              ("Belopp", f"{amount(inv.totals.payable)} SEK"),

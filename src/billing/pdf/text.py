@@ -1,5 +1,4 @@
-"""Text as the PDF shows it: Swedish number formats, and only characters the
-PDF core fonts can draw (latin-1, which has åäö and the other Nordic letters)."""
+"""Numbers and months as the PDF writes them, the Swedish way."""
 
 from __future__ import annotations
 
@@ -8,30 +7,8 @@ from decimal import Decimal
 from billing.money import format_sek
 from billing.period import Month
 
-# Characters outside latin-1 that turn up in names and descriptions, written
-# with the nearest latin-1 text; anything else outside latin-1 becomes '?'.
-_REPLACEMENTS = {
-    "\u2212": "-",   # minus sign
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
-    "\u2026": "...", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u20ac": "EUR",
-    "\u2264": "<=", "\u2265": ">=", "\u2022": "*",
-}
-
 _MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
            "september", "oktober", "november", "december")
-
-
-def latin1(text: str) -> str:
-    """``text`` drawable with a core font: mapped where there is a near
-    equivalent, '?' where there is none; never an encoding error."""
-    out = []
-    for char in text:
-        if ord(char) < 256:
-            out.append(char)
-        else:
-            out.append(_REPLACEMENTS.get(char, "?"))
-    return "".join(out)
 
 
 def amount(value: Decimal) -> str:
