@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from billing.domain.volume import PassThroughCharge
 from billing.errors import DataError, Problem
 from billing.files.passthrough_csv import SupplierInvoice, read_pass_through, read_supplier_invoices
+from billing.files.reading import Reading, ReadSummary
 from billing.persistence.mapping import agency_ids, load_agencies, load_volumes
 from billing.persistence.models import AgencyRow, PassThroughRow
 from billing.rating.allocation import allocate
@@ -24,11 +25,21 @@ from billing.services.catalogue import stored_catalogue
 class PassThroughImport:
     added: int
     skipped: int
+    read: ReadSummary | None = None  # what the file holds, to compare with its source
 
 
-def import_pass_through(session: Session, path: Path) -> PassThroughImport:
-    """Amounts per agency, as the sub-supplier billed them."""
-    charges = read_pass_through(path)
+def import_pass_through(session: Session, path: Path, sheet: str | None = None) -> PassThroughImport:
+    """Amounts per agency, as the sub-supplier billed them. ``sheet`` names
+    the sheet of a workbook, whose problems are told by sheet and column."""
+    reading = Reading()
+    with reading.locating():
+        result = _import_pass_through(session, path, sheet, reading)
+    return replace(result, read=reading.summary())
+
+
+def _import_pass_through(session: Session, path: Path, sheet: str | None,
+                         reading: Reading) -> PassThroughImport:
+    charges = read_pass_through(path, sheet, reading)
     ids = agency_ids(session)
     agencies = load_agencies(session, sorted({ids[c.organisation_number] for _, c in charges
                                               if c.organisation_number in ids}))
@@ -49,12 +60,21 @@ def import_pass_through(session: Session, path: Path) -> PassThroughImport:
     return _store(session, path, "pass_through", keyed)
 
 
-def allocate_supplier_invoices(session: Session, path: Path) -> PassThroughImport:
+def allocate_supplier_invoices(session: Session, path: Path,
+                               sheet: str | None = None) -> PassThroughImport:
     """Spread each sub-supplier invoice over the agencies that use the system.
 
     The shares add up to the invoice total exactly (largest remainder, in öre).
     """
-    invoices = read_supplier_invoices(path, stored_catalogue(session))
+    reading = Reading()
+    with reading.locating():
+        result = _allocate_supplier_invoices(session, path, sheet, reading)
+    return replace(result, read=reading.summary())
+
+
+def _allocate_supplier_invoices(session: Session, path: Path, sheet: str | None,
+                                reading: Reading) -> PassThroughImport:
+    invoices = read_supplier_invoices(path, stored_catalogue(session), sheet, reading)
     agencies = load_agencies(session)
     problems = []
     keyed = []

@@ -26,6 +26,7 @@ from billing.domain.catalogue import Catalogue, Measure
 from billing.domain.volume import VolumeRecord
 from billing.errors import ProblemCollector
 from billing.files.fields import checked_reason
+from billing.files.reading import Reading, ReadSummary
 from billing.files.volumes_csv import volume_batches
 from billing.persistence.mapping import agency_ids, load_agencies
 from billing.persistence.models import VolumeRow
@@ -44,26 +45,31 @@ class VolumeImport:
     added: int
     skipped: int  # already there with the same quantity
     superseded: int = 0  # records a correction replaced
+    read: ReadSummary | None = None  # what the file holds, to compare with its source
 
 
-def import_volumes(session: Session, path: Path, batch_size: int = BATCH_SIZE) -> VolumeImport:
+def import_volumes(session: Session, path: Path, batch_size: int = BATCH_SIZE,
+                   sheet: str | None = None) -> VolumeImport:
     """New records only: a changed quantity, or a record for a month already
-    invoiced to the agency, is a correction and is refused here."""
-    return _Intake(session, path, reason="", batch_size=batch_size).run()
+    invoiced to the agency, is a correction and is refused here. ``sheet``
+    names the sheet of a workbook."""
+    return _Intake(session, path, reason="", batch_size=batch_size, sheet=sheet).run()
 
 
 def correct_volumes(session: Session, path: Path, reason: str,
-                    batch_size: int = BATCH_SIZE) -> VolumeImport:
+                    batch_size: int = BATCH_SIZE, sheet: str | None = None) -> VolumeImport:
     """Corrected or late records: each supersedes the record with the same
     period, agency, service and reference, if there is one."""
-    return _Intake(session, path, checked_reason(reason, "a correction"), batch_size).run()
+    return _Intake(session, path, checked_reason(reason, "a correction"), batch_size, sheet).run()
 
 
 class _Intake:
     """One file being taken in: what every batch is checked against."""
 
-    def __init__(self, session: Session, path: Path, reason: str, batch_size: int):
+    def __init__(self, session: Session, path: Path, reason: str, batch_size: int,
+                 sheet: str | None):
         self.session, self.path, self.reason, self.batch_size = session, path, reason, batch_size
+        self.sheet = sheet
         self.correcting = bool(reason)
         self.catalogue: Catalogue = stored_catalogue(session)
         self.stock_codes = sorted(s.code for s in self.catalogue.services
@@ -72,8 +78,10 @@ class _Intake:
         self.agencies: dict[int, Agency] = {}
         self.agreements: dict[tuple, Agreement | None] = {}
         self.billed = billed_months(session)
+        # In a workbook, the database checks' problems too are told by sheet and column.
+        self.reading = Reading()
         self.file_problems = ProblemCollector(str(path))  # the reader's
-        self.problems = ProblemCollector(str(path))  # the database checks'
+        self.problems = ProblemCollector(str(path), locate=self.reading.locate)  # the database checks'
         self.added = self.skipped = self.superseded = 0
 
     def fail(self, line: int, field: str, message: str) -> None:
@@ -84,14 +92,14 @@ class _Intake:
         self.batch = open_batch(self.session, kind, self.path, reason=self.reason)
         keys = FileKeys(self.session)
         for records in volume_batches(self.path, self.catalogue, self.file_problems,
-                                      self.batch_size):
+                                      self.batch_size, self.sheet, self.reading):
             if not self.file_problems.count:  # else the file is refused for its own problems
                 self._take_batch(records, keys)
         keys.close()
         self.file_problems.raise_if_any()
         self.problems.raise_if_any()
         finish_batch(self.session, self.batch, self.added, self.skipped)
-        return VolumeImport(self.added, self.skipped, self.superseded)
+        return VolumeImport(self.added, self.skipped, self.superseded, self.reading.summary())
 
     def _take_batch(self, records: list[tuple[int, VolumeRecord]], keys: FileKeys) -> None:
         missing = {self.ids[r.organisation_number] for _, r in records
