@@ -42,6 +42,8 @@ def test_load_import_run_list_and_show(engine, database_url, tmp_path):
     assert f"{volumes}: 6 volume records imported, 0 already there." in flat(first.stdout)
     second = cli(url, "volumes", "import", volumes)
     assert f"{volumes}: 0 volume records imported, 6 already there." in flat(second.stdout)
+    assert "The file is already imported: nothing added." in flat(second.stdout)
+    assert "already imported" not in flat(first.stdout)
 
     run = cli(url, "run", "2012-11", "--date", "2012-12-05")
     assert run.exit_code == 0

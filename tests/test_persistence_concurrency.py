@@ -9,7 +9,6 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from billing.errors import AlreadyDone
@@ -29,9 +28,10 @@ def billing_run(month: Month):
 
 def _race(engine, database_url, first_month, second_month):
     """Run ``first_month`` holding its transaction, start ``second_month`` on a
-    second engine, release the first once the second is blocked."""
+    second engine, release the first once the second is blocked: the second
+    run waits before it reads anything, so it is not done while the first holds."""
     return race(engine, database_url, billing_run(first_month), billing_run(second_month),
-                what="run", second_not_done_on_postgresql=False)
+                what="run")
 
 
 def _numbers(engine):
@@ -45,14 +45,12 @@ def test_two_runs_of_the_same_month_issue_once(engine, database_url, tmp_path):
     first, second = _race(engine, database_url, NOVEMBER, NOVEMBER)
 
     assert [i.number for i in first.result.invoices] == [1, 2, 3]
-    if engine.dialect.name == "postgresql":
-        # The second did not see the uncommitted run, rated the month, and was
-        # stopped by the unique billing_runs.period when it tried to record its run.
-        assert isinstance(second.error, IntegrityError), second.error
-        assert "billing_runs" in str(second.error)
-    else:
-        # SQLite: BEGIN IMMEDIATE queued the second behind the first; then it saw the run.
-        assert isinstance(second.error, AlreadyDone), second.error
+    # On both databases the second waited for the billing lock before reading
+    # anything (PostgreSQL: the advisory lock; SQLite: BEGIN IMMEDIATE), then
+    # saw the first's run: "already billed", exit status 0 on the command line,
+    # never the unique billing_runs.period as a raw database error.
+    assert isinstance(second.error, AlreadyDone), second.error
+    assert "2012-11 is already billed: 3 invoices issued 2012-12-05" in str(second.error)
     assert second.result is None
     assert _numbers(engine) == [1, 2, 3]
     tables = dump(engine)
@@ -82,19 +80,15 @@ def test_two_runs_of_different_months_take_consecutive_numbers(engine, database_
 
 
 def test_first_ever_runs_of_two_months_at_once_stay_gapless(engine, database_url, tmp_path):
-    """No series row yet: on PostgreSQL both runs try to create it and the second
-    is refused (nothing written; it can simply be run again). Either way the
-    numbers stay gapless."""
+    """No series row yet: the second run waits for the billing lock before it
+    reads anything, so it finds the row the first created and continues the
+    series (before the lock, on PostgreSQL both tried to create the row and the
+    second was refused)."""
     setup_world(engine, tmp_path, months=("2012-11", "2012-12"))
 
     first, second = _race(engine, database_url, NOVEMBER, DECEMBER)
 
     assert [i.number for i in first.result.invoices] == [1, 2, 3]
-    if second.error is None:
-        assert [i.number for i in second.result.invoices] == [4, 5, 6]
-    else:
-        assert isinstance(second.error, (IntegrityError, OperationalError)), second.error
-        assert _numbers(engine) == [1, 2, 3]
-        with Session(engine) as session, session.begin():  # run again: it continues the series
-            assert [i.number for i in run_month(session, DECEMBER, date(2013, 1, 5)).invoices] == [4, 5, 6]
+    assert second.error is None, second.error
+    assert [i.number for i in second.result.invoices] == [4, 5, 6]
     assert _numbers(engine) == [1, 2, 3, 4, 5, 6]

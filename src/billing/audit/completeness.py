@@ -1,25 +1,47 @@
-"""Completeness: everything billable is on an invoice, and every line has a basis."""
+"""Completeness: everything billable is on a document in force, and every line has a basis.
+
+Billable, for each month audited: every volume record in force, every
+pass-through amount, every agreed connection item that falls in the month,
+and every agency with an agreement in force. A document in force is an
+invoice no credit note reverses, or a credit balance note (a month netting to
+a credit, invoicing/credit_balance.py) that no invoice reverses. An agency
+whose month nets to a credit and has no such note is named with the command
+that issues it; an invoice in force with a negative amount, which no run
+issues any more, is named the same way.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from billing.audit.findings import CheckResult, Finding
 from billing.domain.agency import Agency, FeePart
 from billing.domain.catalogue import Catalogue
-from billing.domain.volume import VolumeRecord
-from billing.invoicing.document import AgencyDocument
+from billing.domain.volume import PassThroughCharge, VolumeRecord
+from billing.invoicing.credit_balance import amounts, credit_balance_command, nets_to_credit
+from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice
 from billing.period import Month
+from billing.rating.lines import PriceSource
+
 
 def check_completeness(catalogue: Catalogue, months: Sequence[Month],
                        current: Sequence[AgencyDocument],
                        agencies: Mapping[int, Agency],
-                       volumes: Mapping[Month, Mapping[int, Sequence[VolumeRecord]]]) -> CheckResult:
-    """``current``: the invoices in force (not credited) of the months, with agency ids;
-    ``volumes``: the records in force of each month."""
+                       volumes: Mapping[Month, Mapping[int, Sequence[VolumeRecord]]],
+                       pass_through: Mapping[Month, Mapping[int, Sequence[PassThroughCharge]]] | None = None,
+                       credit_balances: Mapping[tuple[Month, int], Invoice] | None = None) -> CheckResult:
+    """``current``: the documents in force of the months (invoices not credited,
+    credit balance notes not reversed), with agency ids; ``volumes``: the
+    records in force of each month; ``pass_through``: each month's amounts;
+    ``credit_balances``: for an agency and month with no document in force,
+    the month's draft when it nets to a credit (held back by the run)."""
+    pass_through = pass_through or {}
+    credit_balances = credit_balances or {}
     findings = []
     billed_records = {i for d in current for line in d.document.lines for i in line.volume_record_ids}
-    invoiced = {(d.document.period, d.agency_id) for d in current}
+    billed_charges = {i for d in current for line in d.document.lines for i in line.pass_through_ids}
+    in_force = {(d.document.period, d.agency_id): d.document for d in current}
     for month in months:
         for agency_id, records in sorted(volumes.get(month, {}).items()):
             for record in records:
@@ -27,11 +49,31 @@ def check_completeness(catalogue: Catalogue, months: Sequence[Month],
                     findings.append(Finding(
                         f"volume record {record.id} ({record.organisation_number} {record.service} "
                         f"{record.quantity} in {month}) is on no invoice"))
+        for agency_id, charges in sorted(pass_through.get(month, {}).items()):
+            for charge in charges:
+                if charge.id not in billed_charges:
+                    findings.append(Finding(
+                        f"pass-through amount {charge.id} ({charge.organisation_number} {charge.area} "
+                        f"{charge.description} {charge.amount} in {month}) is on no invoice"))
         for agency_id, agency in sorted(agencies.items()):
-            if agency.has_agreement_in(month) and (month, agency_id) not in invoiced:
+            held = credit_balances.get((month, agency_id))
+            if held is not None and (month, agency_id) not in in_force:
+                findings.append(Finding(
+                    f"{agency.organisation_number} {agency.name}: {month} nets to a credit "
+                    f"({amounts(held.totals)}) and was held back; issue it as a credit note: "
+                    f"{credit_balance_command(month, agency.organisation_number)}"))
+            elif agency.has_agreement_in(month) and (month, agency_id) not in in_force:
                 findings.append(Finding(f"{agency.organisation_number} {agency.name} has an agreement "
                                         f"in force in {month} but no invoice"))
+            document = in_force.get((month, agency_id))
+            if document is not None:
+                findings += _connection_items_missing(agency, month, document)
     for doc in (d.document for d in current):
+        if doc.kind is DocumentKind.INVOICE and nets_to_credit(doc.totals):
+            findings.append(Finding(
+                f"invoice with a negative amount ({amounts(doc.totals)}): a month that nets to a "
+                f"credit is a credit note: {credit_balance_command(doc.period, doc.organisation_number)}",
+                doc.number))
         for line_no, line in enumerate(doc.lines, start=1):
             if line.part is FeePart.PASS_THROUGH:
                 lacking = not line.pass_through_ids
@@ -45,5 +87,31 @@ def check_completeness(catalogue: Catalogue, months: Sequence[Month],
                 findings.append(Finding(f"{line.description}: line without a basis "
                                         "(price-list version, volume records or pass-through amount)",
                                         doc.number, line_no))
-    return CheckResult("completeness", "Fullständighet: ofakturerade volymer, kunder utan faktura, "
-                                       "rader utan underlag", tuple(findings))
+    return CheckResult("completeness", "Fullständighet: ofakturerade volymer, vidarefakturerade belopp "
+                                       "och anslutningsposter, kunder utan faktura, rader utan underlag",
+                       tuple(findings))
+
+
+def _connection_items_missing(agency: Agency, month: Month, document: Invoice) -> list[Finding]:
+    """The agreed connection items that fall in ``month`` (the rater bills each
+    on the invoice of the month of its date, or of the agreement's connection)
+    with no line of the same area, description and amount on ``document``."""
+    on_document = Counter((line.area, line.description, line.amount) for line in document.lines
+                          if line.part is FeePart.CONNECTION
+                          and line.price_source in (PriceSource.CONNECTION_ITEM, None))
+    findings = []
+    for agreement in agency.agreements:
+        for item in agreement.connection_items:
+            due = item.on or agreement.connected_on
+            if not month.contains(due):
+                continue
+            key = (agreement.area, item.description, item.amount)  # Decimal: 45000 == 45000.00
+            if on_document[key] > 0:
+                on_document[key] -= 1
+                continue
+            findings.append(Finding(
+                f"connection item '{item.description}' ({item.amount}, {agreement.area}, due {due}) "
+                f"of {agency.organisation_number} {agency.name} is not on its document for {month}",
+                document.number))
+    return findings
+

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from billing.audit.findings import CheckResult, Finding
+from billing.invoicing.document import DocumentKind
 from billing.invoicing.in_force import DocumentHead, in_force_by_agency_month
 from billing.invoicing.series import FIRST_NUMBER
 
@@ -48,14 +49,17 @@ def series_breaks(numbers: Iterable[int], next_number: int) -> tuple[SeriesBreak
 
 
 def check_numbering(numbers: Sequence[int], next_number: int, heads: Sequence[DocumentHead]) -> CheckResult:
-    """The series' breaks, and any agency with more than one invoice in force
-    for a month among ``heads`` (the documents of the months audited)."""
+    """The series' breaks, and any agency with more than one document in force
+    (invoice or credit balance note) for a month among ``heads`` (the documents
+    of the months audited)."""
     findings = [_finding(b, next_number) for b in series_breaks(numbers, next_number)]
     doubled = sorted((group for group in in_force_by_agency_month(heads).values() if len(group) > 1),
                      key=lambda group: (group[0].organisation_number, str(group[0].period)))
     for group in doubled:
         numbers_in_force = sorted(h.number for h in group)
-        findings.append(Finding(f"{group[0].organisation_number} has {len(group)} invoices in force for "
+        # A credit balance note stands for its month as an invoice does.
+        what = "invoices" if all(h.kind is DocumentKind.INVOICE for h in group) else "documents"
+        findings.append(Finding(f"{group[0].organisation_number} has {len(group)} {what} in force for "
                                 f"{group[0].period}: {', '.join(map(str, numbers_in_force))}",
                                 numbers_in_force[0]))
     return CheckResult("numbering", "Nummerserie: luckor och dubbletter", tuple(findings))

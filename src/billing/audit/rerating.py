@@ -10,7 +10,7 @@ from billing.domain.catalogue import Catalogue
 from billing.domain.tariff import PriceList
 from billing.domain.volume import PassThroughCharge, VolumeRecord
 from billing.errors import DataError
-from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice, credit_note_for
+from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice, reversal_of
 from billing.rating.lines import RatedLine
 from billing.rating.rater import RatingContext, rate_agency_month
 
@@ -21,20 +21,28 @@ def check_rerating(documents: Sequence[AgencyDocument], credited: Mapping[int, I
                    agencies: Mapping[int, Agency], catalogue: Catalogue,
                    price_lists: Sequence[PriceList], volumes: Mapping[int, VolumeRecord],
                    pass_through: Mapping[int, PassThroughCharge]) -> CheckResult:
-    """An invoice in force is re-rated from the volume records and pass-through
-    amounts its lines name, with the stored price lists and the agency's
-    agreements as they are now (so an agreement changed after issue without a
-    correction shows); a credit note must mirror the invoice it credits. Every
-    difference is listed by line."""
+    """An invoice in force, or a credit balance note (a month netting to a
+    credit, whose lines are the month's as rated), is re-rated from the volume
+    records and pass-through amounts its lines name, with the stored price
+    lists and the agency's agreements as they are now (so an agreement changed
+    after issue without a correction shows); a credit note must mirror the
+    invoice it credits, and an invoice reversing a credit balance note that
+    note. ``credited``: the reversed documents, by number. Every difference is
+    listed by line."""
     findings: list[Finding] = []
     for issued in documents:
         doc = issued.document
-        if doc.kind is DocumentKind.CREDIT_NOTE:
+        if doc.is_reversal:
             original = credited.get(doc.credits or 0)
+            what = "credits invoice" if doc.kind is DocumentKind.CREDIT_NOTE else "reverses credit note"
             if original is None:
-                findings.append(Finding(f"credits invoice {doc.credits}, which is missing", doc.number))
+                findings.append(Finding(f"{what} {doc.credits}, which is missing", doc.number))
                 continue
-            expected = credit_note_for(original, doc.issue_date, doc.reason).lines
+            if not (original.is_credit_balance if doc.kind is DocumentKind.INVOICE
+                    else original.kind is DocumentKind.INVOICE):
+                findings.append(Finding(f"{what} {doc.credits}, which is not one", doc.number))
+                continue
+            expected = reversal_of(original, doc.issue_date, doc.reason).lines
         else:
             ids = sorted({i for line in doc.lines for i in line.volume_record_ids})
             missing = [i for i in ids if i not in volumes]

@@ -35,6 +35,7 @@ ENTRIES = (
     (billing_commands.invoice_app, "invoice", MONTHLY),
     (billing_commands.correct, "correct", CORRECTIONS),
     (billing_commands.credit, "credit", CORRECTIONS),
+    (billing_commands.credit_balance, "credit-balance", CORRECTIONS),
     (ledger_commands.export_app, "export", OUTPUTS),
     (einvoice_commands.validate_einvoice, "validate-einvoice", OUTPUTS),
     (ledger_commands.payments_app, "payments", PAYMENTS),

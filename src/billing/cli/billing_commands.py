@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -9,6 +10,8 @@ import typer
 from billing.cli.context import console, fail, parse_date, parse_month, read, run_in_transaction
 from billing.cli.render import invoice_list, print_invoices
 from billing.errors import AlreadyDone
+from billing.invoicing.credit_balance import held_back_message
+from billing.invoicing.document import Invoice
 from billing.money import format_sek
 
 invoices_app = typer.Typer(help="Issued invoices and credit notes.", no_args_is_help=True)
@@ -22,6 +25,7 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
         dry_run: Annotated[bool, typer.Option(
             "--dry-run", help="Show what the run would issue; write nothing.")] = False) -> None:
     """Bill a month in arrears: one invoice per agency, all issued or none."""
+    from billing.invoicing.credit_balance import split_credit_balances
     from billing.services.billing_run import billed_months, check_in_arrears, draft_month, run_month
     month, issue = parse_month(period), parse_date(invoice_date)
     if dry_run:
@@ -30,15 +34,19 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
                 raise AlreadyDone(f"{month} is already billed: a run would issue nothing; "
                                   f"changes to a billed month are made with 'billing correct {month}'")
             check_in_arrears(month, issue)
-            return [draft.document for draft in draft_month(session, month, issue)]
-        drafts = read(preview)
+            return split_credit_balances(draft_month(session, month, issue))
+        issuable, held = read(preview)
+        drafts = [draft.document for draft in issuable]
         print_invoices(console, drafts) if show else None
         console.print(invoice_list(drafts, title=f"Förhandsgranskning {month}: inget är utfärdat"))
+        print_held_back([draft.document for draft in held])
         console.print(f"Dry run: {len(drafts)} invoices would be issued for {month}; nothing was written.")
         return
     result = run_in_transaction(lambda s: run_month(s, month, issue))
+    print_held_back(result.held_back)
     if not result.invoices:
-        console.print(f"Nothing to bill for {month}.")
+        console.print(f"No invoice issued for {month}." if result.held_back
+                      else f"Nothing to bill for {month}.")
         return
     if show:
         print_invoices(console, result.invoices)
@@ -58,8 +66,10 @@ def correct(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
     month, issue = parse_month(period), parse_date(document_date)
     result = run_in_transaction(lambda s: correct_month(s, month, issue, agency, reason or DEFAULT_REASON))
     documents = sorted(result.credit_notes + result.invoices, key=lambda d: d.number or 0)
+    print_held_back(result.held_back)
     if not documents:
-        console.print(f"Nothing changed in {month}: no document issued.")
+        console.print(f"Nothing {'else ' if result.held_back else ''}changed in {month}: "
+                      "no document issued.")
         return
     print_invoices(console, documents)
     console.print(f"{len(result.credit_notes)} credit notes and {len(result.invoices)} invoices "
@@ -74,6 +84,27 @@ def credit(number: int, reason: Annotated[str, typer.Option(help="Why; printed o
     note = run_in_transaction(lambda s: credit_invoice(s, number, reason, issue))
     print_invoices(console, [note])
     console.print(f"Credit note {note.number} issued for invoice {number}.")
+
+
+def credit_balance(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
+                   agency: Annotated[str, typer.Option(help="The agency's organisation number.")],
+                   reason: Annotated[str, typer.Option(help="Why; printed on the credit note.")],
+                   document_date: DateOption = None) -> None:
+    """Issue a month that nets to a credit for one agency (held back by the run
+    or a correction) as a credit note; its invoice in force, if any, is credited first."""
+    from billing.services.credit_balance import issue_credit_balance
+    month, issue = parse_month(period), parse_date(document_date)
+    documents = run_in_transaction(lambda s: issue_credit_balance(s, month, agency, reason, issue))
+    print_invoices(console, documents)
+    note = documents[-1]
+    console.print(f"Credit note {note.number} issued for {note.organisation_number}'s {month}: "
+                  f"{format_sek(note.totals.payable)} SEK.")
+
+
+def print_held_back(held: Sequence[Invoice]) -> None:
+    """A month netting to a credit, held back: what it comes to and the command that issues it."""
+    for draft in held:
+        console.print(held_back_message(draft), style="yellow", highlight=False, soft_wrap=True)
 
 
 @invoices_app.command("list")

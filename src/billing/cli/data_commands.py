@@ -64,47 +64,66 @@ def agencies_list() -> None:
     console.print(table)
 
 
+AllowFuture = Annotated[str, typer.Option(
+    "--allow-future", metavar="REASON",
+    help="Take in periods more than a month ahead of today, and say why (kept with the import).")]
+
+
+def imported(file: Path, added: int, skipped: int, counted: str) -> str:
+    """What an import took in; a file whose every record was there already is
+    said to be imported before (a second import of it, or the loser of two at once)."""
+    message = f"{file}: {counted}, {skipped} already there."
+    if added == 0 and skipped > 0:
+        message += " The file is already imported: nothing added."
+    return message
+
+
 @volumes_app.command("import")
-def volumes_import(files: Annotated[list[Path], typer.Argument()], sheet: Sheet = None) -> None:
+def volumes_import(files: Annotated[list[Path], typer.Argument()], allow_future: AllowFuture = "",
+                   sheet: Sheet = None) -> None:
     """Import volume files (CSV or .xlsx): all of them, or nothing."""
     from billing.services.volumes import import_volumes
-    results = run_in_transaction(lambda s: [(f, import_volumes(s, f, sheet=sheet)) for f in files])
+    results = run_in_transaction(lambda s: [(f, import_volumes(s, f, allow_future, sheet=sheet))
+                                            for f in files])
     for file, result in results:
         _print_read(file, result.read)
-        console.print(f"{file}: {result.added} volume records imported, "
-                      f"{result.skipped} already there.")
+        console.print(imported(file, result.added, result.skipped,
+                               f"{result.added} volume records imported"))
 
 
 @volumes_app.command("correct")
 def volumes_correct(file: Path, reason: Annotated[str, typer.Option(
         help="Why the volumes are corrected; kept with the records and in the log.")],
-        sheet: Sheet = None) -> None:
+        allow_future: AllowFuture = "", sheet: Sheet = None) -> None:
     """Corrected or late volume records: each supersedes the record with the same
     period, agency, service and reference (which stays readable). Then re-rate
     billed months with 'billing correct'."""
     from billing.services.volumes import correct_volumes
-    result = run_in_transaction(lambda s: correct_volumes(s, file, reason, sheet=sheet))
+    result = run_in_transaction(lambda s: correct_volumes(s, file, reason, allow_future,
+                                                          sheet=sheet))
     _print_read(file, result.read)
     console.print(f"{file}: {result.added} records taken in, of which {result.superseded} "
                   f"supersede earlier ones; {result.skipped} unchanged.")
 
 
 @passthrough_app.command("import")
-def passthrough_import(file: Path, sheet: Sheet = None) -> None:
+def passthrough_import(file: Path, allow_future: AllowFuture = "", sheet: Sheet = None) -> None:
     """Import pass-through amounts per agency (CSV or .xlsx)."""
     from billing.services.passthrough import import_pass_through
-    result = run_in_transaction(lambda s: import_pass_through(s, file, sheet=sheet))
+    result = run_in_transaction(lambda s: import_pass_through(s, file, allow_future, sheet=sheet))
     _print_read(file, result.read)
-    console.print(f"{file}: {result.added} amounts imported, {result.skipped} already there.")
+    console.print(imported(file, result.added, result.skipped, f"{result.added} amounts imported"))
 
 
 @passthrough_app.command("allocate")
-def passthrough_allocate(file: Path, sheet: Sheet = None) -> None:
+def passthrough_allocate(file: Path, allow_future: AllowFuture = "", sheet: Sheet = None) -> None:
     """Allocate sub-supplier invoices (CSV or .xlsx) across the agencies that use the system."""
     from billing.services.passthrough import allocate_supplier_invoices
-    result = run_in_transaction(lambda s: allocate_supplier_invoices(s, file, sheet=sheet))
+    result = run_in_transaction(lambda s: allocate_supplier_invoices(s, file, allow_future,
+                                                                     sheet=sheet))
     _print_read(file, result.read)
-    console.print(f"{file}: {result.added} allocated amounts stored, {result.skipped} already there.")
+    console.print(imported(file, result.added, result.skipped,
+                           f"{result.added} allocated amounts stored"))
 
 
 def _print_read(file: Path, read: ReadSummary | None) -> None:

@@ -58,7 +58,8 @@ def invoice_document(inv: Invoice) -> Group:
     header.add_column()
     references = []
     if inv.credits is not None:
-        references.append(("Krediterar faktura", str(inv.credits)))
+        references.append(("Krediterar faktura" if inv.kind is DocumentKind.CREDIT_NOTE
+                           else "Återför kreditfaktura", str(inv.credits)))
     if inv.replaces is not None:
         references.append(("Ersätter faktura", str(inv.replaces)))
     if inv.reason:
@@ -105,11 +106,17 @@ def invoice_document(inv: Invoice) -> Group:
     for sub in inv.totals.vat_subtotals:
         totals.add_row(f"Moms {_number(sub.rate)} % på {format_sek(sub.taxable)}", format_sek(sub.vat))
     totals.add_row("Öresavrundning", format_sek(inv.totals.rounding))
-    totals.add_row(Text("Kreditbelopp (SEK)" if inv.kind is DocumentKind.CREDIT_NOTE
-                        else "Att betala (SEK)", style="bold"),
+    totals.add_row(Text(total_label(inv), style="bold"),
                    Text(format_sek(inv.totals.payable), style="bold"))
     parts.append(Panel(totals, expand=False))
     return Group(*parts)
+
+
+def total_label(inv: Invoice) -> str:
+    """What the bottom line of a document is: a credit, an amount to pay, or a reversal's amount."""
+    if inv.kind is DocumentKind.CREDIT_NOTE:
+        return "Kreditbelopp (SEK)"
+    return "Återfört belopp (SEK)" if inv.is_reversal else "Att betala (SEK)"
 
 
 def print_invoices(console: Console, invoices: Sequence[Invoice]) -> None:

@@ -20,6 +20,12 @@ How our documents map onto BIS Billing 3.0 where the choice is ours:
   ``BillingReference/InvoiceDocumentReference/ID``; a corrected invoice points
   the same way to the invoice it replaces. A credit note asks for no payment,
   so it carries payment terms that say so and no payment means.
+- **Credit balance notes** (a month that nets to a credit,
+  ``invoicing/credit_balance.py``) are credit notes too: stored with the
+  month's lines as rated, shown negated, so the refund is a positive credited
+  line and each fee a negative one; they credit no invoice and carry no
+  ``BillingReference``. An invoice reversing one refers to it in
+  ``BillingReference`` and, being set off against it, has no payment means.
 - **Discounts.** Our discount lines (quantity = the base in kronor, unit price
   = minus the rate) would break BR-27 (an item price is never negative). Each
   one becomes a document-level allowance (``AllowanceCharge`` with
@@ -27,7 +33,9 @@ How our documents map onto BIS Billing 3.0 where the choice is ours:
   discount, ``BaseAmount`` its base, ``MultiplierFactorNumeric`` the
   percentage, and the VAT category and rate of the lines it reduces. So
   ``LineExtensionAmount`` is the sum of the other lines, ``AllowanceTotalAmount``
-  the discounts, and ``TaxExclusiveAmount`` our net (BR-CO-13).
+  the discounts, and ``TaxExclusiveAmount`` our net (BR-CO-13). Where a
+  discount adds to what a document shows (in a credit balance note, whose fees
+  are shown negative) it is a line like any other negative price, below.
 - **Any other negative unit price** (a refunded pass-through amount, say) is
   shown with the opposite quantity and a positive price: quantity x price is
   the same line amount, and BR-27 holds.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from billing.domain.organisation import organisation_number_digits
 from billing.domain.seller import Seller
-from billing.einvoice.mapping import KIND_LABELS, SWEDISH_RATES, document_label, is_discount, sign
+from billing.einvoice.mapping import KIND_LABELS, SWEDISH_RATES, document_label, is_allowance, sign
 from billing.errors import Problem
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.invoicing.totals import compute_totals
@@ -48,8 +48,12 @@ def document_problems(invoice: Invoice) -> list[Problem]:
                         "not a valid Swedish organisation number (scheme 0007)")
     if not invoice.agency_name.strip():
         problems.append("has no buyer name")
-    if invoice.kind is DocumentKind.CREDIT_NOTE and invoice.credits is None:
-        problems.append("is a credit note that names no credited invoice")
+    # A credit note naming no invoice is a credit balance note: the month's
+    # lines as rated (no quantity below zero), with the reason it was issued.
+    if invoice.is_credit_balance and (any(line.quantity < 0 for line in invoice.lines)
+                                      or not invoice.reason.strip()):
+        problems.append("is a credit note that names no credited invoice, and not a credit balance "
+                        "note (the month's lines as rated, with a reason)")
     if not invoice.lines:
         problems.append("has no lines")
     for number, line in enumerate(invoice.lines, start=1):
@@ -63,7 +67,7 @@ def document_problems(invoice: Invoice) -> list[Problem]:
         elif line.vat_rate > 0 and line.vat_rate not in SWEDISH_RATES:
             problems.append(f"{where} has VAT rate {line.vat_rate} %: a Swedish seller's rates "
                             "are 25, 12 and 6 % (SE-R-006), or 0 % (exempt)")
-        if is_discount(line) and not (line.unit_price < 0 and sign(invoice) * line.quantity > 0):
+        if is_allowance(invoice, line) and not (line.unit_price < 0 and sign(invoice) * line.quantity > 0):
             problems.append(f"{where} is a discount that is not a positive base at a negative rate")
     if invoice.lines and not problems:
         recomputed = compute_totals((line.amount, line.vat_rate) for line in invoice.lines)

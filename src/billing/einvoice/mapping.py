@@ -71,12 +71,21 @@ def is_discount(line: RatedLine) -> bool:
     return line.part is FeePart.DISCOUNT
 
 
+def is_allowance(invoice: Invoice, line: RatedLine) -> bool:
+    """A discount that reduces the document as shown: a document-level
+    allowance. Every discount of an invoice and of its credit note does; in a
+    credit balance note (and the invoice reversing one) the fees themselves
+    are shown negative, so their discount adds to the document and is shown
+    as a line like any other negative price."""
+    return is_discount(line) and sign(invoice) * line.amount <= 0
+
+
 def ubl_lines(invoice: Invoice) -> list[UblLine]:
-    """Every line but the discounts; IDs are the line numbers as issued."""
+    """Every line but the allowances; IDs are the line numbers as issued."""
     s = sign(invoice)
     result = []
     for number, line in enumerate(invoice.lines, start=1):
-        if is_discount(line):
+        if is_allowance(invoice, line):
             continue
         quantity, price = s * line.quantity, line.unit_price
         if price < 0:  # BR-27: same amount, positive price
@@ -105,7 +114,7 @@ def ubl_allowances(invoice: Invoice) -> list[UblAllowance]:
                          percent=-line.unit_price * HUNDRED,
                          reason=_discount_reason(line),
                          category=vat_category(line.vat_rate), rate=line.vat_rate)
-            for line in invoice.lines if is_discount(line)]
+            for line in invoice.lines if is_allowance(invoice, line)]
 
 
 def _discount_reason(line: RatedLine) -> str:

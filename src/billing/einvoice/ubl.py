@@ -84,7 +84,9 @@ def build_document(invoice: Invoice, seller: Seller,
     period = _sub(root, "cac:InvoicePeriod")
     _sub(period, "cbc:StartDate", invoice.period.first_day.isoformat())
     _sub(period, "cbc:EndDate", invoice.period.last_day.isoformat())
-    referenced = invoice.credits if credit_note else invoice.replaces
+    # The document it reverses; else, on an invoice, the one it replaces. A
+    # credit balance note credits no invoice and refers to none.
+    referenced = invoice.credits if invoice.credits is not None or credit_note else invoice.replaces
     if referenced is not None:
         reference = _sub(_sub(root, "cac:BillingReference"), "cac:InvoiceDocumentReference")
         _sub(reference, "cbc:ID", str(referenced))
@@ -94,7 +96,7 @@ def build_document(invoice: Invoice, seller: Seller,
     _seller_party(_sub(root, "cac:AccountingSupplierParty"), seller)
     _buyer_party(_sub(root, "cac:AccountingCustomerParty"), invoice)
 
-    if not credit_note:
+    if not credit_note and not invoice.is_reversal:  # a reversing invoice asks for nothing
         means = _sub(root, "cac:PaymentMeans")
         _sub(means, "cbc:PaymentMeansCode", CREDIT_TRANSFER, name="Credit transfer")
         _sub(means, "cbc:PaymentID", ocr_reference(invoice.number or 0))
@@ -147,6 +149,11 @@ def to_bytes(document: etree._Element) -> bytes:
 
 def _note(invoice: Invoice) -> str:
     reason = f": {invoice.reason}" if invoice.reason.strip() else ""
+    if invoice.is_credit_balance:
+        replacing = f", ersätter faktura {invoice.replaces}" if invoice.replaces is not None else ""
+        return f"{invoice.kind.label} för {invoice.period}, till er förmån{replacing}{reason}"
+    if invoice.kind is DocumentKind.INVOICE and invoice.is_reversal:
+        return f"Återför kreditfaktura {invoice.credits}{reason}"
     if invoice.kind is DocumentKind.CREDIT_NOTE:
         return f"{invoice.kind.label} för faktura {invoice.credits}{reason}"
     if invoice.replaces is not None:
@@ -155,6 +162,10 @@ def _note(invoice: Invoice) -> str:
 
 
 def _payment_terms(invoice: Invoice, seller: Seller) -> str:
+    if invoice.is_credit_balance:
+        return "Inget att betala: beloppet är till er förmån och återbetalas eller avräknas."
+    if invoice.kind is DocumentKind.INVOICE and invoice.is_reversal:
+        return f"Inget att betala: återföringen avräknas mot kreditfaktura {invoice.credits}."
     if invoice.kind is DocumentKind.CREDIT_NOTE:
         return (f"Inget att betala: krediteringen avräknas mot faktura {invoice.credits}.")
     days = (invoice.due_date - invoice.issue_date).days

@@ -59,9 +59,23 @@ class Invoice:
     lines: tuple[RatedLine, ...]
     totals: InvoiceTotals
     kind: DocumentKind = DocumentKind.INVOICE
-    credits: int | None = None  # credit note: the invoice it reverses
-    replaces: int | None = None  # corrected invoice: the invoice it replaces
+    # The document it reverses: a credit note's invoice, or the credit balance
+    # note a reversing invoice mirrors (see reversal_of).
+    credits: int | None = None
+    replaces: int | None = None  # corrected document: the one it takes the place of
     reason: str = ""
+
+    @property
+    def is_credit_balance(self) -> bool:
+        """A credit note that reverses no invoice: an agency's month whose
+        charges net to a credit, issued on purpose (invoicing/credit_balance.py)."""
+        return self.kind is DocumentKind.CREDIT_NOTE and self.credits is None
+
+    @property
+    def is_reversal(self) -> bool:
+        """A document that reverses another in full and charges nothing of its own:
+        a credit note for an invoice, or an invoice for a credit balance note."""
+        return self.credits is not None
 
     def lines_by_area(self) -> list[tuple[ServiceArea, list[RatedLine]]]:
         groups: dict[ServiceArea, list[RatedLine]] = {}
@@ -110,6 +124,24 @@ def credit_note_for(invoice: Invoice, issue_date: date, reason: str) -> Invoice:
     assert totals.payable == -invoice.totals.payable and totals.vat == -invoice.totals.vat
     return replace(invoice, number=None, kind=DocumentKind.CREDIT_NOTE, issue_date=issue_date,
                    due_date=issue_date, lines=lines, totals=totals, credits=invoice.number,
+                   replaces=None, reason=reason)
+
+
+def reversal_of(document: Invoice, issue_date: date, reason: str) -> Invoice:
+    """The document that reverses ``document`` in full: a credit note for an
+    invoice (``credit_note_for``); for a credit balance note, an invoice that
+    mirrors it line by line and names it in ``credits``, as a credit note names
+    its invoice. Like a credit note, the reversing invoice asks for nothing: it
+    is settled against the note it reverses, so it is due on its issue date."""
+    if document.kind is DocumentKind.INVOICE:
+        return credit_note_for(document, issue_date, reason)
+    assert document.is_credit_balance and document.number is not None
+    lines = tuple(replace(line, quantity=-line.quantity, amount=-line.amount)
+                  for line in document.lines)
+    totals = compute_totals((line.amount, line.vat_rate) for line in lines)
+    assert totals.payable == -document.totals.payable and totals.vat == -document.totals.vat
+    return replace(document, number=None, kind=DocumentKind.INVOICE, issue_date=issue_date,
+                   due_date=issue_date, lines=lines, totals=totals, credits=document.number,
                    replaces=None, reason=reason)
 
 

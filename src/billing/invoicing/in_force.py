@@ -6,6 +6,13 @@ credit note for the invoice in force and a new invoice that replaces it; an
 invoice credited with nothing replacing it was credited on its own. A credit
 note and a corrected invoice have the period of the invoice they point to, so
 the rule can be applied to the documents of any set of months.
+
+A month that nets to a credit is a credit balance note: a credit note that
+credits no invoice (invoicing/credit_balance.py). It is its agency's document
+in force for the month until an invoice that mirrors it reverses it (that
+invoice names it in ``credits``, as a credit note names its invoice, and is a
+reversal, not a charge in force). ``credited_by`` therefore maps any reversed
+document to the document reversing it.
 """
 
 from __future__ import annotations
@@ -33,8 +40,8 @@ class DocumentHead:
     issue_date: date
     due_date: date
     payable: Decimal
-    credits: int | None = None  # credit note: the invoice it reverses
-    replaces: int | None = None  # corrected invoice: the invoice it replaces
+    credits: int | None = None  # the document it reverses (see Invoice.credits)
+    replaces: int | None = None  # the document it takes the place of
 
     @classmethod
     def of(cls, issued: AgencyDocument) -> DocumentHead:
@@ -49,8 +56,8 @@ class Chain:
     """Who points to whom: the credit note reversing an invoice, and the
     corrected invoice issued in its place."""
 
-    credited_by: Mapping[int, int]  # invoice number -> credit note number
-    replaced_by: Mapping[int, int]  # invoice number -> the invoice replacing it
+    credited_by: Mapping[int, int]  # reversed document -> the document reversing it
+    replaced_by: Mapping[int, int]  # document -> the document taking its place
 
     def in_force_now(self, number: int) -> int | None:
         """The invoice in force in the place of invoice ``number``: itself when
@@ -77,18 +84,35 @@ def chain_of(heads: Iterable[DocumentHead]) -> Chain:
 
 
 def invoices_in_force(heads: Iterable[DocumentHead]) -> list[DocumentHead]:
-    """The invoices among ``heads`` that no credit note among them reverses, by number."""
+    """The invoices among ``heads`` that no credit note among them reverses, by
+    number; an invoice reversing a credit balance note is not one of them."""
     heads = list(heads)
     credited = chain_of(heads).credited_by
-    return sorted((h for h in heads if h.kind is DocumentKind.INVOICE and h.number not in credited),
-                  key=lambda h: h.number)
+    return sorted((h for h in heads if h.kind is DocumentKind.INVOICE and h.credits is None
+                   and h.number not in credited), key=lambda h: h.number)
+
+
+def credit_balances_in_force(heads: Iterable[DocumentHead]) -> list[DocumentHead]:
+    """The credit balance notes among ``heads`` (credit notes crediting no
+    invoice) that no invoice among them reverses, by number."""
+    heads = list(heads)
+    reversed_ = chain_of(heads).credited_by
+    return sorted((h for h in heads if h.kind is DocumentKind.CREDIT_NOTE and h.credits is None
+                   and h.number not in reversed_), key=lambda h: h.number)
+
+
+def documents_in_force(heads: Iterable[DocumentHead]) -> list[DocumentHead]:
+    """What stands for each agency's month: its invoice in force, or its
+    credit balance note in force, by number."""
+    heads = list(heads)
+    return sorted(invoices_in_force(heads) + credit_balances_in_force(heads), key=lambda h: h.number)
 
 
 def in_force_by_agency_month(heads: Iterable[DocumentHead]) -> dict[tuple[int, Month], list[DocumentHead]]:
-    """The invoices in force, per agency and month: one each, unless the data
+    """The documents in force, per agency and month: one each, unless the data
     was altered (a deleted credit note puts its invoice back beside the new one)."""
     grouped: dict[tuple[int, Month], list[DocumentHead]] = {}
-    for head in invoices_in_force(heads):
+    for head in documents_in_force(heads):
         grouped.setdefault((head.agency_id, head.period), []).append(head)
     return grouped
 
@@ -98,5 +122,6 @@ def credited_alone(heads: Iterable[DocumentHead]) -> list[DocumentHead]:
     replacing them (credited on purpose, not corrected), by number."""
     heads = list(heads)
     chain = chain_of(heads)
-    return sorted((h for h in heads if h.kind is DocumentKind.INVOICE and h.number in chain.credited_by
-                   and h.number not in chain.replaced_by), key=lambda h: h.number)
+    return sorted((h for h in heads if h.kind is DocumentKind.INVOICE and h.credits is None
+                   and h.number in chain.credited_by and h.number not in chain.replaced_by),
+                  key=lambda h: h.number)

@@ -19,7 +19,7 @@ from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
 from billing.domain.seller import Accounts
 from billing.errors import BillingError
-from billing.invoicing.document import Invoice
+from billing.invoicing.document import DocumentKind, Invoice
 from billing.money import ORE
 
 ZERO = Decimal("0.00")
@@ -90,7 +90,11 @@ def document_title(document: Invoice) -> str:
 def voucher_text(document: Invoice) -> str:
     text = (f"{document_title(document)} {document.agency_name} {document.organisation_number} "
             f"period {document.period}")
-    return text + (f", krediterar faktura {document.credits}" if document.credits else "")
+    if document.credits is None:
+        return text
+    if document.kind is DocumentKind.INVOICE:  # an invoice reversing a credit balance note
+        return text + f", återför kreditfaktura {document.credits}"
+    return text + f", krediterar faktura {document.credits}"
 
 
 def voucher_for(document: Invoice, accounts: Accounts) -> tuple[Voucher | None, list[str]]:

@@ -1,8 +1,9 @@
 """Payments matched to open invoices by their OCR reference: a report, nothing stored.
 
 An invoice is *open* when it is issued and no credit note reverses it. A
-credit note is never open (nothing is due on it), and an invoice reversed by
-one is not open either: a payment to it cannot settle anything and is listed
+credit note is never open (nothing is due on it), nor is an invoice that
+reverses a credit balance note (it is set off against that note), and an
+invoice reversed by a credit note is not open either: a payment to it cannot settle anything and is listed
 as unmatched, naming the credit note and the invoice that replaced it, if any.
 The database records no payments, so each file is matched on its own: several
 payments to one invoice in the file are added up, earlier files are not known.
@@ -98,6 +99,8 @@ def referenced_numbers(payments: Sequence[Payment]) -> list[int]:
 def _not_open(head: DocumentHead, chain: Chain) -> str:
     if head.kind is DocumentKind.CREDIT_NOTE:
         return f"document {head.number} is a credit note: nothing is due on it"
+    if head.credits is not None:
+        return f"invoice {head.number} reverses credit note {head.credits}: nothing is due on it"
     replaced_by = chain.replaced_by.get(head.number)
     replaced = f", replaced by invoice {replaced_by}" if replaced_by else ""
     return f"invoice {head.number} is credited by credit note {chain.credited_by[head.number]}{replaced}"
@@ -116,7 +119,7 @@ def match_payments(payments: Sequence[Payment], documents: Mapping[int, Document
             unmatched.append(Unmatched(payment, reason))
         elif head is None:
             unmatched.append(Unmatched(payment, f"no document number {number}", number))
-        elif head.kind is DocumentKind.CREDIT_NOTE or number in chain.credited_by:
+        elif head.kind is DocumentKind.CREDIT_NOTE or head.credits is not None or number in chain.credited_by:
             unmatched.append(Unmatched(payment, _not_open(head, chain), number))
         else:
             matched.setdefault(number, []).append(payment)

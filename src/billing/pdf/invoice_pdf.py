@@ -49,7 +49,8 @@ def _build(invoice: Invoice, seller: Seller, pages: int) -> DocumentPDF:
     for area, lines in invoice.lines_by_area():
         _area_table(pdf, area, lines)
     pdf.continuation = None
-    box = _credit_box(invoice) if is_credit else _payment_box(invoice, seller)
+    box = (_credit_box(invoice) if is_credit else _reversal_box(invoice) if invoice.is_reversal
+           else _payment_box(invoice, seller))
     _totals(pdf, invoice, keep_with=_box_height(pdf, *box[1:]))  # the amount with how to pay it
     _box(pdf, *box)
     return pdf
@@ -65,7 +66,8 @@ def _parties(pdf: DocumentPDF, inv: Invoice) -> None:
     pdf.text_line(f"Er referens: {inv.buyer_reference or '-'}", width=half)
     left_bottom = pdf.get_y()
 
-    is_credit = inv.kind is DocumentKind.CREDIT_NOTE
+    # A credit note, or an invoice reversing a credit balance note, asks for no payment.
+    is_credit = inv.kind is DocumentKind.CREDIT_NOTE or inv.is_reversal
     rows = [("Fakturadatum", inv.issue_date.isoformat())]  # the number is in the page header
     if not is_credit:
         rows.append(("Förfallodatum", inv.due_date.isoformat()))
@@ -73,7 +75,8 @@ def _parties(pdf: DocumentPDF, inv: Invoice) -> None:
     if not is_credit:
         rows.append(("OCR-nummer", ocr_reference(inv.number)))
     if inv.credits is not None:
-        rows.append(("Krediterar faktura", str(inv.credits)))
+        rows.append(("Krediterar faktura" if inv.kind is DocumentKind.CREDIT_NOTE
+                     else "Återför kreditfaktura", str(inv.credits)))
     if inv.replaces is not None:
         rows.append(("Ersätter faktura", str(inv.replaces)))
     rows.append(("Valuta", inv.currency))
@@ -85,7 +88,8 @@ def _parties(pdf: DocumentPDF, inv: Invoice) -> None:
         pdf.set_font(FONT, "B", 9.5)
         pdf.cell(half - 10 - LABEL_WIDTH, 5, latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(max(pdf.get_y(), left_bottom) + 3)
-    if inv.reason and inv.replaces is not None:  # a credit note gives its reason below
+    # A credit note, or a reversing invoice, gives its reason in the box below.
+    if inv.reason and inv.replaces is not None and not is_credit:
         _wrapped(pdf, f"Orsak: {inv.reason}", size=9.5)
     pdf.text_line(f"Fakturering i efterskott av faktiska volymer för {month_name(inv.period)}.",
                   size=8.5, grey=True)
@@ -185,7 +189,8 @@ def _totals(pdf: DocumentPDF, inv: Invoice, keep_with: float) -> None:  # float 
     pdf.line(left, pdf.get_y() + 0.5, left + width, pdf.get_y() + 0.5)
     pdf.set_xy(left, pdf.get_y() + 1.5)
     pdf.set_font(FONT, "B", 11.5)
-    label = "Kreditbelopp (SEK)" if inv.kind is DocumentKind.CREDIT_NOTE else "Att betala (SEK)"
+    label = ("Kreditbelopp (SEK)" if inv.kind is DocumentKind.CREDIT_NOTE
+             else "Återfört belopp (SEK)" if inv.is_reversal else "Att betala (SEK)")
     pdf.cell(width - 35, 7, label)
     pdf.cell(35, 7, amount(t.payable), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(pdf.get_y() + 5)
@@ -235,10 +240,24 @@ def _payment_box(inv: Invoice, seller: Seller) -> Box:
             f"betalningen till faktura {inv.number}.")
 
 
+def _reversal_box(inv: Invoice) -> Box:
+    """An invoice reversing a credit balance note: nothing to pay, set off against the note."""
+    reason = f"Orsak: {inv.reason}\n" if inv.reason else ""
+    return ("Återföring",
+            [("Återför kreditfaktura", str(inv.credits)), ("Belopp", f"{amount(inv.totals.payable)} SEK")],
+            f"{reason}Denna faktura återför kreditfaktura {inv.credits} i sin helhet. Den ska inte "
+            f"betalas: beloppet avräknas mot kreditfaktura {inv.credits}.")
+
+
 def _credit_box(inv: Invoice) -> Box:
     """A credit note: nothing to pay; which invoice it credits, and why."""
-    credited = str(inv.credits) if inv.credits is not None else "-"
     reason = f"Orsak: {inv.reason}\n" if inv.reason else ""
+    if inv.is_credit_balance:  # the month nets to a credit: no invoice is credited
+        return ("Kreditering",
+                [("Avser period", str(inv.period)), ("Kreditbelopp", f"{amount(inv.totals.payable)} SEK")],
+                f"{reason}Månadens avgifter och krediteringar ger ett belopp till er förmån. Den "
+                "ska inte betalas: beloppet återbetalas eller avräknas mot kommande fakturor.")
+    credited = str(inv.credits) if inv.credits is not None else "-"
     return ("Kreditering",
             [("Krediterar faktura", credited), ("Kreditbelopp", f"{amount(inv.totals.payable)} SEK")],
             f"{reason}Denna kreditfaktura krediterar faktura {credited} i sin helhet. Den ska inte "

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice
-from billing.invoicing.in_force import DocumentHead, credited_alone, invoices_in_force
+from billing.invoicing.in_force import DocumentHead, credited_alone, documents_in_force
 from billing.invoicing.series import SealedDocument, SeriesState
 from billing.period import Month
 from billing.persistence.invoice_store import document_from_row
@@ -70,9 +70,10 @@ def documents_by_number(session: Session, numbers: Iterable[int]) -> list[Agency
 
 
 def in_force_documents(session: Session, month: Month, agency_id: int | None = None) -> list[AgencyDocument]:
-    """The invoices of ``month`` in force (no credit note reverses them), of
-    every agency or of one, by number."""
-    heads = [h for h in invoices_in_force(heads_for_period(session, month))
+    """The documents in force for ``month``, of every agency or of one, by
+    number: invoices no credit note reverses, and credit balance notes no
+    invoice reverses (invoicing/in_force.py)."""
+    heads = [h for h in documents_in_force(heads_for_period(session, month))
              if agency_id is None or h.agency_id == agency_id]
     return documents_by_number(session, [h.number for h in heads])
 

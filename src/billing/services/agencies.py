@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from billing.files.agencies_file import load_agencies as read_agencies
+from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import agency_from_row, agency_rows
 from billing.persistence.models import AgencyRow
 from billing.services.batches import record_batch
@@ -28,6 +29,9 @@ def import_agencies(session: Session, path: Path) -> AgencyImport:
     Issued invoices keep their own copy of what they need (name, organisation
     number, reference, lines), so updating an agency never changes one.
     """
+    # Wait for a run that is rating agreements, as the other imports do, so
+    # a run never bills a month with agreements changed under it (persistence/locks.py).
+    lock_billing(session)
     agencies = read_agencies(path, stored_catalogue(session))
     numbers = [a.organisation_number for a in agencies]
     rows = {row.organisation_number: row for row in session.scalars(

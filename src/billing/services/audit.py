@@ -25,15 +25,17 @@ from billing.audit.variance import check_variance
 from billing.domain.catalogue import ServiceArea
 from billing.errors import DataError
 from billing.files.costs_csv import read_costs
-from billing.invoicing.document import Invoice
-from billing.invoicing.in_force import DocumentHead, chain_of, invoices_in_force
+from billing.invoicing.credit_balance import nets_to_credit
+from billing.invoicing.document import AgencyDocument, Invoice
+from billing.invoicing.in_force import DocumentHead, chain_of, documents_in_force
 from billing.invoicing.series import SealedDocument, SeriesState
 from billing.period import Month
 from billing.persistence.documents import (agency_documents_for_periods, documents_by_number, sealed_documents,
                                            series_state)
-from billing.persistence.mapping import (load_agencies, load_pass_through_charges, load_price_lists,
-                                         load_volume_records, load_volumes)
+from billing.persistence.mapping import (load_agencies, load_pass_through, load_pass_through_charges,
+                                         load_price_lists, load_volume_records, load_volumes)
 from billing.persistence.models import PassThroughRow, PriceListRow, VolumeRow
+from billing.services.billing_run import billed_months, draft_month
 from billing.services.catalogue import stored_catalogue
 
 
@@ -54,7 +56,7 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
     read = agency_documents_for_periods(session, [first.previous(), *months])
     heads = [DocumentHead.of(d) for d in read]
     credited_by = chain_of(heads).credited_by
-    in_force = {h.number for h in invoices_in_force(heads)}
+    in_force = {h.number for h in documents_in_force(heads)}
     in_period = [d for d in read if d.document.period >= first]
     period_documents = [d.document for d in in_period]
     current = [d for d in in_period if d.document.number in in_force]
@@ -70,6 +72,7 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
     charges_by_id = {c.id: c for cs in load_pass_through_charges(
         session, PassThroughRow.id.in_(sorted(charge_ids))).values() for c in cs}
     volumes = {m: load_volumes(session, m) for m in [first.previous(), *months]}
+    pass_through = {m: load_pass_through(session, m) for m in months}
     sealed, series = sealed_documents(session), series_state(session)
 
     checks = [
@@ -79,7 +82,8 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
         check_rerating([d for d in in_period if d.document.number not in credited_by], credited,
                        agencies, catalogue, load_price_lists(session), volumes_by_id, charges_by_id),
         check_arithmetic(period_documents),
-        check_completeness(catalogue, months, current, agencies, volumes),
+        check_completeness(catalogue, months, current, agencies, volumes, pass_through,
+                           _credit_balances_held(session, months, current, agencies)),
         check_numbering([s.number for s in sealed], series.next_number,
                         [h for h in heads if h.period >= first]),
         _integrity(session, sealed, series),
@@ -90,6 +94,29 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
                       _costs(costs_file, costs_sheet, months) if costs_file else None),
     ]
     return AuditReport(first, last, seed, tuple(checks))
+
+
+def _credit_balances_held(session: Session, months: list[Month], current: list[AgencyDocument],
+                          agencies: dict) -> dict[tuple[Month, int], Invoice]:
+    """For each billed month, the agencies with an agreement in force but no
+    document in force whose month, rated now, nets to a credit: the run held
+    them back (invoicing/credit_balance.py). An agency that cannot be rated is
+    left to the plain "no invoice" finding."""
+    billed = billed_months(session)
+    documented = {(d.document.period, d.agency_id) for d in current}
+    held: dict[tuple[Month, int], Invoice] = {}
+    for month in months:
+        missing = [a for a, agency in agencies.items()
+                   if agency.has_agreement_in(month) and (month, a) not in documented]
+        if month not in billed or not missing:
+            continue
+        for agency_id in missing:
+            try:
+                drafts = draft_month(session, month, month.next().first_day, agency_id)
+            except DataError:
+                continue
+            held |= {(month, d.agency_id): d.document for d in drafts if nets_to_credit(d.document.totals)}
+    return held
 
 
 def _months(first: Month, last: Month) -> list[Month]:

@@ -31,27 +31,35 @@ def file_sha256(path: Path) -> str:
 
 
 def open_batch(session: Session, kind: str, path: Path, sha256: str | None = None,
-               reason: str = "") -> ImportBatch:
+               reason: str = "", allow_future: str = "") -> ImportBatch:
     """The import batch, stored before its records so that they can point to
-    it as they are inserted; ``finish_batch`` gives it its counts and its event."""
+    it as they are inserted; ``finish_batch`` gives it its counts and its event.
+    ``allow_future``: why periods beyond next month were taken in
+    (domain/timing.py), kept in the batch's reason and in the event's arguments."""
+    allow_future = allow_future.strip()
+    kept = "; ".join(part for part in (reason, allow_future and f"allow-future: {allow_future}") if part)
     batch = ImportBatch(kind=kind, file_name=str(path), file_sha256=sha256 or file_sha256(path),
                         imported_at=now(), imported_by=operator(), records_added=0,
-                        records_skipped=0, reason=reason)
+                        records_skipped=0, reason=kept)
     session.add(batch)
     session.flush()
     return batch
 
 
-def finish_batch(session: Session, batch: ImportBatch, added: int, skipped: int) -> ImportBatch:
+def finish_batch(session: Session, batch: ImportBatch, added: int, skipped: int,
+                 reason: str = "", allow_future: str = "") -> ImportBatch:
+    """The batch's counts, and its event with the reasons given to ``open_batch``."""
     batch.records_added, batch.records_skipped = added, skipped
-    arguments = {"file": batch.file_name, "batch": str(batch.id),
-                 **({"reason": batch.reason} if batch.reason else {})}
+    allow_future = allow_future.strip()
+    arguments = {"file": batch.file_name, "batch": str(batch.id), **({"reason": reason} if reason else {}),
+                 **({"allow_future": allow_future} if allow_future else {})}
     record_event(session, _ACTIONS[batch.kind], arguments,
                  f"{added} added, {skipped} unchanged or already there (batch {batch.id})")
     return batch
 
 
 def record_batch(session: Session, kind: str, path: Path, added: int, skipped: int,
-                 sha256: str | None = None, reason: str = "") -> ImportBatch:
+                 sha256: str | None = None, reason: str = "", allow_future: str = "") -> ImportBatch:
     """The import batch of a file taken in at once, and its event in the log."""
-    return finish_batch(session, open_batch(session, kind, path, sha256, reason), added, skipped)
+    return finish_batch(session, open_batch(session, kind, path, sha256, reason, allow_future),
+                        added, skipped, reason, allow_future)

@@ -9,9 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billing.errors import AlreadyDone, DataError, Problem
+from billing.domain.timing import check_billable
+from billing.invoicing.credit_balance import split_credit_balances
 from billing.invoicing.document import AgencyDocument, Invoice, draft_invoice
 from billing.period import Month
 from billing.persistence.invoice_store import issue_documents
+from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import load_agencies, load_pass_through, load_price_lists, load_volumes
 from billing.persistence.models import BillingRunRow
 from billing.rating.rater import RatingContext, rate_agency_month
@@ -23,6 +26,8 @@ from billing.services.events import now, operator, record_event
 class RunResult:
     period: Month
     invoices: tuple[Invoice, ...]
+    # Drafts of agencies whose month nets to a credit: not issued (invoicing/credit_balance.py).
+    held_back: tuple[Invoice, ...] = ()
 
 
 def draft_month(session: Session, month: Month, issue_date: date,
@@ -60,26 +65,34 @@ def billed_months(session: Session) -> set[Month]:
 
 
 def check_in_arrears(month: Month, issue_date: date) -> None:
-    if issue_date <= month.last_day:
-        raise DataError.single(f"invoices are issued in arrears: the invoice date {issue_date} "
-                               f"must be after {month.last_day}", field="issue_date")
+    """A month is billed, or corrected, once it has ended, with documents dated after it."""
+    check_billable(month, issue_date, date.today())
 
 
 def run_month(session: Session, month: Month, issue_date: date) -> RunResult:
-    """Issue the month's invoices, all in the caller's transaction, or none."""
+    """Issue the month's invoices, all in the caller's transaction, or none. An
+    agency whose month nets to a credit is held back (no invoice for a negative
+    amount); the others are issued, and the month counts as billed."""
+    # Taken before anything is read: a second run of the month, or an import,
+    # waits here until this run commits, and then sees it.
+    lock_billing(session)
     previous = session.scalars(select(BillingRunRow).where(BillingRunRow.period == month)).first()
     if previous is not None:
         raise AlreadyDone(f"{month} is already billed: {previous.invoice_count} invoices issued "
                           f"{previous.run_date.isoformat()} by {previous.run_by}; nothing issued now")
     check_in_arrears(month, issue_date)
-    drafts = draft_month(session, month, issue_date)
-    if not drafts:
+    drafts, held = split_credit_balances(draft_month(session, month, issue_date))
+    if not drafts and not held:
         return RunResult(month, ())
     run = BillingRunRow(period=month, run_date=issue_date, started_at=now(), run_by=operator(),
                         invoice_count=len(drafts))
     session.add(run)
     session.flush()
-    issued = issue_documents(session, drafts, run.id)
-    record_event(session, "run", {"period": str(month), "date": issue_date.isoformat()},
-                 f"{len(issued)} invoices issued, numbers {issued[0].number}-{issued[-1].number}")
-    return RunResult(month, tuple(issued))
+    issued = issue_documents(session, drafts, run.id) if drafts else []
+    summary = (f"{len(issued)} invoices issued, numbers {issued[0].number}-{issued[-1].number}"
+               if issued else "no invoices issued")
+    if held:
+        summary += ("; held back, netting to a credit: "
+                    + ", ".join(d.document.organisation_number for d in held))
+    record_event(session, "run", {"period": str(month), "date": issue_date.isoformat()}, summary)
+    return RunResult(month, tuple(issued), tuple(d.document for d in held))

@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session
 from billing.errors import DataError
 from billing.domain.organisation import normalise_organisation_number
 from billing.files.fields import checked_reason
-from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice, charges, credit_note_for
+from billing.invoicing.credit_balance import nets_to_credit
+from billing.invoicing.document import (AgencyDocument, DocumentKind, Invoice, charges, credit_note_for,
+                                        reversal_of)
 from billing.invoicing.in_force import chain_of
 from billing.period import Month
 from billing.persistence.documents import (credited_alone_invoices, document_by_number, heads_around,
                                            heads_for_period, in_force_documents)
 from billing.persistence.invoice_store import issue_documents
+from billing.persistence.locks import lock_billing
 from billing.persistence.models import AgencyRow
 from billing.persistence.numbering import lock_series
 from billing.services.billing_run import billed_months, check_in_arrears, draft_month
@@ -32,25 +35,35 @@ DEFAULT_REASON = "Rättelse efter ändrat underlag"
 class Correction:
     credit_notes: tuple[Invoice, ...]
     invoices: tuple[Invoice, ...]
+    # Re-rated months that net to a credit: nothing issued for those agencies
+    # (invoicing/credit_balance.py); `billing credit-balance` issues them.
+    held_back: tuple[Invoice, ...] = ()
 
 
 def correct_month(session: Session, month: Month, issue_date: date,
                   organisation_number: str | None = None, reason: str = DEFAULT_REASON) -> Correction:
     """Re-rate a billed month; for each agency whose charges changed, a credit
     note for its current invoice and a new invoice. Unchanged agencies get
-    nothing, so running it again issues nothing."""
+    nothing, so running it again issues nothing. An agency whose re-rated
+    month nets to a credit is held back, its documents untouched: `billing
+    credit-balance` reverses them and issues the credit note, on purpose.
+    A month standing as a credit balance note is reversed by an invoice
+    mirroring that note (invoicing/document.reversal_of)."""
     reason = checked_reason(reason, "a correction")
-    # Taken first: a second correction of the month waits here, then sees the first's documents.
+    # Taken first: a second correction of the month (or an import) waits here,
+    # then sees the first's documents.
+    lock_billing(session)
     lock_series(session)
     if month not in billed_months(session):
         raise DataError.single(f"{month} has never been billed: there is nothing to correct "
                                f"(bill it with 'billing run {month}')", field="period")
     check_in_arrears(month, issue_date)
-    agency_id = _agency_id(session, organisation_number) if organisation_number else None
+    agency_id = agency_id_of(session, organisation_number) if organisation_number else None
     drafts = {d.agency_id: d.document for d in draft_month(session, month, issue_date, agency_id)}
     current = {d.agency_id: d.document for d in in_force_documents(session, month, agency_id)}
     credited = {h.agency_id: h.number for h in credited_alone_invoices(session, month)}
     to_issue: list[AgencyDocument] = []
+    held: list[Invoice] = []
     for agency in sorted(drafts.keys() | current.keys(),
                          key=lambda a: (drafts.get(a) or current[a]).organisation_number):
         old, new = current.get(agency), drafts.get(agency)
@@ -58,17 +71,18 @@ def correct_month(session: Session, month: Month, issue_date: date,
             continue  # credited on purpose: billed again only when named with --agency
         if old is not None and new is not None and charges(old) == charges(new):
             continue
+        if new is not None and nets_to_credit(new.totals):
+            held.append(new)
+            continue
         if old is not None:
-            if issue_date < old.issue_date:
-                raise DataError.single(f"the correction's date {issue_date} is before invoice "
-                                       f"{old.number}'s {old.issue_date}", field="issue_date")
-            to_issue.append(AgencyDocument(agency, credit_note_for(old, issue_date, reason)))
+            check_not_before(old, issue_date)
+            to_issue.append(AgencyDocument(agency, reversal_of(old, issue_date, reason)))
         if new is not None:
             replaced = old.number if old else credited.get(agency)
             to_issue.append(AgencyDocument(agency, replace(new, replaces=replaced, reason=reason)))
     issued = issue_documents(session, to_issue)
     result = Correction(tuple(d for d in issued if d.kind is DocumentKind.CREDIT_NOTE),
-                        tuple(d for d in issued if d.kind is DocumentKind.INVOICE))
+                        tuple(d for d in issued if d.kind is DocumentKind.INVOICE), tuple(held))
     if not issued:
         return result  # nothing changed, so nothing to log either
     record_event(session, "correct", {"period": str(month), "date": issue_date.isoformat(),
@@ -88,6 +102,10 @@ def credit_invoice(session: Session, number: int, reason: str, issue_date: date)
     invoice = found.document
     if invoice.kind is not DocumentKind.INVOICE:
         raise DataError.single(f"{number} is a credit note, not an invoice", field="number")
+    if invoice.credits is not None:
+        raise DataError.single(f"invoice {number} reverses credit note {invoice.credits} and charges "
+                               f"nothing of its own: correct the month with 'billing correct "
+                               f"{invoice.period}'", field="number")
     earlier = chain_of(heads_around(session, [number])).credited_by.get(number)
     if earlier is not None:
         raise DataError.single(f"invoice {number} is already credited by credit note {earlier}",
@@ -104,6 +122,14 @@ def credit_invoice(session: Session, number: int, reason: str, issue_date: date)
     return credit_note
 
 
+def check_not_before(old: Invoice, issue_date: date) -> None:
+    """A document that reverses ``old`` is not dated before it."""
+    if issue_date < old.issue_date:
+        what = "invoice" if old.kind is DocumentKind.INVOICE else "credit note"
+        raise DataError.single(f"the correction's date {issue_date} is before {what} "
+                               f"{old.number}'s {old.issue_date}", field="issue_date")
+
+
 def month_balance(session: Session, month: Month) -> dict[str, Decimal]:
     """What each agency owes for the month: the payable amounts of all its
     documents of the month, credit notes included (they are negative)."""
@@ -113,7 +139,7 @@ def month_balance(session: Session, month: Month) -> dict[str, Decimal]:
     return balance
 
 
-def _agency_id(session: Session, organisation_number: str) -> int:
+def agency_id_of(session: Session, organisation_number: str) -> int:
     try:
         org = normalise_organisation_number(organisation_number)
     except ValueError as exc:

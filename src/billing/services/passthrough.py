@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from billing.domain.timing import check_not_future
 from billing.domain.volume import PassThroughCharge
 from billing.errors import DataError, Problem
 from billing.files.passthrough_csv import SupplierInvoice, read_pass_through, read_supplier_invoices
 from billing.files.reading import Reading, ReadSummary
+from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import agency_ids, load_agencies, load_volumes
 from billing.persistence.models import AgencyRow, PassThroughRow
 from billing.rating.allocation import allocate
@@ -28,18 +31,25 @@ class PassThroughImport:
     read: ReadSummary | None = None  # what the file holds, to compare with its source
 
 
-def import_pass_through(session: Session, path: Path, sheet: str | None = None) -> PassThroughImport:
-    """Amounts per agency, as the sub-supplier billed them. ``sheet`` names
-    the sheet of a workbook, whose problems are told by sheet and column."""
+def import_pass_through(session: Session, path: Path, allow_future: str = "",
+                        sheet: str | None = None) -> PassThroughImport:
+    """Amounts per agency, as the sub-supplier billed them. A period beyond
+    next month needs ``allow_future``, the reason (domain/timing.py).
+    ``sheet`` names the sheet of a workbook, whose problems are told by sheet
+    and column."""
     reading = Reading()
     with reading.locating():
-        result = _import_pass_through(session, path, sheet, reading)
+        result = _import_pass_through(session, path, allow_future, sheet, reading)
     return replace(result, read=reading.summary())
 
 
-def _import_pass_through(session: Session, path: Path, sheet: str | None,
+def _import_pass_through(session: Session, path: Path, allow_future: str, sheet: str | None,
                          reading: Reading) -> PassThroughImport:
+    # Before anything is read: the "billed" check in _store is made under the
+    # lock a run of the month holds until it commits (persistence/locks.py).
+    lock_billing(session)
     charges = read_pass_through(path, sheet, reading)
+    check_not_future(str(path), ((line, c.period) for line, c in charges), date.today(), allow_future)
     ids = agency_ids(session)
     agencies = load_agencies(session, sorted({ids[c.organisation_number] for _, c in charges
                                               if c.organisation_number in ids}))
@@ -57,10 +67,10 @@ def _import_pass_through(session: Session, path: Path, sheet: str | None,
             keyed.append((line, agency_id, charge, None))
     if problems:
         raise DataError(problems)
-    return _store(session, path, "pass_through", keyed)
+    return _store(session, path, "pass_through", keyed, allow_future)
 
 
-def allocate_supplier_invoices(session: Session, path: Path,
+def allocate_supplier_invoices(session: Session, path: Path, allow_future: str = "",
                                sheet: str | None = None) -> PassThroughImport:
     """Spread each sub-supplier invoice over the agencies that use the system.
 
@@ -68,13 +78,15 @@ def allocate_supplier_invoices(session: Session, path: Path,
     """
     reading = Reading()
     with reading.locating():
-        result = _allocate_supplier_invoices(session, path, sheet, reading)
+        result = _allocate_supplier_invoices(session, path, allow_future, sheet, reading)
     return replace(result, read=reading.summary())
 
 
-def _allocate_supplier_invoices(session: Session, path: Path, sheet: str | None,
-                                reading: Reading) -> PassThroughImport:
+def _allocate_supplier_invoices(session: Session, path: Path, allow_future: str,
+                                sheet: str | None, reading: Reading) -> PassThroughImport:
+    lock_billing(session)  # as in import_pass_through
     invoices = read_supplier_invoices(path, stored_catalogue(session), sheet, reading)
+    check_not_future(str(path), ((i.line, i.period) for i in invoices), date.today(), allow_future)
     agencies = load_agencies(session)
     problems = []
     keyed = []
@@ -95,7 +107,7 @@ def _allocate_supplier_invoices(session: Session, path: Path, sheet: str | None,
                           f"{invoice.key} {weights[agency_id]} of {total_weight}"))
     if problems:
         raise DataError(problems)
-    return _store(session, path, "supplier_invoices", keyed)
+    return _store(session, path, "supplier_invoices", keyed, allow_future)
 
 
 def _weights(invoice: SupplierInvoice, agencies, volumes) -> dict[int, Decimal]:
@@ -114,7 +126,7 @@ def _weights(invoice: SupplierInvoice, agencies, volumes) -> dict[int, Decimal]:
     return weights
 
 
-def _store(session: Session, path: Path, kind: str, keyed) -> PassThroughImport:
+def _store(session: Session, path: Path, kind: str, keyed, allow_future: str = "") -> PassThroughImport:
     """All charges, or none: a charge already stored with the same amount is skipped."""
     periods = sorted({charge.period for _, _, charge, _ in keyed})
     stored = {(r.period, r.agency_id, r.area, r.supplier, r.reference, r.description): r.amount
@@ -152,7 +164,7 @@ def _store(session: Session, path: Path, kind: str, keyed) -> PassThroughImport:
             source_line=line))
     if problems:
         raise DataError(problems)
-    batch = record_batch(session, kind, path, len(rows), skipped)
+    batch = record_batch(session, kind, path, len(rows), skipped, allow_future=allow_future)
     if rows:
         session.execute(insert(PassThroughRow.__table__), [row | {"import_id": batch.id} for row in rows])
     return PassThroughImport(len(rows), skipped)

@@ -15,6 +15,7 @@ from billing.errors import DataError, Problem
 from billing.files.catalogue_file import load_catalogue as read_catalogue
 from billing.files.tariff_file import load_price_list
 from billing.persistence.documents import price_lists_used
+from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import service_row
 from billing.persistence.models import PriceListRow, ServiceRow
 from billing.persistence.price_list_form import content_hash, stored_form
@@ -35,6 +36,9 @@ class TariffLoad:
 
 def load_tariffs(session: Session, directory: Path) -> TariffLoad:
     """The catalogue and every price list of ``directory``, all or nothing."""
+    # Before anything is read: a price list in force in a month being billed
+    # waits for the run, then is refused (persistence/locks.py).
+    lock_billing(session)
     catalogue = read_catalogue(directory / CATALOGUE_FILE)
     files = sorted(p for p in directory.glob("*.toml") if p.name != CATALOGUE_FILE)
     problems: list[Problem] = []

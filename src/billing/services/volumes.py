@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import bindparam, insert, update
@@ -23,11 +24,13 @@ from sqlalchemy.orm import Session
 
 from billing.domain.agency import Agency, Agreement
 from billing.domain.catalogue import Catalogue, Measure
+from billing.domain.timing import future_problems
 from billing.domain.volume import VolumeRecord
 from billing.errors import ProblemCollector
 from billing.files.fields import checked_reason
 from billing.files.reading import Reading, ReadSummary
 from billing.files.volumes_csv import volume_batches
+from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import agency_ids, load_agencies
 from billing.persistence.models import VolumeRow
 from billing.services.batches import finish_batch, open_batch
@@ -48,27 +51,34 @@ class VolumeImport:
     read: ReadSummary | None = None  # what the file holds, to compare with its source
 
 
-def import_volumes(session: Session, path: Path, batch_size: int = BATCH_SIZE,
-                   sheet: str | None = None) -> VolumeImport:
+def import_volumes(session: Session, path: Path, allow_future: str = "",
+                   batch_size: int = BATCH_SIZE, sheet: str | None = None) -> VolumeImport:
     """New records only: a changed quantity, or a record for a month already
-    invoiced to the agency, is a correction and is refused here. ``sheet``
-    names the sheet of a workbook."""
-    return _Intake(session, path, reason="", batch_size=batch_size, sheet=sheet).run()
+    invoiced to the agency, is a correction and is refused here. A period
+    beyond next month needs ``allow_future``, the reason (domain/timing.py).
+    ``sheet`` names the sheet of a workbook."""
+    return _Intake(session, path, "", allow_future, batch_size, sheet).run()
 
 
-def correct_volumes(session: Session, path: Path, reason: str,
+def correct_volumes(session: Session, path: Path, reason: str, allow_future: str = "",
                     batch_size: int = BATCH_SIZE, sheet: str | None = None) -> VolumeImport:
     """Corrected or late records: each supersedes the record with the same
     period, agency, service and reference, if there is one."""
-    return _Intake(session, path, checked_reason(reason, "a correction"), batch_size, sheet).run()
+    return _Intake(session, path, checked_reason(reason, "a correction"), allow_future,
+                   batch_size, sheet).run()
 
 
 class _Intake:
     """One file being taken in: what every batch is checked against."""
 
-    def __init__(self, session: Session, path: Path, reason: str, batch_size: int,
+    def __init__(self, session: Session, path: Path, reason: str, allow_future: str, batch_size: int,
                  sheet: str | None):
+        # Before anything is read: a run of a month in this file waits for the
+        # import, or the import for the run, and the "billed" check is made
+        # under the lock (persistence/locks.py).
+        lock_billing(session)
         self.session, self.path, self.reason, self.batch_size = session, path, reason, batch_size
+        self.allow_future = allow_future
         self.sheet = sheet
         self.correcting = bool(reason)
         self.catalogue: Catalogue = stored_catalogue(session)
@@ -89,7 +99,8 @@ class _Intake:
 
     def run(self) -> VolumeImport:
         kind = "volume_corrections" if self.correcting else "volumes"
-        self.batch = open_batch(self.session, kind, self.path, reason=self.reason)
+        self.batch = open_batch(self.session, kind, self.path, reason=self.reason,
+                                allow_future=self.allow_future)
         keys = FileKeys(self.session)
         for records in volume_batches(self.path, self.catalogue, self.file_problems,
                                       self.batch_size, self.sheet, self.reading):
@@ -98,10 +109,14 @@ class _Intake:
         keys.close()
         self.file_problems.raise_if_any()
         self.problems.raise_if_any()
-        finish_batch(self.session, self.batch, self.added, self.skipped)
+        finish_batch(self.session, self.batch, self.added, self.skipped, self.reason,
+                     self.allow_future)
         return VolumeImport(self.added, self.skipped, self.superseded, self.reading.summary())
 
     def _take_batch(self, records: list[tuple[int, VolumeRecord]], keys: FileKeys) -> None:
+        for problem in future_problems(str(self.path), ((line, r.period) for line, r in records),
+                                       date.today(), self.allow_future):
+            self.problems.add(problem.message, line=problem.line, field=problem.field)
         missing = {self.ids[r.organisation_number] for _, r in records
                    if r.organisation_number in self.ids} - self.agencies.keys()
         if missing:
