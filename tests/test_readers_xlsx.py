@@ -190,15 +190,31 @@ def test_an_old_xls_a_broken_workbook_and_a_sheet_named_for_a_csv_file(tmp_path)
     xls = tmp_path / "volymer.xls"
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     assert refused(volumes, xls) == [
-        "volymer.xls: an Excel 97-2003 workbook (.xls): save it as an Excel workbook (.xlsx) or as CSV"]
+        "volymer.xls:1: an Excel 97-2003 workbook (.xls): save it as an Excel workbook (.xlsx) or "
+        "as CSV"]
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04" + bytes(100))
     [message] = refused(volumes, broken)
-    assert message.startswith("broken.xlsx: cannot read the file as an Excel workbook (.xlsx): ")
+    assert message.startswith("broken.xlsx:1: cannot read the file as an Excel workbook (.xlsx): ")
     csv = tmp_path / "v.csv"
     csv.write_text(",".join(HEADER) + "\n", encoding="utf-8")
     assert refused(volumes, csv, sheet="Blad1") == [
         "v.csv [sheet]: a sheet is named (Blad1), but the file is CSV text, not an Excel workbook"]
+
+
+def test_a_sheet_broken_inside_the_archive_is_told_from_where_it_breaks(tmp_path):
+    import zipfile
+    good = workbook(tmp_path, [HEADER, ["2012-12", ORG, "FIN-ASSET", 5],
+                               ["2012-12", ORG, "FIN-CUSTINV", 6]], name="good.xlsx")
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[:data.index(b"FIN-CUSTINV") - 40]  # cut inside row 3
+            target.writestr(item, data)
+    [message] = refused(volumes, broken)
+    assert message.startswith("broken.xlsx [Blad1] row 3: cannot read the sheet from here on: ")
 
 
 def test_a_workbook_is_known_by_its_content_not_its_name(tmp_path):

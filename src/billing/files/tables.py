@@ -28,7 +28,7 @@ def open_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...] =
         return SheetRows(path, required, optional, max_lengths, problems, reading, sheet)
     if head.startswith(_OLE):
         raise DataError.single("an Excel 97-2003 workbook (.xls): save it as an Excel workbook "
-                               "(.xlsx) or as CSV", file=str(path))
+                               "(.xlsx) or as CSV", file=str(path), line=1)
     if sheet is not None:
         raise DataError.single(f"a sheet is named ({sheet}), but the file is CSV text, not an "
                                "Excel workbook", file=str(path), field="sheet")

@@ -15,7 +15,6 @@ field cannot be (TRUE/FALSE, a time, a date elsewhere) is refused.
 from __future__ import annotations
 
 import warnings
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -24,7 +23,6 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from billing.errors import DataError, ProblemCollector
 from billing.files.reading import Reading
@@ -59,10 +57,10 @@ class SheetRows(TableRows):
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     self._book = load_workbook(self._file, read_only=True, data_only=True)
-            except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError,
-                    OSError) as exc:
+            except Exception as exc:  # noqa: BLE001 - whatever the parser meets is the file's
                 raise DataError.single(f"cannot read the file as an Excel workbook (.xlsx): "
-                                       f"{exc}; save it as .xlsx or as CSV", file=str(path)) from None
+                                       f"{type(exc).__name__}: {exc}; save it as .xlsx or as CSV",
+                                       file=str(path), line=1) from None
             self._open(path, sheet)
         except BaseException:
             self._close()
@@ -85,7 +83,7 @@ class SheetRows(TableRows):
                                    file=str(path), field="sheet")
         # The size a workbook states may be wrong; read every row there is.
         worksheet.reset_dimensions()
-        self._rows = enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1)
+        self._rows = self._guarded(worksheet.iter_rows(min_row=1, values_only=True))
         before = self.problems.count
         _, header = next(self._rows, (1, ()))
         names = [_name(value) for value in header]
@@ -100,6 +98,17 @@ class SheetRows(TableRows):
                                              for i, field in enumerate(self._fields) if field})
         if self.problems.count > before:  # without its columns, no row can be read
             self.problems.raise_if_any()
+
+    def _guarded(self, rows: Iterator[tuple]) -> Iterator[tuple[int, tuple]]:
+        """(row number, values); a sheet the parser cannot read on (broken XML
+        in the archive, ...) ends the reading, located, as a CSV file's does."""
+        row = 0
+        try:
+            for row, values in enumerate(rows, start=1):
+                yield row, values
+        except Exception as exc:  # noqa: BLE001 - whatever the parser meets is the file's
+            self.problems.add(f"cannot read the sheet from here on: {type(exc).__name__}: {exc}",
+                              line=row + 1)
 
     def _peek(self) -> Iterator[tuple[int, tuple]]:
         for _ in range(LOOK_AHEAD):
