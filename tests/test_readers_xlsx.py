@@ -128,6 +128,25 @@ def test_float_cells_out_of_precision_or_range(tmp_path):
         "the decimal point, 6 after): '1000000000000000'"]
 
 
+def test_a_percentage_cell_is_the_per_cent_it_shows_and_only_a_vat_rate_may_be_one(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Blad1"
+    sheet.append(["period", "organisation_number", "area", "description", "amount", "vat_rate"])
+    sheet.append(["2012-12", ORG, "payroll", "A", 100, 0.25])   # shown as 25 %
+    sheet.append(["2012-12", ORG, "payroll", "B", 100, 0.125])  # shown as 12.5 %
+    sheet.append(["2012-12", ORG, "payroll", "C", 100, 6])      # a plain number: 6
+    sheet["F2"].number_format = sheet["F3"].number_format = "0%"
+    path = tmp_path / "belopp.xlsx"
+    book.save(path)
+    assert [c.vat_rate for _, c in read_pass_through(path)] == [D("25"), D("12.5"), D("6")]
+    sheet["E4"].number_format = "0.00%"
+    book.save(path)
+    assert refused(read_pass_through, path) == [
+        "belopp.xlsx [Blad1] row 4, column E (amount): a percentage cell (100 shown as a per "
+        "cent) where a number is expected: format the cell as a number"]
+
+
 def test_date_true_false_and_time_cells(tmp_path):
     path = workbook(tmp_path, [HEADER,
                                [date(2012, 12, 15), ORG, "FIN-ASSET", 1],

@@ -7,9 +7,11 @@ columns are told as the spreadsheet shows them: 'volymer.xlsx [Blad1] row 7,
 column D (quantity)'.
 
 Each cell becomes the text a CSV file would hold, so that one set of readers
-serves both: a number cell its exact decimal, a date cell its month (in a
-``period`` column) or its day (in a ``date`` column). A cell of a type the
-field cannot be (TRUE/FALSE, a time, a date elsewhere) is refused.
+serves both: a number cell its exact decimal, a percentage cell in a
+``vat_rate`` column its per cent (0.25 shown as 25 % is 25), a date cell its
+month (in a ``period`` column) or its day (in a ``date`` column). A cell of a
+type the field cannot be (TRUE/FALSE, a time, a date or a percentage
+elsewhere) is refused.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from billing.files.table_rows import LOOK_AHEAD, TableRows, TypedNumber
 
 _MONTH_FIELDS = frozenset({"period"})
 _DATE_FIELDS = frozenset({"date"})
+_PERCENT_FIELDS = frozenset({"vat_rate"})
 MAX_DECIMALS = 6  # as csv_source.decimal: more in a number cell is a calculation's binary rest
 
 
@@ -83,12 +86,13 @@ class SheetRows(TableRows):
                                    file=str(path), field="sheet")
         # The size a workbook states may be wrong; read every row there is.
         worksheet.reset_dimensions()
-        self._rows = self._guarded(worksheet.iter_rows(min_row=1, values_only=True))
+        # Cells, not bare values: a number's format tells a percentage (25 % is 0.25).
+        self._rows = self._guarded(worksheet.iter_rows(min_row=1))
         before = self.problems.count
         _, header = next(self._rows, (1, ()))
-        names = [_name(value) for value in header]
+        names = [_name(cell.value) for cell in header]
         ahead = [] if any(names) else list(self._peek())  # an empty first row: what follows?
-        if not any(names) and not any(_nonempty(values) for _, values in ahead):
+        if not any(names) and not any(_nonempty(cells) for _, cells in ahead):
             self.problems.add(f"the sheet {self.sheet!r} is empty: its first row must name "
                               "the columns", line=1)
         else:
@@ -119,21 +123,21 @@ class SheetRows(TableRows):
 
     @staticmethod
     def _names(rows) -> Iterator[tuple[int, list[str]]]:
-        for row, values in rows:
-            yield row, [_name(value) for value in values]
+        for row, cells in rows:
+            yield row, [_name(cell.value) for cell in cells]
 
     def _column_name(self, index: int) -> str:
         return get_column_letter(index + 1)
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str | None]]]:
         try:
-            for row, values in self._rows:
-                if not _nonempty(values):
+            for row, cells in self._rows:
+                if not _nonempty(cells):
                     continue  # blank rows carry nothing
-                cells = self._cells(row, [self._text(row, index, value)
-                                          for index, value in enumerate(values)])
-                if cells is not None:
-                    yield row, cells
+                texts = self._cells(row, [self._text(row, index, cell)
+                                          for index, cell in enumerate(cells)])
+                if texts is not None:
+                    yield row, texts
         finally:
             self._close()
 
@@ -142,14 +146,18 @@ class SheetRows(TableRows):
             self._book.close()
         self._file.close()
 
-    def _text(self, row: int, index: int, value: Any) -> str | None:
+    def _text(self, row: int, index: int, cell: Any) -> str | None:
         """The cell as the text a CSV file would hold, or None when refused (recorded)."""
         field = self._fields[index] if index < len(self._fields) else None
+        value = cell.value
         if value is None:
             return ""
         if isinstance(value, str):
             return value
         try:
+            if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                    and "%" in (cell.number_format or ""):
+                return _percent_text(value, field)
             return _typed_text(value, field)
         except ValueError as exc:
             self.problems.add(str(exc), line=row, field=field)
@@ -183,7 +191,7 @@ def _typed_text(value: Any, field: str | None) -> str:
     return str(value)
 
 
-def _number_text(value: float | Decimal) -> str:
+def _number_text(value: int | float | Decimal) -> str:
     """A number cell's exact decimal, in plain notation.
 
     float ok: openpyxl reads a number cell as a float; repr gives the shortest
@@ -192,7 +200,7 @@ def _number_text(value: float | Decimal) -> str:
     to the file. More decimals than any field allows mean a calculation left
     a binary rest (0.1 + 0.2 is 0.30000000000000004): refused, not rounded.
     """
-    number = Decimal(repr(value)) if isinstance(value, float) else value  # float ok
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)  # float ok
     if not number.is_finite():
         raise ValueError(f"not a number: {value}")
     if -number.as_tuple().exponent > MAX_DECIMALS:  # type: ignore[operator]
@@ -202,10 +210,18 @@ def _number_text(value: float | Decimal) -> str:
     return format(number, "f")
 
 
+def _percent_text(value: int | float, field: str | None) -> str:
+    """A percentage cell, as the sheet shows it: 0.25 formatted as a percentage is 25 %."""
+    if field not in _PERCENT_FIELDS:
+        raise ValueError(f"a percentage cell ({_number_text(value)} shown as a per cent) where "
+                         "a number is expected: format the cell as a number")
+    return TypedNumber(format(Decimal(_number_text(value)).scaleb(2), "f"))
+
+
 def _name(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _nonempty(values: tuple) -> bool:
-    return any(value is not None and (not isinstance(value, str) or value.strip())
-               for value in values)
+def _nonempty(cells: tuple) -> bool:
+    return any(cell.value is not None and (not isinstance(cell.value, str) or cell.value.strip())
+               for cell in cells)
