@@ -41,12 +41,13 @@ set -x
 "$billing" run 2012-12 --date 2013-01-08  # billed already: issues nothing, exit 0
 "$billing" invoices list --period 2012-12 >list.txt
 "$billing" export peppol 2012-12 --out peppol
-"$billing" export sie 2012-12 --out ledger.se
+"$billing" export sie 2013-01 --out ledger.se  # the documents issued in January
+[[ $("$billing" export peppol 2012-12 --out peppol) == "Nothing new to write"* ]]  # exported already
 "$billing" invoices pdf 2012-12 --out pdf
 "$billing" verify
 "$billing" config
 { set +x; } 2>/dev/null
 issued=$(find peppol -name '*.xml' | wc -l)
-[[ $issued -gt 0 && $(find pdf -name '*.pdf' | wc -l) -eq $issued ]]
+[[ $issued -gt 0 && $(find pdf -name '*.pdf' | wc -l) -eq $issued && $(grep -c "^#VER " ledger.se) -eq $issued ]]
 grep -q "invoices issued for 2012-12" run.txt
 echo "check-wheel: the wheel billed 2012-12 outside the source tree: $issued documents"

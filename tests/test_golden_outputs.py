@@ -4,8 +4,9 @@ generated before the refactorings that must not change them.
 Driven through the command line only (its interface is what users rely on),
 on SQLite: a scenario of two billed months, a volume correction with its
 credit note and new invoice, and a credit note of its own. Every output a
-person or a system receives is compared: `invoices list`, `invoice show` of
-every document, the Peppol XML, the SIE files and the PDFs.
+person or a system receives is compared: `invoices list` (before and after
+the exports, with each document's export state), `invoice show` of every
+document, the Peppol XML, the SIE files and the PDFs.
 
 A deliberate change of output regenerates the expected files:
 ``BILLING_WRITE_GOLDEN=1 scripts/test.sh tests/test_golden_outputs.py``; the
@@ -31,8 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 GOLDEN = Path(__file__).parent / "golden"
 WRITE = os.environ.get("BILLING_WRITE_GOLDEN") == "1"
-# Kept in full beside the digests: an invoice with a discount and a credit note.
-IN_FULL = ("show-105.txt", "peppol-2012-12/invoice-105.xml", "show-201.txt")
+# Kept in full beside the digests: an invoice with a discount, a credit note, and a
+# month's list with the export state of each document.
+IN_FULL = ("show-105.txt", "peppol-2012-12/invoice-105.xml", "show-201.txt", "list-2012-11-exported.txt")
 
 CORRECTION = """period,organisation_number,service,quantity,source,reference
 2012-12,202120-6087,PAY-SLIP-DEV,11300,Palasso,
@@ -67,18 +69,23 @@ def _scenario(url: str, work: Path) -> dict[str, bytes]:
         [(last,)] = db.execute("select max(number) from invoices").fetchall()
     for number in range(1, last + 1):
         outputs[f"show-{number}.txt"] = run("invoice", "show", number).stdout.encode()
-    for period in ("2012-11", "2012-12"):
-        out = work / f"peppol-{period}"
-        run("export", "peppol", period, "--out", out)
-        outputs |= {f"peppol-{period}/{p.name}": p.read_bytes() for p in sorted(out.iterdir())}
+    # Exports are recorded with their time, shown by `invoices list`: one day for all.
     with freeze_time("2013-02-05"):
-        for period, by in (("2012-12", "period"), ("2013-01", "issued")):
+        for period in ("2012-11", "2012-12"):
+            out = work / f"peppol-{period}"
+            run("export", "peppol", period, "--out", out)
+            outputs |= {f"peppol-{period}/{p.name}": p.read_bytes() for p in sorted(out.iterdir())}
+        # The January file holds what was issued in January, December's run and
+        # corrections too: booked already by the December file, so --all.
+        for period, by, again in (("2012-12", "period", ()), ("2013-01", "issued", ("--all",))):
             path = work / f"sie-{period}-{by}.se"
-            run("export", "sie", period, "--by", by, "--out", path)
+            run("export", "sie", period, "--by", by, *again, "--out", path)
             outputs[path.name] = path.read_bytes()
-    out = work / "pdf-2012-12"
-    run("invoices", "pdf", "2012-12", "--out", out)
-    outputs |= {f"pdf-2012-12/{p.name}": p.read_bytes() for p in sorted(out.iterdir())}
+        out = work / "pdf-2012-12"
+        run("invoices", "pdf", "2012-12", "--out", out)
+        outputs |= {f"pdf-2012-12/{p.name}": p.read_bytes() for p in sorted(out.iterdir())}
+        for period in ("2012-11", "2012-12"):
+            outputs[f"list-{period}-exported.txt"] = run("invoices", "list", "--period", period).stdout.encode()
     return outputs
 
 

@@ -114,6 +114,8 @@ def test_reimporting_the_same_file_is_unchanged(catalogue_loaded, tmp_path):
     after = dump(engine)
     assert len(after.pop("import_batches")) == len(before.pop("import_batches")) + 1
     assert len(after.pop("events")) == len(before.pop("events")) + 1  # the import is logged
+    assert len(after.pop("chain_links")) == len(before.pop("chain_links")) + 1  # and its event linked
+    assert after.pop("chain_head") != before.pop("chain_head")
     assert after == before  # no agency, size, agreement or discount row rewritten
 
 

@@ -84,7 +84,7 @@ def test_a_month_runs_as_the_application_role_with_data_privileges_only(roles, t
     app("audit", "2012-11")  # exit 0: every check passed
     assert "Kreditfaktura" in flat(app("credit", "2", "--reason", "Fel mottagare", "--date", "2012-12-10").stdout)
     assert "4 documents verified" in flat(app("verify").stdout)
-    app("export", "sie", "2012-11", "--out", tmp_path / "ledger.se")
+    app("export", "sie", "2012-11", "--by", "period", "--out", tmp_path / "ledger.se")
     assert (tmp_path / "ledger.se").read_bytes().count(b"#VER ") == 4
     app("invoices", "pdf", "2012-11", "--out", tmp_path / "pdf")
     assert len(list((tmp_path / "pdf").iterdir())) == 4
@@ -121,7 +121,8 @@ def test_a_database_restored_from_a_dump_verifies(postgres_admin, tmp_path):
         _bill_november(url, tmp_path)
         _ok(cli(url, "credit", "1", "--reason", "Dubbelfakturerad", "--date", "2012-12-10"))
         before = flat(_ok(cli(url, "verify")).stdout)
-        head = re.search(r"Chain head \(keep it outside the database\): ([0-9a-f]{64})", before).group(1)
+        head = re.search(r"Journal head, link \d+ \(keep it outside the database[^)]*\): ([0-9a-f]{64})",
+                         before).group(1)
         listing = _ok(cli(url, "invoices", "list")).stdout
 
         server = ["-h", postgres_admin.url.host, "-p", str(postgres_admin.url.port), "-U", "postgres"]
@@ -134,7 +135,10 @@ def test_a_database_restored_from_a_dump_verifies(postgres_admin, tmp_path):
         copy = _url(postgres_admin, "postgres", restored)
         verified = _ok(cli(copy, "--no-auto-upgrade", "verify"))
         assert "4 documents verified: every seal and the chain are intact." in flat(verified.stdout)
-        assert f"Chain head (keep it outside the database): {head}" in flat(verified.stdout)
+        assert f"{head}" in flat(verified.stdout)
+        # The head kept outside the database pins the restored copy too.
+        assert "Pinned head found" in flat(_ok(cli(copy, "--no-auto-upgrade", "verify", "--expect-head",
+                                                   head)).stdout)
         assert _ok(cli(copy, "--no-auto-upgrade", "invoices", "list")).stdout == listing
         # The restored copy carries on where the original stopped: the next number is 5.
         rerun = _ok(cli(copy, "--no-auto-upgrade", "run", "2012-11", "--date", "2012-12-20"))

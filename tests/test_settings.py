@@ -166,7 +166,7 @@ def test_the_centre_setting_reaches_the_exports(places, tmp_path):
                  ("agencies", "import", str(write(tmp_path, "agencies.toml", WORLD_AGENCIES))),
                  ("volumes", "import", str(write_volumes(tmp_path, "v.csv", WORLD_VOLUMES["2012-11"]))),
                  ("run", "2012-11", "--date", "2012-12-05"),
-                 ("export", "sie", "2012-11", "--out", "ledger.se")):
+                 ("export", "sie", "2012-11", "--by", "period", "--out", "ledger.se")):
         assert _invoke(*args).exit_code == 0, args
     ledger = (places["local"].parent / "ledger.se").read_bytes().decode("cp437")
     assert "#TRANS 1519 " in ledger

@@ -42,6 +42,10 @@ from helpers_cli import cli, flat
 
 D = Decimal
 NOVEMBER = Month(2012, 11)
+# What an export adds: its batch, a row per document, its event and the event's
+# journal link; the journal's head row moves on (one row, changed in place).
+EXPORT_TABLES = ("export_batches", "export_records", "events", "chain_links")
+JOURNAL_HEAD = "chain_head"
 ROOT = Path(__file__).resolve().parents[1]
 CENTRE = DEFAULT_CENTRE_FILE
 ALFA = 'Ålfaverket för "öppna" data'
@@ -130,10 +134,13 @@ def test_export_reads_back_balanced_with_the_documents_totals(engine, tmp_path):
     billed(engine, tmp_path)
     url, out = engine.url.render_as_string(hide_password=False), tmp_path / "ledger" / "nov.se"
     before = dump(engine)
-    result = cli(url, "export", "sie", "2012-11", "--out", out)
+    result = cli(url, "export", "sie", "2012-11", "--by", "period", "--out", out)
     assert result.exit_code == 0, result.output
     assert "4 vouchers (3 invoices, 1 credit notes)" in flat(result.output)
-    assert dump(engine) == before  # read-only
+    after = dump(engine)  # only the export's own record is added: the batch, a row per document, the event
+    assert {t: rows for t, rows in after.items() if t not in (*EXPORT_TABLES, JOURNAL_HEAD)} == \
+        {t: rows for t, rows in before.items() if t not in (*EXPORT_TABLES, JOURNAL_HEAD)}
+    assert [len(after[t]) - len(before[t]) for t in EXPORT_TABLES] == [1, 4, 1, 1]
 
     data = out.read_bytes()
     assert "ö".encode("cp437") in data and "ö".encode("utf-8") not in data
@@ -184,13 +191,23 @@ def test_default_file_name_and_selection_by_issue_month(engine, tmp_path, monkey
     billed(engine, tmp_path)
     url = engine.url.render_as_string(hide_password=False)
     monkeypatch.chdir(tmp_path)
-    assert cli(url, "export", "sie", "2012-11").exit_code == 0
+    assert cli(url, "export", "sie", "2012-11", "--by", "period").exit_code == 0
     assert (tmp_path / "billing-2012-11.se").exists()
-    # Billed for November, issued in December: `--by issued` puts them in December's file.
-    result = cli(url, "export", "sie", "2012-12")
-    assert result.exit_code == 1 and "no documents billed for 2012-12" in flat(result.output)
+    # Billed for November, issued in December: nothing is billed for December,
+    # and by issue month (the default) nothing was issued in November.
+    result = cli(url, "export", "sie", "2012-12", "--by", "period")
+    assert result.exit_code == 0 and "No documents issued for 2012-12: nothing written." in flat(result.output)
     assert not (tmp_path / "billing-2012-12.se").exists()
-    assert cli(url, "export", "sie", "2012-12", "--by", "issued").exit_code == 0
+    result = cli(url, "export", "sie", "2012-11")
+    assert result.exit_code == 0 and "No documents issued in 2012-11: nothing written." in flat(result.output)
+    # `--by issued` puts them in December's file, but they are booked already:
+    # only --all books them again.
+    result = cli(url, "export", "sie", "2012-12")
+    assert result.exit_code == 0, result.output
+    assert ("Nothing new to write: the 4 documents issued in 2012-12 were exported as SIE before (1-4); "
+            "--all writes them again. Nothing written.") in flat(result.output)
+    assert not (tmp_path / "billing-2012-12.se").exists()
+    assert cli(url, "export", "sie", "2012-12", "--by", "issued", "--all").exit_code == 0
     assert (tmp_path / "billing-2012-12.se").read_bytes().split(b"#KONTO", 1)[1] == \
         (tmp_path / "billing-2012-11.se").read_bytes().split(b"#KONTO", 1)[1]
 
@@ -202,7 +219,7 @@ def test_missing_revenue_account_stops_the_export_naming_the_document(engine, tm
     out.write_bytes(b"last month's file")
     centre = write(tmp_path, "centre.toml", "\n".join(
         line for line in CENTRE.read_text(encoding="utf-8").splitlines() if not line.startswith("eprocurement")))
-    result = cli(url, "export", "sie", "2012-11", "--out", out, "--centre", centre)
+    result = cli(url, "export", "sie", "2012-11", "--by", "period", "--out", out, "--centre", centre)
     assert result.exit_code == 1
     assert ("Faktura 3 (Gammaverket, 202100-0027): no revenue account for service area eprocurement"
             in flat(result.output))
@@ -214,7 +231,7 @@ def test_vat_rate_without_an_account_stops_the_export(engine, tmp_path):
     amounts = AMOUNTS + f"2012-11,{ORG_B},finance,Licens med reducerad moms,100.00,12\n"
     billed(engine, tmp_path, amounts=amounts)
     url, out = engine.url.render_as_string(hide_password=False), tmp_path / "ledger.se"
-    result = cli(url, "export", "sie", "2012-11", "--out", out)
+    result = cli(url, "export", "sie", "2012-11", "--by", "period", "--out", out)
     assert result.exit_code == 1
     text = flat(result.output)
     # Invoice 2 and its credit note both carry the 12 % VAT (12.00 and -12.00).

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from billing.cli.context import console, fail, parse_date, parse_month, read, run_in_transaction
-from billing.cli.render import invoice_list, print_invoices
+from billing.cli.render import invoice_document, invoice_list, print_invoices
+from billing.cli.text import PlainConsole
 from billing.errors import AlreadyDone
 from billing.invoicing.credit_balance import held_back_message
 from billing.invoicing.document import Invoice
@@ -109,17 +110,28 @@ def print_held_back(held: Sequence[Invoice]) -> None:
 
 @invoices_app.command("list")
 def invoices_list(period: Annotated[str | None, typer.Option(metavar="YYYY-MM")] = None) -> None:
-    """Issued invoices and credit notes, optionally of one month."""
+    """Issued invoices and credit notes, optionally of one month, with the day
+    each was last exported in Peppol, PDF and SIE."""
     from billing.services.outputs import document_list
     month = parse_month(period) if period else None
-    console.print(invoice_list(read(lambda s: document_list(s, month))))
+    listing = read(lambda s: document_list(s, month))
+    table = invoice_list(listing.documents, exported=listing.exported)
+    if console.is_terminal:
+        console.print(table)
+        return
+    # To a file or a pipe, the whole table: no column is cut at the default width.
+    width = console.measure(table, options=console.options.update_width(10_000)).maximum
+    PlainConsole(width=max(console.width, width)).print(table)
 
 
 @invoice_app.command("show")
 def invoice_show(number: int) -> None:
-    """One document with its lines grouped by service area, VAT and totals."""
-    from billing.services.outputs import one_document
-    document = read(lambda s: one_document(s, number))
-    if document is None:
+    """One document with its lines grouped by service area, VAT and totals, and its seal."""
+    from billing.services.outputs import document_with_seal
+    sealed = read(lambda s: document_with_seal(s, number))
+    if sealed is None:
         fail(f"no invoice number {number}")
-    print_invoices(console, [document])
+    console.print(invoice_document(sealed.document))
+    # The seal a reader can check against `billing verify` and against a copy kept elsewhere.
+    console.print(f"Sigill: {sealed.seal}")
+    console.print()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from billing.cli.context import console, errors, read, upgrade_database
+from billing.cli.context import console, errors, fail, read, upgrade_database
+from billing.cli.fields import user_message
+from billing.errors import BillingError
 
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 
@@ -19,21 +22,73 @@ def db_upgrade() -> None:
     console.print(upgrade_database(), highlight=False)
 
 
-def verify() -> None:
-    """Recompute every document's seal and the chain; list what was changed,
-    deleted or inserted after issue. Exit status 1 when anything is found."""
-    from billing.services.verify import verify_documents
-    result = read(verify_documents)
-    if result.intact:
-        console.print(f"{result.documents} documents verified: every seal and the chain are intact.")
-        console.print(f"Chain head (keep it outside the database): {result.head or '-'}")
-        return
-    table = Table("Slag", "Dokument", "Avvikelse", title="Verifiering av dokumentkedjan")
-    for finding in result.findings:
+def verify(
+    expect_head: Annotated[str | None, typer.Option(
+        "--expect-head", metavar="HEX|@FILE",
+        help="A journal head kept outside the database (a seal, or @FILE written by --write-head): "
+             "it must still be in the chain.")] = None,
+    head_file: Annotated[Path | None, typer.Option(
+        "--head-file", metavar="FILE", help="The same as --expect-head @FILE.")] = None,
+    write_head: Annotated[Path | None, typer.Option(
+        "--write-head", metavar="FILE",
+        help="Write the journal head, with the time and the number of documents and links, to FILE "
+             "(only when nothing is found).")] = None,
+) -> None:
+    """Recompute every document's seal and the chain, and the journal over
+    documents, billing runs and events; list what was changed, deleted or
+    inserted after it was written. Exit status 1 when anything is found."""
+    from billing.services.verify import verify_everything, write_head_file
+    if expect_head is not None and head_file is not None:
+        fail("give --expect-head or --head-file, not both")
+    result = read(lambda s: verify_everything(s, _pinned(expect_head, head_file)))
+    if not result.intact:
+        _print_findings(result)
+        if write_head is not None:
+            errors.print(f"No head written to {write_head}: pinning a chain with findings would bless them.",
+                         style="red")
+        raise typer.Exit(1)
+    journal = result.journal
+    console.print(f"{result.documents.documents} documents verified: every seal and the chain are intact.")
+    kinds = ", ".join(f"{journal.counts.get(k, 0)} {k}s" for k in ("document", "run", "event"))
+    console.print(f"{journal.links} journal links verified ({kinds}): every record is the one linked.")
+    console.print(f"Document chain head: {result.documents.head or '-'}")
+    console.print(f"Journal head, link {journal.head.position} (keep it outside the database, "
+                  f"e.g. with --write-head FILE): {journal.head.seal or '-'}")
+    if result.pinned is not None:
+        console.print(f"Pinned head found: {result.pinned.message}.")
+    if write_head is not None:
+        try:
+            write_head_file(write_head, result)
+        except BillingError as error:
+            fail(user_message(error))
+        console.print(f"Journal head written to {write_head}.")
+
+
+def _pinned(expect_head: str | None, head_file: Path | None):
+    """The head kept outside, if one is given: a seal, or a head file."""
+    from billing.audit.pinned_head import PinnedHead, parse_seal
+    from billing.files.head_file import read_head_file
+    if head_file is None and expect_head is not None and expect_head.startswith("@"):
+        head_file = Path(expect_head[1:])
+    if head_file is not None:
+        return read_head_file(head_file)
+    return None if expect_head is None else PinnedHead(parse_seal(expect_head))
+
+
+def _print_findings(result) -> None:
+    table = Table("Slag", "Post", "Avvikelse", title="Verifiering av dokumentkedjan och journalen")
+    for finding in result.documents.findings:
         table.add_row(finding.kind, str(finding.number or "-"), finding.message)
+    for found in result.journal_findings:
+        table.add_row(found.kind, found.record, found.message)
+    if result.pinned is not None and not result.pinned.found:
+        table.add_row("rewritten", "head", result.pinned.message)
     errors.print(table)
-    errors.print(f"{len(result.findings)} findings in {result.documents} documents.", style="red")
-    raise typer.Exit(1)
+    errors.print(f"{len(result.documents.findings)} findings in {result.documents.documents} documents.",
+                 style="red")
+    outside = " and the head kept outside" if result.pinned is not None else ""
+    errors.print(f"{result.finding_count - len(result.documents.findings)} findings in the journal "
+                 f"({result.journal.links} links){outside}.", style="red")
 
 
 def log(limit: Annotated[int | None, typer.Option(help="Only the newest N events.")] = None) -> None:

@@ -8,27 +8,33 @@ from typing import Annotated
 
 import typer
 
-from billing.cli.context import centre_details, console, fail, parse_month, read
+from billing.cli.context import centre_details, console, fail
+from billing.cli.exporting import (AllOption, NumbersOption, SinceOption, document_choice, export_in_transaction,
+                                   for_what, nothing_written, say_what_was_left_out)
 
 CentreOption = Annotated[Path | None, typer.Option(
     "--centre", help="The centre's details (seller, bankgiro); default the centre setting.")]
 
 
-def export_peppol(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
-                  out: Annotated[Path, typer.Option("--out", help="Directory to write the files in.")],
+def export_peppol(out: Annotated[Path, typer.Option("--out", help="Directory to write the files in.")],
+                  period: Annotated[str | None, typer.Argument(
+                      metavar="[YYYY-MM]", help="The month billed; with neither --numbers nor --since, "
+                                                "required.", show_default=False)] = None,
+                  everything: AllOption = False, numbers: NumbersOption = None, since: SinceOption = None,
                   centre: CentreOption = None) -> None:
     """One Peppol BIS Billing 3.0 file (UBL Invoice or CreditNote) per document
-    issued for the month; nothing is written if any document cannot be exported."""
+    issued for the month and not yet exported in Peppol; nothing is written if
+    any document cannot be exported. Each document written is recorded."""
     from billing.services.outputs import export_peppol as export
-    month = parse_month(period)
+    month, choice = document_choice(period, everything, numbers, since)
     seller = centre_details(centre).seller
-    result = read(lambda session: export(session, month, out, seller))
-    if not result.paths:
-        console.print(f"No documents issued for {month}: nothing written.")
+    result = export_in_transaction(lambda session: export(session, choice, out, seller))
+    if nothing_written(result):
         return
-    console.print(f"{len(result.paths)} Peppol BIS Billing 3.0 files for {month} in "
+    console.print(f"{len(result.paths)} Peppol BIS Billing 3.0 files for {for_what(month, result)} in "
                   f"{out}: {result.invoices} invoices, {result.credit_notes} credit notes.",
                   highlight=False)
+    say_what_was_left_out(result)
 
 
 def validate_einvoice(directory: Annotated[Path, typer.Argument(help="Directory of exported .xml files.")],

@@ -34,6 +34,8 @@ FLAGS = {
     "connection_items": "--connection-item",
     "price_list_id": "--tariff-id",
     "estimate": "--estimate",
+    # verify
+    "pinned_head": "--expect-head",
 }
 
 

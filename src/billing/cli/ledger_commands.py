@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from billing.cli.context import centre_details, console, emit, fail, parse_month, read
+from billing.cli.context import centre_details, console, emit, fail, read
+from billing.cli.exporting import (AllOption, NumbersOption, SinceOption, document_choice, export_in_transaction,
+                                   nothing_written, say_what_was_left_out)
 from billing.errors import BillingError
-from billing.invoicing.document import DocumentKind
 from billing.ledger.export import Selection
 from billing.money import format_sek
 from billing.payments.matching import MatchReport, Status
@@ -32,26 +33,32 @@ def export_sie(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
                out: Annotated[Path | None, typer.Option(
                    help="The file to write; default billing-YYYY-MM.se here.")] = None,
                by: Annotated[Selection, typer.Option(
-                   help="period: the documents billed for the month (its run and corrections); "
-                        "issued: the documents issued during the month.")] = Selection.PERIOD,
+                   help="issued: the documents issued during the month (the period of "
+                        "bookkeeping); period: the documents billed for the month (its run "
+                        "and corrections).")] = Selection.ISSUED,
+               everything: AllOption = False, numbers: NumbersOption = None, since: SinceOption = None,
                centre: Annotated[Path | None, typer.Option(
                    help="The centre file with the ledger accounts; default the centre setting.")] = None
                ) -> None:
-    """The month's invoices and credit notes as an SIE 4 file for the ledger.
+    """The month's invoices and credit notes not yet booked, as an SIE 4 file for the ledger.
 
-    One balanced voucher per document, codepage 437; all or nothing."""
+    One balanced voucher per document, codepage 437; all or nothing. A document
+    booked in an earlier SIE export is left out unless --all."""
     from billing.services.outputs import export_sie as export
-    month = parse_month(period)
+    month, choice = document_choice(period, everything, numbers, since, month_required=True)
     path = out or Path(f"billing-{month}.se")
     details = centre_details(centre)
     try:
-        result = read(lambda s: export(s, month, path, details, date.today(), by))
+        result = export_in_transaction(lambda s: export(s, month, by, path, details, date.today(), choice))
     except OSError as error:
         fail(f"cannot write {path}: {error}; no file written")
-    notes = sum(1 for d in result.documents if d.kind is DocumentKind.CREDIT_NOTE)
-    console.print(f"SIE 4 file written to {path}: {len(result.vouchers)} vouchers "
-                  f"({len(result.vouchers) - notes} invoices, {notes} credit notes), receivables "
+    if nothing_written(result):
+        return
+    vouchers = len(result.documents)  # one per document
+    console.print(f"SIE 4 file written to {path}: {vouchers} vouchers "
+                  f"({result.invoices} invoices, {result.credit_notes} credit notes), receivables "
                   f"{format_sek(result.payable)} SEK; every voucher balances.", highlight=False)
+    say_what_was_left_out(result)
 
 
 @payments_app.command("match")

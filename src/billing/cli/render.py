@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from rich.console import Console, Group
@@ -11,8 +12,11 @@ from rich.table import Table
 from rich.text import Text
 
 from billing.cli.text import shown, visible
+from billing.domain.exports import ExportFormat
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.money import format_sek
+
+NOT_EXPORTED = "\u2013"  # an en dash: not exported in that format
 
 
 def _number(value: Decimal) -> str:
@@ -26,20 +30,27 @@ def _price(value: Decimal) -> str:
     return format_sek(value) if value == value.quantize(Decimal("0.01")) else _number(value)
 
 
-def invoice_list(invoices: Sequence[Invoice], title: str = "Fakturor och kreditfakturor") -> Table:
+def invoice_list(invoices: Sequence[Invoice], title: str = "Fakturor och kreditfakturor",
+                 exported: Mapping[int, Mapping[ExportFormat, datetime]] | None = None) -> Table:
+    """The documents one per row with their totals; with ``exported``, also the
+    day (UTC) each was last exported in each format, or "–"."""
     table = Table(title=title, show_lines=False)
+    formats = tuple(ExportFormat) if exported is not None else ()
     # Only the name may be shortened; numbers are never cut.
     for header, justify, width in (("Nr", "right", 5), ("Typ", "left", 7), ("Period", "left", 7),
                                    ("Fakturadatum", "left", 12), ("Org.nr", "left", 11),
                                    ("Kund", "left", None), ("Netto", "right", 14),
-                                   ("Moms", "right", 13), ("Att betala", "right", 14)):
+                                   ("Moms", "right", 13), ("Att betala", "right", 14),
+                                   *((fmt.label, "left", 10) for fmt in formats)):
         table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis",
                          min_width=width, max_width=width or 30)
     for inv in invoices:
+        when = (exported or {}).get(inv.number or 0, {})
         table.add_row(str(inv.number or "-"), inv.kind.short_label, str(inv.period),
                       inv.issue_date.isoformat(), inv.organisation_number, inv.agency_name,
                       format_sek(inv.totals.net), format_sek(inv.totals.vat),
-                      format_sek(inv.totals.payable))
+                      format_sek(inv.totals.payable),
+                      *(when[fmt].date().isoformat() if fmt in when else NOT_EXPORTED for fmt in formats))
     if invoices:
         table.add_section()
         credit_notes = sum(1 for i in invoices if i.kind is DocumentKind.CREDIT_NOTE)
@@ -48,7 +59,8 @@ def invoice_list(invoices: Sequence[Invoice], title: str = "Fakturor och kreditf
         table.add_row("", "", "", "", "", count,
                       format_sek(sum((i.totals.net for i in invoices), Decimal(0))),
                       format_sek(sum((i.totals.vat for i in invoices), Decimal(0))),
-                      format_sek(sum((i.totals.payable for i in invoices), Decimal(0))))
+                      format_sek(sum((i.totals.payable for i in invoices), Decimal(0))),
+                      *("" for _ in formats))
     return table
 
 

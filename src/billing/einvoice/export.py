@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 from billing.domain.seller import Seller
 from billing.einvoice.checks import document_problems, seller_problems
 from billing.einvoice.ubl import build_document, file_name, to_bytes
 from billing.errors import DataError, Problem
-from billing.invoicing.document import DocumentKind, Invoice
-from billing.period import Month
-
-
-@dataclass(frozen=True, slots=True)
-class PeppolExport:
-    month: Month
-    documents: tuple[Invoice, ...]
-    paths: tuple[Path, ...]
-
-    @property
-    def invoices(self) -> int:
-        return sum(1 for d in self.documents if d.kind is DocumentKind.INVOICE)
-
-    @property
-    def credit_notes(self) -> int:
-        return sum(1 for d in self.documents if d.kind is DocumentKind.CREDIT_NOTE)
+from billing.invoicing.document import Invoice
 
 
 def peppol_documents(documents: Sequence[Invoice], seller: Seller,

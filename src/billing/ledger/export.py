@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
-from pathlib import Path
 
 from billing.domain.seller import Centre
 from billing.invoicing.document import Invoice
@@ -17,29 +14,19 @@ from billing.period import Month
 
 
 class Selection(StrEnum):
-    """Which documents belong to a month's file. By period, a later correction
-    (dated in a later month) joins its period's file, so a period exported again
-    repeats the vouchers already booked; by issue month, every document is in
-    exactly one file and a closed month's file never changes."""
+    """Which documents belong to a month's file. By issue month (the default of
+    `billing export sie`), a file holds the documents dated in a period of
+    bookkeeping, as the ledger books them; by period, the documents billed for
+    the month, so a correction dated in a later month joins its period's file.
+    Either way a document already booked in an earlier SIE export is left out
+    unless asked for again (services/exporting.py), so no voucher is booked twice."""
 
+    ISSUED = "issued"  # issued during the month: the ledger's period
     PERIOD = "period"  # billed for the month (the run and its corrections), as `invoices list --period`
-    ISSUED = "issued"  # issued during the month: each document in exactly one monthly file
-
-
-@dataclass(frozen=True, slots=True)
-class SieExport:
-    path: Path
-    documents: tuple[Invoice, ...]
-    vouchers: tuple[Voucher, ...]
-
-    @property
-    def payable(self) -> Decimal:
-        """Booked on receivables: the sum of the documents' payable amounts."""
-        return sum((d.totals.payable for d in self.documents), Decimal("0.00"))
 
 
 def sie_file(documents: Sequence[Invoice], centre: Centre, month: Month, generated: date,
-             selection: Selection = Selection.PERIOD) -> tuple[bytes, tuple[Voucher, ...]]:
+             selection: Selection) -> tuple[bytes, tuple[Voucher, ...]]:
     """The encoded file and its vouchers; LedgerRefused when there are no
     documents, or naming every document that cannot be booked, after looking at
     all of them."""

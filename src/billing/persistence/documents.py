@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from billing.domain.exports import DocumentChoice
 from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice
 from billing.invoicing.in_force import DocumentHead, credited_alone, documents_in_force
 from billing.invoicing.series import SealedDocument, SeriesState
@@ -117,6 +118,27 @@ def documents_of_unknown_kind(session: Session, month: Month) -> list[tuple[int,
         .where(InvoiceRow.period == month, InvoiceRow.kind.not_in(known)).order_by(InvoiceRow.number))]
 
 
+def chosen_documents(session: Session, choice: DocumentChoice) -> list[tuple[int, str, str]]:
+    """(number, kind as stored, agency name) of the documents meeting every
+    criterion of ``choice`` (its ``again`` aside), by number. The kind is as
+    stored: an export refuses, naming it, a document it cannot read."""
+    criteria = []
+    if choice.billed_for is not None:
+        criteria.append(InvoiceRow.period == choice.billed_for)
+    if choice.issued_in is not None:
+        criteria += [InvoiceRow.issue_date >= choice.issued_in.first_day,
+                     InvoiceRow.issue_date < choice.issued_in.next().first_day]
+    if choice.since is not None:
+        criteria.append(InvoiceRow.issue_date >= choice.since)
+    if choice.numbers:
+        ranges = [(r.first, min(r.last, _LARGEST_NUMBER)) for r in choice.numbers if r.first <= _LARGEST_NUMBER]
+        criteria.append(or_(false(), *(and_(InvoiceRow.number >= first, InvoiceRow.number <= last)
+                                     for first, last in ranges)))
+    return [tuple(row) for row in session.execute(
+        select(InvoiceRow.number, InvoiceRow.kind, InvoiceRow.agency_name)
+        .where(*criteria).order_by(InvoiceRow.number))]
+
+
 def price_lists_used(session: Session) -> set[str]:
     """The price-list versions some issued line was priced with."""
     return set(session.scalars(select(InvoiceLineRow.price_list_id).distinct()
@@ -128,6 +150,14 @@ def price_lists_used(session: Session) -> set[str]:
 def sealed_documents(session: Session) -> list[SealedDocument]:
     """Every stored document with its seals as stored, by number."""
     return [SealedDocument(document, row.previous_seal, row.seal) for row, document in _read(session)]
+
+
+def sealed_document(session: Session, number: int) -> SealedDocument | None:
+    """One stored document with its seals, or None when there is none of that number."""
+    if number not in _plausible([number]):
+        return None
+    found = _read(session, InvoiceRow.number == number)
+    return SealedDocument(found[0][1], found[0][0].previous_seal, found[0][0].seal) if found else None
 
 
 def series_state(session: Session) -> SeriesState:

@@ -8,15 +8,19 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
+from billing.errors import BillingError
 from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice
 from billing.invoicing.seal import seal
 from billing.invoicing.totals import InvoiceTotals, VatSubtotal
-from billing.persistence.models import InvoiceLineRow, InvoiceLineVolume, InvoiceRow, InvoiceVatRow
+from billing.period import Month
+from billing.persistence.journal import append_to_journal, document_records, run_as_record
+from billing.persistence.models import (BillingRunRow, InvoiceLineRow, InvoiceLineVolume, InvoiceRow,
+                                        InvoiceVatRow)
 from billing.persistence.numbering import lock_series
 from billing.rating.lines import PriceSource, Proration, RatedLine, TierStep
 
@@ -26,9 +30,14 @@ def issue_documents(session: Session, drafts: Sequence[AgencyDocument],
     """Number, seal and write documents (invoices or credit notes), in the given order.
 
     Numbers and seals come from the locked series row, so they follow the order
-    of issue without gaps; the new chain head is stored back on that row.
+    of issue without gaps; the new chain head is stored back on that row. The
+    run (when ``run_id`` is given) and each document are linked into the
+    journal in the same transaction, the run first.
     """
     series = lock_series(session)
+    run = session.get(BillingRunRow, run_id) if run_id is not None else None
+    if run is not None:
+        _refuse_a_billed_month(session, run.period)
     previous = series.last_seal or ""
     issued: list[tuple[int, Invoice, str, str]] = []
     for offset, draft in enumerate(drafts):
@@ -39,7 +48,22 @@ def issue_documents(session: Session, drafts: Sequence[AgencyDocument],
     series.next_number += len(issued)
     series.last_seal = previous or None
     _write(session, run_id, issued)
+    append_to_journal(session, ([run_as_record(run)] if run is not None else [])
+                      + document_records([(d.number, s, run_id) for _, d, _, s in issued]))
     return [document for _, document, _, _ in issued]
+
+
+def _refuse_a_billed_month(session: Session, month: Month) -> None:
+    """A run issues a month only once. Its billing-run row says so, but a month
+    whose row was deleted still has its documents: they decide, under the
+    series lock (invoices and credit notes of a month exist only once it was billed)."""
+    numbers = list(session.scalars(select(InvoiceRow.number).where(InvoiceRow.period == month)
+                                   .order_by(InvoiceRow.number).limit(3)))
+    if numbers:
+        raise BillingError(f"{month} already has documents ({', '.join(map(str, numbers))}"
+                           f"{', ...' if len(numbers) == 3 else ''}) although no billing run of it is "
+                           "recorded: its run record was removed, so the month is not billed again; "
+                           "nothing was issued ('billing verify' shows what was removed)")
 
 
 def _write(session: Session, run_id: int | None, issued: list[tuple[int, Invoice, str, str]]) -> None:

@@ -191,6 +191,30 @@ class NumberSeries(Base):
     last_seal: Mapped[str | None] = mapped_column(String(64))
 
 
+class ChainLinkRow(Base):
+    """The journal: one append-only hash chain over documents, billing runs and
+    events (billing.audit.journal), written in the transaction that writes the
+    record it links."""
+
+    __tablename__ = "chain_links"
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(20))  # document | event | run
+    record_key: Mapped[str] = mapped_column(String(40))
+    previous_seal: Mapped[str] = mapped_column(String(64))
+    seal: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (UniqueConstraint("kind", "record_key"),)
+
+
+class ChainHeadRow(Base):
+    """The journal's newest link, kept apart from the links so that removing
+    the last ones shows; locked by each writer, so links are appended in turn."""
+
+    __tablename__ = "chain_head"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    seal: Mapped[str] = mapped_column(String(64))
+
+
 class BillingRunRow(Base):
     __tablename__ = "billing_runs"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -280,3 +304,34 @@ class InvoiceVatRow(Base):
     rate: Mapped[Decimal] = mapped_column(ExactDecimal, primary_key=True)
     taxable: Mapped[Decimal] = mapped_column(ExactDecimal)
     vat: Mapped[Decimal] = mapped_column(ExactDecimal)
+
+
+class ExportBatchRow(Base):
+    """One export: which format, where to, asked for how, by whom and when.
+    Written in the export's own transaction, with its records."""
+
+    __tablename__ = "export_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    format: Mapped[str] = mapped_column(String(10))
+    exported_at: Mapped[datetime] = mapped_column(DateTime)
+    os_user: Mapped[str] = mapped_column(String(100))
+    # The directory (Peppol, PDF) or file (SIE) written to.
+    target: Mapped[str] = mapped_column(String(1000))
+    # The documents asked for, as described to the user ("issued for 2012-12").
+    choice: Mapped[str] = mapped_column(String(500))
+    document_count: Mapped[int] = mapped_column(Integer)
+
+
+class ExportRecordRow(Base):
+    """A document written in a format: one row per document and export, so a
+    document exported again (``--all``) has a row for each time."""
+
+    __tablename__ = "export_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("export_batches.id"), index=True)
+    invoice_number: Mapped[int] = mapped_column(ForeignKey("invoices.number"), index=True)
+    format: Mapped[str] = mapped_column(String(10))
+    exported_at: Mapped[datetime] = mapped_column(DateTime)
+    os_user: Mapped[str] = mapped_column(String(100))
+    # The file the document is in: its own (Peppol, PDF) or the batch's (SIE).
+    path: Mapped[str] = mapped_column(String(1000))

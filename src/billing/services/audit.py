@@ -37,6 +37,7 @@ from billing.persistence.mapping import (load_agencies, load_pass_through, load_
 from billing.persistence.models import PassThroughRow, PriceListRow, VolumeRow
 from billing.services.billing_run import billed_months, draft_month
 from billing.services.catalogue import stored_catalogue
+from billing.services.verify import journal_findings
 
 
 def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = Decimal(30),
@@ -134,10 +135,12 @@ def _by_month(documents) -> dict[Month, list[Invoice]]:
 
 
 def _integrity(session: Session, sealed: list[SealedDocument], series: SeriesState) -> CheckResult:
-    """The documents' seals and chain, and every stored price list against its
-    own hash. Numbers missing or never issued are the numbering check's."""
+    """The documents' seals and chain, the journal over documents, runs and
+    events, and every stored price list against its own hash. Numbers missing
+    or never issued are the numbering check's."""
     changed, _ = seal_findings(sealed, series)
     findings = [Finding(f"{f.kind}: {f.message}", f.number) for f in changed]
+    findings += [Finding(f"{f.kind}: {f.message}", f.document) for f in journal_findings(session, sealed, series)]
     for row in session.scalars(select(PriceListRow).order_by(PriceListRow.id)):
         if hashlib.sha256(row.document.encode()).hexdigest() != row.content_hash:
             findings.append(Finding(f"price list {row.id} does not match the hash it was loaded "

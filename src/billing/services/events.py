@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billing.persistence.journal import append_to_journal, event_as_record
 from billing.persistence.models import EventRow
 
 
@@ -26,10 +27,13 @@ def now() -> datetime:
 
 def record_event(session: Session, action: str, arguments: dict[str, str], summary: str) -> None:
     """Written in the action's own transaction: an action that fails leaves no
-    event, and no action that changed state can commit without one."""
-    session.add(EventRow(occurred_at=now(), os_user=operator(), action=action,
-                         arguments=arguments, summary=summary))
+    event, and no action that changed state can commit without one. Linked
+    into the journal in the same transaction."""
+    event = EventRow(occurred_at=now(), os_user=operator(), action=action, arguments=arguments,
+                     summary=summary)
+    session.add(event)
     session.flush()
+    append_to_journal(session, [event_as_record(event)])
 
 
 def read_events(session: Session, limit: int | None = None) -> list[EventRow]:

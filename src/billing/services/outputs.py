@@ -1,88 +1,116 @@
 """What agencies and other systems receive of the issued documents: one function
 per output. Each reads the documents it needs (persistence/documents.py), makes
 the output with the pure module that owns it, and writes files all or nothing
-(files/output.py). Nothing here changes the database."""
+(files/output.py). An export also records which documents it wrote, where and
+when (services/exporting.py: the order of recording and writing, and why);
+by default it writes only the documents not yet exported in its format."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from billing.domain.exports import DocumentChoice, ExportFormat, NumberRange
 from billing.domain.seller import Centre, Seller
-from billing.einvoice.export import PeppolExport, peppol_documents
+from billing.einvoice.export import peppol_documents
 from billing.files.output import write_file, write_files
 from billing.invoicing.document import Invoice
-from billing.ledger.export import Selection, SieExport, sie_file
+from billing.invoicing.series import SealedDocument
+from billing.ledger.export import Selection, sie_file
 from billing.payments.matching import MatchReport, match_payments, referenced_numbers
 from billing.payments.payments_csv import Payment
 from billing.pdf import pdf_files, pdf_name, render_invoice
 from billing.period import Month
-from billing.persistence.documents import (all_documents, document_by_number, documents_for_period,
-                                           documents_issued_in, documents_of_unknown_kind, heads_around)
+from billing.persistence.documents import (all_documents, document_by_number, documents_for_period, heads_around,
+                                           sealed_document)
+from billing.persistence.exports import last_exported
+from billing.services.exporting import (Exported, nothing_to_write, read_selected, select_documents,
+                                        write_and_record)
 
 
 @dataclass(frozen=True, slots=True)
-class PdfFiles:
+class Listing:
+    """`billing invoices list`: the documents, and when each was last exported in each format (UTC)."""
+
     documents: tuple[Invoice, ...]
-    paths: tuple[Path, ...]
+    exported: dict[int, dict[ExportFormat, datetime]]
 
 
-def document_list(session: Session, period: Month | None = None) -> list[Invoice]:
-    """`billing invoices list`: every document, or those billed for ``period``, by number."""
-    return documents_for_period(session, period) if period else all_documents(session)
+def document_list(session: Session, period: Month | None = None) -> Listing:
+    """Every document, or those billed for ``period``, by number, with their export state."""
+    documents = documents_for_period(session, period) if period else all_documents(session)
+    return Listing(tuple(documents), last_exported(session, (d.number for d in documents if d.number)))
 
 
-def one_document(session: Session, number: int) -> Invoice | None:
-    """`billing invoice show`: one document, or None when there is none of that number."""
-    found = document_by_number(session, number)
-    return found.document if found else None
+def document_with_seal(session: Session, number: int) -> SealedDocument | None:
+    """`billing invoice show`: one document with its seal, or None when there is none of that number."""
+    return sealed_document(session, number)
 
 
-def export_peppol(session: Session, month: Month, out: Path, seller: Seller) -> PeppolExport:
-    """The month's e-invoices into ``out`` (created if missing): all are made in
-    memory first, then written all or nothing; bad data or a failed write
-    leaves ``out`` as it was. A file of the same name from an earlier export is replaced."""
-    unknown = documents_of_unknown_kind(session, month)
+def export_peppol(session: Session, choice: DocumentChoice, out: Path, seller: Seller) -> Exported:
+    """The chosen documents' e-invoices into ``out`` (created if missing): all
+    are made in memory first, then written all or nothing; bad data or a failed
+    write leaves ``out`` as it was. A file of the same name from an earlier
+    export is replaced."""
+    selected = select_documents(session, ExportFormat.PEPPOL, choice)
+    if not selected.chosen.numbers:
+        return nothing_to_write(ExportFormat.PEPPOL, selected)
     # A document of an unknown kind cannot be read; the export is refused naming it.
-    made = peppol_documents([] if unknown else documents_for_period(session, month), seller, unknown)
-    if not made:
-        return PeppolExport(month, (), ())
-    paths = write_files(out, {name: content for _, name, content in made}, "e-invoices")
-    return PeppolExport(month, tuple(d for d, _, _ in made), tuple(paths))
+    unknown = selected.unknown_kinds
+    documents = [] if unknown else read_selected(selected, session, "an e-invoice")
+    made = peppol_documents(documents, seller, unknown)
+    files = {name: content for _, name, content in made}
+    return write_and_record(session, ExportFormat.PEPPOL, selected, [d for d, _, _ in made], out,
+                            [out / name for name in files], lambda: write_files(out, files, "e-invoices"))
 
 
-def export_sie(session: Session, month: Month, path: Path, centre: Centre, generated: date,
-               selection: Selection = Selection.PERIOD) -> SieExport:
-    """The month's documents booked, then the file written; nothing is written
-    (and an existing file is left as it was) when a document is refused."""
-    documents = (documents_issued_in(session, month) if selection is Selection.ISSUED
-                 else documents_for_period(session, month))
-    data, vouchers = sie_file(documents, centre, month, generated, selection)
-    write_file(path, data)
-    return SieExport(path, tuple(documents), vouchers)
+def export_sie(session: Session, month: Month, selection: Selection, path: Path, centre: Centre,
+               generated: date, choice: DocumentChoice = DocumentChoice()) -> Exported:
+    """The documents of ``month`` (issued in it, or billed for it) not yet
+    booked, or as ``choice`` narrows or widens them, as one SIE file at
+    ``path``; nothing is written (and an existing file is left as it was) when
+    a document is refused."""
+    by_month = ({"issued_in": month} if selection is Selection.ISSUED else {"billed_for": month})
+    choice = DocumentChoice(**by_month, numbers=choice.numbers, since=choice.since, again=choice.again)
+    selected = select_documents(session, ExportFormat.SIE, choice)
+    if not selected.chosen.numbers:
+        return nothing_to_write(ExportFormat.SIE, selected)
+    documents = read_selected(selected, session, "a voucher")
+    data, _ = sie_file(documents, centre, month, generated, selection)
+    return write_and_record(session, ExportFormat.SIE, selected, documents, path,
+                            [path] * len(documents), lambda: write_file(path, data))
 
 
-def document_pdf(session: Session, number: int, seller: Seller, path: Path | None = None) -> PdfFiles:
+def document_pdf(session: Session, number: int, seller: Seller, path: Path | None = None) -> Exported:
     """One document as a PDF at ``path`` (default its own name here), replaced in
-    one step; nothing when there is no document of that number."""
-    document = one_document(session, number)
-    if document is None:
-        return PdfFiles((), ())
-    written = write_file(path or Path(pdf_name(document)), render_invoice(document, seller))
-    return PdfFiles((document,), (written,))
+    one step, whether or not it was made before (it is named: the export is
+    recorded again); nothing when there is no document of that number."""
+    selected = select_documents(session, ExportFormat.PDF,
+                                DocumentChoice(numbers=(NumberRange(number, number),), again=True))
+    if not selected.chosen.numbers:
+        return nothing_to_write(ExportFormat.PDF, selected)
+    [document] = read_selected(selected, session, "a PDF")
+    target = path or Path(pdf_name(document))
+    data = render_invoice(document, seller)
+    return write_and_record(session, ExportFormat.PDF, selected, [document], target.parent, [target],
+                            lambda: write_file(target, data))
 
 
-def month_pdfs(session: Session, month: Month, seller: Seller, directory: Path) -> PdfFiles:
-    """Every document billed for ``month`` as a PDF in ``directory``, all or
-    nothing; nothing when the month has no documents."""
-    documents = documents_for_period(session, month)
-    if not documents:
-        return PdfFiles((), ())
-    return PdfFiles(tuple(documents), tuple(write_pdfs(documents, seller, directory)))
+def export_pdfs(session: Session, choice: DocumentChoice, seller: Seller, directory: Path) -> Exported:
+    """The chosen documents as PDFs in ``directory``, all or nothing."""
+    selected = select_documents(session, ExportFormat.PDF, choice)
+    if not selected.chosen.numbers:
+        return nothing_to_write(ExportFormat.PDF, selected)
+    documents = read_selected(selected, session, "a PDF")
+    # Rendered by write_pdfs after the records are flushed: a document that
+    # fails to render stops the export, and the records roll back with it.
+    return write_and_record(session, ExportFormat.PDF, selected, documents, directory,
+                            [directory / pdf_name(d) for d in documents],
+                            lambda: write_pdfs(documents, seller, directory))
 
 
 def write_pdfs(documents: Sequence[Invoice], seller: Seller, directory: Path) -> list[Path]:
