@@ -200,8 +200,10 @@ def test_nul_bytes_are_refused_on_both_databases(engine, tmp_path):
 
 
 def test_bytes_that_are_not_utf8_are_told_with_their_line(tmp_path):
+    # With its byte-order mark the file says it is UTF-8, so 0xE5 is an error;
+    # without one it would be read as Windows-1252 (test_readers_encoding).
     path = tmp_path / "v.csv"
-    path.write_bytes(f"{VOLUME_HEADER}\n2012-12,{ORG},PAY-SLIP-DEV,4,,\n".encode()
+    path.write_bytes(b"\xef\xbb\xbf" + f"{VOLUME_HEADER}\n2012-12,{ORG},PAY-SLIP-DEV,4,,\n".encode()
                      + b"2012-12,202132-6364,PAY-SLIP-DEV,4,Pal\xe5sso,x\n"
                      + f"2012-12,{ORG},PAY-SLIP-DEV,-4,,\n".encode())
     error = read_error(volumes, path)

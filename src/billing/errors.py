@@ -7,6 +7,7 @@ Programming errors are left to raise as the usual Python exceptions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -16,14 +17,23 @@ class BillingError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with the input, and where it is."""
+    """One thing wrong with the input, and where it is.
+
+    In a workbook the line is the sheet's row, and the column its letter."""
 
     message: str
     file: str | None = None
     line: int | None = None
     field: str | None = None
+    sheet: str | None = None
+    column: str | None = None
 
     def __str__(self) -> str:
+        if self.sheet is not None:  # volymer.xlsx [Blad1] row 7, column D (quantity): ...
+            row = "" if self.line is None else f" row {self.line}"
+            column = "" if self.column is None else f"{',' if row else ''} column {self.column}"
+            field = f" ({self.field})" if self.field else ""
+            return f"{self.file} [{self.sheet}]{row}{column}{field}: {self.message}"
         where = ":".join(str(part) for part in (self.file, self.line) if part is not None)
         field = f" [{self.field}]" if self.field else ""
         return f"{where}{field}: {self.message}" if where or field else self.message
@@ -62,10 +72,13 @@ class ProblemCollector:
     """Collects problems while a file is read; raises them together at the end.
 
     Keeps the first SHOWN_PROBLEMS and counts the rest, so a file of any size
-    is checked to its end in bounded memory."""
+    is checked to its end in bounded memory. ``locate``, when set, completes
+    each problem's place (a workbook's sheet and column) as it is added."""
 
-    def __init__(self, file: str | None = None):
+    def __init__(self, file: str | None = None,
+                 locate: Callable[[Problem], Problem] | None = None):
         self.file = file
+        self.locate = locate
         self.problems: list[Problem] = []
         self.omitted = 0
 
@@ -78,6 +91,8 @@ class ProblemCollector:
         self.append(Problem(message, self.file, line, field))
 
     def append(self, problem: Problem) -> None:
+        if self.locate is not None:
+            problem = self.locate(problem)
         if len(self.problems) < SHOWN_PROBLEMS:
             self.problems.append(problem)
         else:

@@ -30,7 +30,8 @@ def audit(target: Annotated[str, typer.Argument(metavar="YYYY-MM | trace",
           threshold: Annotated[Decimal, typer.Option(parser=Decimal, metavar="PERCENT", help="Variance threshold, per cent.")] = Decimal(30),
           sample: Annotated[int, typer.Option(help="Invoices in the sample.")] = 5,
           seed: Annotated[int | None, typer.Option(help="The sample's seed, to draw it again.")] = None,
-          costs: Annotated[Path | None, typer.Option(help="CSV of cost per area and month.")] = None,
+          costs: Annotated[Path | None, typer.Option(help="CSV or .xlsx of cost per area and month.")] = None,
+          sheet: Annotated[str | None, typer.Option(metavar="NAME", help="The sheet of a --costs workbook; without it, its only sheet.")] = None,
           recovery_threshold: Annotated[Decimal, typer.Option(
               parser=Decimal, metavar="PERCENT",
               help="With --costs: flag areas recovering less of their cost.")] = Decimal(100),
@@ -50,7 +51,7 @@ def audit(target: Annotated[str, typer.Argument(metavar="YYYY-MM | trace",
                                  param_hint="--recovery-threshold")
     first = parse_month(target)
     last = parse_month(to) if to else first
-    report = read(lambda s: run_audit(s, first, last, threshold, sample, seed, costs))
+    report = read(lambda s: run_audit(s, first, last, threshold, sample, seed, costs, sheet))
     text = {AuditFormat.HTML: lambda: as_html(report, recovery_threshold), AuditFormat.CSV: lambda: to_csv(finding_rows(report), FINDING_FIELDS),
             AuditFormat.JSON: lambda: to_json(as_json(report))}.get(output_format)
     if text is None:

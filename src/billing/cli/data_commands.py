@@ -9,12 +9,18 @@ import typer
 from rich.table import Table
 
 from billing.cli.context import console, read, run_in_transaction
+from billing.files.reading import ReadSummary
+from billing.money import format_sek
 
 tariffs_app = typer.Typer(help="The service catalogue and price lists.", no_args_is_help=True)
 agencies_app = typer.Typer(help="Customer agencies and their agreements.", no_args_is_help=True)
 volumes_app = typer.Typer(help="Monthly volume records.", no_args_is_help=True)
 passthrough_app = typer.Typer(help="Re-invoiced system services (vidarefakturering).",
                               no_args_is_help=True)
+# Every file of volumes or amounts may be CSV or an Excel workbook (.xlsx).
+Sheet = Annotated[str | None, typer.Option(
+    "--sheet", metavar="NAME", help="The sheet of an Excel workbook (.xlsx) to read; without "
+                                    "it, the workbook's only sheet.")]
 
 
 @tariffs_app.command("load")
@@ -73,11 +79,14 @@ def imported(file: Path, added: int, skipped: int, counted: str) -> str:
 
 
 @volumes_app.command("import")
-def volumes_import(files: Annotated[list[Path], typer.Argument()], allow_future: AllowFuture = "") -> None:
-    """Import volume CSV files: all of them, or nothing."""
+def volumes_import(files: Annotated[list[Path], typer.Argument()], allow_future: AllowFuture = "",
+                   sheet: Sheet = None) -> None:
+    """Import volume files (CSV or .xlsx): all of them, or nothing."""
     from billing.services.volumes import import_volumes
-    results = run_in_transaction(lambda s: [(f, import_volumes(s, f, allow_future)) for f in files])
+    results = run_in_transaction(lambda s: [(f, import_volumes(s, f, allow_future, sheet=sheet))
+                                            for f in files])
     for file, result in results:
+        _print_read(file, result.read)
         console.print(imported(file, result.added, result.skipped,
                                f"{result.added} volume records imported"))
 
@@ -85,28 +94,49 @@ def volumes_import(files: Annotated[list[Path], typer.Argument()], allow_future:
 @volumes_app.command("correct")
 def volumes_correct(file: Path, reason: Annotated[str, typer.Option(
         help="Why the volumes are corrected; kept with the records and in the log.")],
-        allow_future: AllowFuture = "") -> None:
+        allow_future: AllowFuture = "", sheet: Sheet = None) -> None:
     """Corrected or late volume records: each supersedes the record with the same
     period, agency, service and reference (which stays readable). Then re-rate
     billed months with 'billing correct'."""
     from billing.services.volumes import correct_volumes
-    result = run_in_transaction(lambda s: correct_volumes(s, file, reason, allow_future))
+    result = run_in_transaction(lambda s: correct_volumes(s, file, reason, allow_future,
+                                                          sheet=sheet))
+    _print_read(file, result.read)
     console.print(f"{file}: {result.added} records taken in, of which {result.superseded} "
                   f"supersede earlier ones; {result.skipped} unchanged.")
 
 
 @passthrough_app.command("import")
-def passthrough_import(file: Path, allow_future: AllowFuture = "") -> None:
-    """Import pass-through amounts per agency."""
+def passthrough_import(file: Path, allow_future: AllowFuture = "", sheet: Sheet = None) -> None:
+    """Import pass-through amounts per agency (CSV or .xlsx)."""
     from billing.services.passthrough import import_pass_through
-    result = run_in_transaction(lambda s: import_pass_through(s, file, allow_future))
+    result = run_in_transaction(lambda s: import_pass_through(s, file, allow_future, sheet=sheet))
+    _print_read(file, result.read)
     console.print(imported(file, result.added, result.skipped, f"{result.added} amounts imported"))
 
 
 @passthrough_app.command("allocate")
-def passthrough_allocate(file: Path, allow_future: AllowFuture = "") -> None:
-    """Allocate sub-supplier invoices across the agencies that use the system."""
+def passthrough_allocate(file: Path, allow_future: AllowFuture = "", sheet: Sheet = None) -> None:
+    """Allocate sub-supplier invoices (CSV or .xlsx) across the agencies that use the system."""
     from billing.services.passthrough import allocate_supplier_invoices
-    result = run_in_transaction(lambda s: allocate_supplier_invoices(s, file, allow_future))
+    result = run_in_transaction(lambda s: allocate_supplier_invoices(s, file, allow_future,
+                                                                     sheet=sheet))
+    _print_read(file, result.read)
     console.print(imported(file, result.added, result.skipped,
                            f"{result.added} allocated amounts stored"))
+
+
+def _print_read(file: Path, read: ReadSummary | None) -> None:
+    """What the file holds, to compare with the source system's totals before billing."""
+    if read is None:
+        return
+    agencies = "" if read.agencies is None else f"{read.agencies} agencies, "
+    months = ", ".join(str(month) for month in read.months) or "none"
+    console.print(f"{file}: read {read.rows} rows ({read.form}): {agencies}months {months}")
+    if read.quantities:
+        width = max(len(service) for service, _ in read.quantities)
+        console.print(f"  quantity per service ({len(read.quantities)} services):")
+        for service, quantity in read.quantities:
+            console.print(f"    {service:<{width}}  {quantity:>14}")
+    if read.amount is not None:
+        console.print(f"  total amount: {format_sek(read.amount)} SEK")

@@ -63,9 +63,12 @@ def export_sie(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
 
 @payments_app.command("match")
 def payments_match(file: Path,
-                   output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.TABLE
+                   output_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.TABLE,
+                   sheet: Annotated[str | None, typer.Option(
+                       metavar="NAME", help="The sheet of an Excel workbook (.xlsx) to read; "
+                                            "without it, the workbook's only sheet.")] = None
                    ) -> None:
-    """Match bank payments (CSV: reference,amount,date) to open invoices.
+    """Match bank payments (CSV or .xlsx: reference,amount,date) to open invoices.
 
     By OCR reference: lists invoices paid, part-paid or over-paid, and unmatched
     payments with the reason. A report: nothing is stored."""
@@ -74,7 +77,7 @@ def payments_match(file: Path,
     from billing.reports.tabular import to_csv, to_json
     from billing.services.outputs import payments_report
     try:
-        payments = read_payments(file)
+        payments = read_payments(file, sheet)
     except BillingError as error:
         fail(str(error))
     report = read(lambda s: payments_report(s, payments))

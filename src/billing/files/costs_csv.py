@@ -1,4 +1,4 @@
-"""Cost files for cost recovery: period, area, cost."""
+"""Cost files for cost recovery (CSV or a workbook's sheet): period, area, cost."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from billing.domain.catalogue import ServiceArea
-from billing.files.csv_source import CsvRows, decimal, month
+from billing.files.csv_source import decimal, month
+from billing.files.tables import open_rows
 from billing.period import Month
 
 
-def read_costs(path: Path) -> dict[tuple[Month, ServiceArea], Decimal]:
-    rows = CsvRows(path, ("period", "area", "cost"))
+def read_costs(path: Path, sheet: str | None = None) -> dict[tuple[Month, ServiceArea], Decimal]:
+    rows = open_rows(path, ("period", "area", "cost"), sheet=sheet)
     costs: dict[tuple[Month, ServiceArea], Decimal] = {}
     for line, row in rows:
         period = rows.field(line, row, "period", month)

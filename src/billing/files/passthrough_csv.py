@@ -1,4 +1,4 @@
-"""Pass-through files: amounts per agency, and sub-supplier invoices to allocate."""
+"""Pass-through files (CSV or a workbook's sheet): amounts per agency, and sub-supplier invoices to allocate."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from pathlib import Path
 from billing.domain.catalogue import Catalogue, ServiceArea
 from billing.domain.tariff import DEFAULT_VAT_RATE
 from billing.domain.volume import PassThroughCharge
-from billing.files.csv_source import CsvRows, decimal, month, organisation_number
+from billing.files.csv_source import decimal, month, organisation_number
+from billing.files.reading import Reading
+from billing.files.tables import open_rows
 from billing.money import ORE
 from billing.period import Month
 
@@ -30,9 +32,11 @@ def _vat(text: str) -> Decimal:
     return value
 
 
-def read_pass_through(path: Path) -> tuple[tuple[int, PassThroughCharge], ...]:
-    rows = CsvRows(path, ("period", "organisation_number", "area", "description", "amount"),
-                   ("vat_rate", "supplier", "reference"), {"description": 300, "supplier": 200})
+def read_pass_through(path: Path, sheet: str | None = None,
+                      reading: Reading | None = None) -> tuple[tuple[int, PassThroughCharge], ...]:
+    rows = open_rows(path, ("period", "organisation_number", "area", "description", "amount"),
+                     ("vat_rate", "supplier", "reference"), {"description": 300, "supplier": 200},
+                     reading=reading, sheet=sheet)
     result = []
     for line, row in rows:
         values = (rows.field(line, row, "period", month),
@@ -45,6 +49,7 @@ def read_pass_through(path: Path) -> tuple[tuple[int, PassThroughCharge], ...]:
         if None in (*values, supplier, reference) or row.get("vat_rate", "") is None:
             continue  # refused, recorded
         period, org, area, description, amount = values
+        rows.reading.count(period, org, amount=amount)
         result.append((line, PassThroughCharge(None, period, org, area, description, amount,
                                                DEFAULT_VAT_RATE if vat is None else vat,
                                                supplier, reference)))
@@ -71,9 +76,11 @@ class SupplierInvoice:
         return self.key.split(":", 1)[1] if self.key.startswith("service:") else None
 
 
-def read_supplier_invoices(path: Path, catalogue: Catalogue) -> tuple[SupplierInvoice, ...]:
-    rows = CsvRows(path, ("period", "supplier", "reference", "area", "description", "amount", "key"),
-                   ("vat_rate",), {"description": 300, "supplier": 200, "key": 60})
+def read_supplier_invoices(path: Path, catalogue: Catalogue, sheet: str | None = None,
+                           reading: Reading | None = None) -> tuple[SupplierInvoice, ...]:
+    rows = open_rows(path, ("period", "supplier", "reference", "area", "description", "amount", "key"),
+                     ("vat_rate",), {"description": 300, "supplier": 200, "key": 60},
+                     reading=reading, sheet=sheet)
 
     def key(text: str) -> str:
         match = re.fullmatch(r"employees|service:(\S+)", text)
@@ -92,6 +99,7 @@ def read_supplier_invoices(path: Path, catalogue: Catalogue) -> tuple[SupplierIn
         vat = rows.field(line, row, "vat_rate", _vat, required=False)
         if None in values or row.get("vat_rate", "") is None:
             continue
+        rows.reading.count(values[0], amount=values[5])  # type: ignore[arg-type]
         result.append(SupplierInvoice(line, *values, DEFAULT_VAT_RATE if vat is None else vat))  # type: ignore[arg-type]
     rows.problems.raise_if_any()
     return tuple(result)

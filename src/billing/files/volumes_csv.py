@@ -1,4 +1,4 @@
-"""Volume record files: period, organisation number, service, quantity."""
+"""Volume record files (CSV or a workbook's sheet): period, organisation number, service, quantity."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from pathlib import Path
 from billing.domain.catalogue import Catalogue, Charge
 from billing.domain.volume import VolumeRecord, record_key
 from billing.errors import ProblemCollector
-from billing.files.csv_source import CsvRows, decimal, month, organisation_number
+from billing.files.csv_source import decimal, month, organisation_number
+from billing.files.reading import Reading
+from billing.files.table_rows import TableRows
+from billing.files.tables import open_rows
 
 COLUMNS = ("period", "organisation_number", "service", "quantity")
 OPTIONAL = ("source", "reference")
@@ -18,29 +21,33 @@ _HOURS = Decimal("0.01")
 Batch = list[tuple[int, VolumeRecord]]
 
 
-def read_volumes(path: Path, catalogue: Catalogue) -> tuple[tuple[int, VolumeRecord], ...]:
+def read_volumes(path: Path, catalogue: Catalogue,
+                 sheet: str | None = None) -> tuple[tuple[int, VolumeRecord], ...]:
     """(line, record) pairs of a whole valid file; raises DataError with every problem otherwise.
 
     The whole file at once, for files of a size to hold in memory; an import
     reads ``volume_batches`` instead.
     """
     problems = ProblemCollector(str(path))
-    records = [pair for batch in volume_batches(path, catalogue, problems, size=None)
+    records = [pair for batch in volume_batches(path, catalogue, problems, size=None, sheet=sheet)
                for pair in batch]
     problems.raise_if_any()
     return tuple(records)
 
 
 def volume_batches(path: Path, catalogue: Catalogue, problems: ProblemCollector,
-                   size: int | None) -> Iterator[Batch]:
+                   size: int | None, sheet: str | None = None,
+                   reading: Reading | None = None) -> Iterator[Batch]:
     """The valid records of the file as a stream of batches of ``size`` records
-    (``size=None``: one batch), each (line, record); what is wrong goes to ``problems``.
+    (``size=None``: one batch), each (line, record); what is wrong goes to
+    ``problems``, and what was read to ``reading``.
 
     Checks that need only the file and the catalogue are made here, and a
     record given twice within one batch is refused; checks against agencies,
     what is already stored and other batches are the import's.
     """
-    rows = CsvRows(path, COLUMNS, OPTIONAL, problems=problems)
+    rows = open_rows(path, COLUMNS, OPTIONAL, problems=problems, reading=reading, sheet=sheet)
+    count = rows.reading.count
     batch: Batch = []
     first_line: dict[tuple, int] = {}
     for line, row in rows:
@@ -54,6 +61,7 @@ def volume_batches(path: Path, catalogue: Catalogue, problems: ProblemCollector,
             continue
         first_line[key] = line
         batch.append((line, record))
+        count(record.period, record.organisation_number, record.service, record.quantity)
         if size is not None and len(batch) >= size:
             yield batch
             batch, first_line = [], {}
@@ -61,7 +69,7 @@ def volume_batches(path: Path, catalogue: Catalogue, problems: ProblemCollector,
         yield batch
 
 
-def _record(rows: CsvRows, line: int, row: dict[str, str | None],
+def _record(rows: TableRows, line: int, row: dict[str, str | None],
             catalogue: Catalogue) -> VolumeRecord | None:
     """The row's record, or None when anything in it is wrong (recorded)."""
     before = rows.problems.count

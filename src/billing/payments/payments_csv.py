@@ -1,4 +1,4 @@
-"""A bank payment file: a simple CSV of reference, amount and date, one payment a row."""
+"""A bank payment file: a simple CSV (or a workbook's sheet) of reference, amount and date, one payment a row."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from billing.files.csv_source import CsvRows, decimal
+from billing.files.csv_source import decimal
 from billing.files.fields import in_years
+from billing.files.tables import open_rows
 from billing.money import ORE
 
 COLUMNS = ("reference", "amount", "date")
@@ -51,13 +52,13 @@ def _reference(text: str) -> str:
     return text.replace(" ", "")
 
 
-def read_payments(path: Path) -> tuple[Payment, ...]:
+def read_payments(path: Path, sheet: str | None = None) -> tuple[Payment, ...]:
     """Every payment of the file, or DataError naming every bad row and field.
 
     The reference is not checked here: a payment without a valid OCR number is
     still money received, and is reported as unmatched rather than refused.
     """
-    rows = CsvRows(path, COLUMNS, max_lengths={"reference": 50, "date": 10})
+    rows = open_rows(path, COLUMNS, max_lengths={"reference": 50, "date": 10}, sheet=sheet)
     payments = []
     for line, row in rows:
         amount = rows.field(line, row, "amount", _amount)

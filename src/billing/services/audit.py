@@ -41,7 +41,8 @@ from billing.services.verify import journal_findings
 
 
 def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = Decimal(30),
-              sample_size: int = 5, seed: int | None = None, costs_file: Path | None = None) -> AuditReport:
+              sample_size: int = 5, seed: int | None = None, costs_file: Path | None = None,
+              costs_sheet: str | None = None) -> AuditReport:
     if last < first:
         raise DataError.single(f"{last} is before {first}", field="last_period")
     if threshold < 0:
@@ -90,7 +91,8 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
         *[check_variance(m, threshold, volumes, _by_month(d.document for d in read),
                          {a: agency.name for a, agency in agencies.items()}) for m in months],
         draw_sample(period_documents, sample_size, seed),
-        check_revenue(period_documents, _costs(costs_file, months) if costs_file else None),
+        check_revenue(period_documents,
+                      _costs(costs_file, costs_sheet, months) if costs_file else None),
     ]
     return AuditReport(first, last, seed, tuple(checks))
 
@@ -146,7 +148,7 @@ def _integrity(session: Session, sealed: list[SealedDocument], series: SeriesSta
     return CheckResult("integrity", "Integritet: sigill, dokumentkedja och prislistor", tuple(findings))
 
 
-def _costs(path: Path, months: list[Month]) -> dict[ServiceArea, Decimal]:
-    costs = read_costs(path)
+def _costs(path: Path, sheet: str | None, months: list[Month]) -> dict[ServiceArea, Decimal]:
+    costs = read_costs(path, sheet)
     return {area: sum((c for (m, a), c in costs.items() if a is area and m in months), Decimal(0))
             for area in ServiceArea}

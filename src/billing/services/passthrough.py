@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +14,7 @@ from billing.domain.timing import check_not_future
 from billing.domain.volume import PassThroughCharge
 from billing.errors import DataError, Problem
 from billing.files.passthrough_csv import SupplierInvoice, read_pass_through, read_supplier_invoices
+from billing.files.reading import Reading, ReadSummary
 from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import agency_ids, load_agencies, load_volumes
 from billing.persistence.models import AgencyRow, PassThroughRow
@@ -27,15 +28,27 @@ from billing.services.catalogue import stored_catalogue
 class PassThroughImport:
     added: int
     skipped: int
+    read: ReadSummary | None = None  # what the file holds, to compare with its source
 
 
-def import_pass_through(session: Session, path: Path, allow_future: str = "") -> PassThroughImport:
+def import_pass_through(session: Session, path: Path, allow_future: str = "",
+                        sheet: str | None = None) -> PassThroughImport:
     """Amounts per agency, as the sub-supplier billed them. A period beyond
-    next month needs ``allow_future``, the reason (domain/timing.py)."""
+    next month needs ``allow_future``, the reason (domain/timing.py).
+    ``sheet`` names the sheet of a workbook, whose problems are told by sheet
+    and column."""
+    reading = Reading()
+    with reading.locating():
+        result = _import_pass_through(session, path, allow_future, sheet, reading)
+    return replace(result, read=reading.summary())
+
+
+def _import_pass_through(session: Session, path: Path, allow_future: str, sheet: str | None,
+                         reading: Reading) -> PassThroughImport:
     # Before anything is read: the "billed" check in _store is made under the
     # lock a run of the month holds until it commits (persistence/locks.py).
     lock_billing(session)
-    charges = read_pass_through(path)
+    charges = read_pass_through(path, sheet, reading)
     check_not_future(str(path), ((line, c.period) for line, c in charges), date.today(), allow_future)
     ids = agency_ids(session)
     agencies = load_agencies(session, sorted({ids[c.organisation_number] for _, c in charges
@@ -57,13 +70,22 @@ def import_pass_through(session: Session, path: Path, allow_future: str = "") ->
     return _store(session, path, "pass_through", keyed, allow_future)
 
 
-def allocate_supplier_invoices(session: Session, path: Path, allow_future: str = "") -> PassThroughImport:
+def allocate_supplier_invoices(session: Session, path: Path, allow_future: str = "",
+                               sheet: str | None = None) -> PassThroughImport:
     """Spread each sub-supplier invoice over the agencies that use the system.
 
     The shares add up to the invoice total exactly (largest remainder, in öre).
     """
+    reading = Reading()
+    with reading.locating():
+        result = _allocate_supplier_invoices(session, path, allow_future, sheet, reading)
+    return replace(result, read=reading.summary())
+
+
+def _allocate_supplier_invoices(session: Session, path: Path, allow_future: str,
+                                sheet: str | None, reading: Reading) -> PassThroughImport:
     lock_billing(session)  # as in import_pass_through
-    invoices = read_supplier_invoices(path, stored_catalogue(session))
+    invoices = read_supplier_invoices(path, stored_catalogue(session), sheet, reading)
     check_not_future(str(path), ((i.line, i.period) for i in invoices), date.today(), allow_future)
     agencies = load_agencies(session)
     problems = []

@@ -28,6 +28,7 @@ from billing.domain.timing import future_problems
 from billing.domain.volume import VolumeRecord
 from billing.errors import ProblemCollector
 from billing.files.fields import checked_reason
+from billing.files.reading import Reading, ReadSummary
 from billing.files.volumes_csv import volume_batches
 from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import agency_ids, load_agencies
@@ -47,34 +48,38 @@ class VolumeImport:
     added: int
     skipped: int  # already there with the same quantity
     superseded: int = 0  # records a correction replaced
+    read: ReadSummary | None = None  # what the file holds, to compare with its source
 
 
 def import_volumes(session: Session, path: Path, allow_future: str = "",
-                   batch_size: int = BATCH_SIZE) -> VolumeImport:
+                   batch_size: int = BATCH_SIZE, sheet: str | None = None) -> VolumeImport:
     """New records only: a changed quantity, or a record for a month already
     invoiced to the agency, is a correction and is refused here. A period
-    beyond next month needs ``allow_future``, the reason (domain/timing.py)."""
-    return _Intake(session, path, "", allow_future, batch_size).run()
+    beyond next month needs ``allow_future``, the reason (domain/timing.py).
+    ``sheet`` names the sheet of a workbook."""
+    return _Intake(session, path, "", allow_future, batch_size, sheet).run()
 
 
 def correct_volumes(session: Session, path: Path, reason: str, allow_future: str = "",
-                    batch_size: int = BATCH_SIZE) -> VolumeImport:
+                    batch_size: int = BATCH_SIZE, sheet: str | None = None) -> VolumeImport:
     """Corrected or late records: each supersedes the record with the same
     period, agency, service and reference, if there is one."""
     return _Intake(session, path, checked_reason(reason, "a correction"), allow_future,
-                   batch_size).run()
+                   batch_size, sheet).run()
 
 
 class _Intake:
     """One file being taken in: what every batch is checked against."""
 
-    def __init__(self, session: Session, path: Path, reason: str, allow_future: str, batch_size: int):
+    def __init__(self, session: Session, path: Path, reason: str, allow_future: str, batch_size: int,
+                 sheet: str | None):
         # Before anything is read: a run of a month in this file waits for the
         # import, or the import for the run, and the "billed" check is made
         # under the lock (persistence/locks.py).
         lock_billing(session)
         self.session, self.path, self.reason, self.batch_size = session, path, reason, batch_size
         self.allow_future = allow_future
+        self.sheet = sheet
         self.correcting = bool(reason)
         self.catalogue: Catalogue = stored_catalogue(session)
         self.stock_codes = sorted(s.code for s in self.catalogue.services
@@ -83,8 +88,10 @@ class _Intake:
         self.agencies: dict[int, Agency] = {}
         self.agreements: dict[tuple, Agreement | None] = {}
         self.billed = billed_months(session)
+        # In a workbook, the database checks' problems too are told by sheet and column.
+        self.reading = Reading()
         self.file_problems = ProblemCollector(str(path))  # the reader's
-        self.problems = ProblemCollector(str(path))  # the database checks'
+        self.problems = ProblemCollector(str(path), locate=self.reading.locate)  # the database checks'
         self.added = self.skipped = self.superseded = 0
 
     def fail(self, line: int, field: str, message: str) -> None:
@@ -96,7 +103,7 @@ class _Intake:
                                 allow_future=self.allow_future)
         keys = FileKeys(self.session)
         for records in volume_batches(self.path, self.catalogue, self.file_problems,
-                                      self.batch_size):
+                                      self.batch_size, self.sheet, self.reading):
             if not self.file_problems.count:  # else the file is refused for its own problems
                 self._take_batch(records, keys)
         keys.close()
@@ -104,7 +111,7 @@ class _Intake:
         self.problems.raise_if_any()
         finish_batch(self.session, self.batch, self.added, self.skipped, self.reason,
                      self.allow_future)
-        return VolumeImport(self.added, self.skipped, self.superseded)
+        return VolumeImport(self.added, self.skipped, self.superseded, self.reading.summary())
 
     def _take_batch(self, records: list[tuple[int, VolumeRecord]], keys: FileKeys) -> None:
         for problem in future_problems(str(self.path), ((line, r.period) for line, r in records),
