@@ -19,6 +19,8 @@ from billing.money import format_sek
 invoices_app = typer.Typer(help="Issued invoices and credit notes.", no_args_is_help=True)
 invoice_app = typer.Typer(help="One issued invoice or credit note.", no_args_is_help=True)
 
+# The run's options for a month whose volumes look missing, in a panel of their own.
+GUARDS = "Volumes that look missing"
 DateOption = Annotated[str | None, typer.Option("--date", help="Document date (YYYY-MM-DD); default today.")]
 
 
@@ -29,13 +31,14 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
         allow_missing: Annotated[list[str] | None, typer.Option(
             "--allow-missing", metavar="ORGNR|all",
             help="Bill although this agency's volumes (or, with 'all', the month's) look missing; "
-                 "repeatable; needs --reason.")] = None,
+                 "repeatable; needs --reason.", rich_help_panel=GUARDS)] = None,
         reason: Annotated[str | None, typer.Option(
-            help="Why the month is billed although its volumes look missing; kept in the event log.")] = None,
+            help="Why the month is billed although its volumes look missing; kept in the event log.",
+            rich_help_panel=GUARDS)] = None,
         drop_threshold: Annotated[str, typer.Option(
             "--drop-threshold", metavar="PERCENT",
             help="A service's total volume may fall by at most this much against the previous "
-                 "billed month.")] = "50") -> None:
+                 "billed month.", rich_help_panel=GUARDS)] = "50") -> None:
     """Bill a month in arrears: one invoice per agency, all issued or none.
     Refused while an earlier month is unbilled, or when the month's volumes
     look missing (none at all, an agency without its basic services, a

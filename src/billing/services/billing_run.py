@@ -194,7 +194,7 @@ def refusal(checks: RunChecks, month: Month) -> list[Problem]:
     for finding in checks.blocking:
         who = finding.organisation_number or ALL
         problems.append(Problem(f"{month}'s volumes look missing: {finding.message}; to bill it anyway, "
-                                f"give --allow-missing {who} --reason TEXT", field="volumes"))
+                                f"give --allow-missing {who} --reason TEXT", field="allow_missing"))
     return problems
 
 
