@@ -21,7 +21,7 @@ from billing.persistence.models import EventRow, InvoiceRow
 from billing.services.audit import run_audit
 from billing.services.billing_run import Override, run_month
 from billing.services.corrections import correct_month, credit_invoice
-from billing.services.volumes import import_volumes
+from billing.services.volumes import correct_volumes, import_volumes
 from db_helpers import (ORG_A, ORG_B, WORLD_VOLUMES, billed, correct_alfaverket_payslips, dump, setup_world,
                         write_volumes)
 from helpers_cli import cli, flat
@@ -274,3 +274,32 @@ def test_the_correction_dry_run_shows_the_summary_and_writes_nothing(database_ur
     assert done.exit_code == 0, done.output
     assert "en lönespecifikation saknades" in flat(done.output) and "Skillnad" in flat(done.output)
     assert dump(engine) != before
+
+
+def test_reasons_too_long_together_ask_for_one(engine, tmp_path):
+    billed(engine, tmp_path)
+    # Two corrections of Alfaverket's November (the second a late record of its
+    # own, so both are in force), each with a reason of 300 characters:
+    # together (with "; ") 602, more than the 500 a document's reason holds.
+    correct_alfaverket_payslips(engine, tmp_path, reason="a" * 300)
+    again = write_volumes(tmp_path, "again.csv", [f"2012-11,{ORG_A},PAY-SLIP-DEV,1,Palasso,late-1"])
+    with Session(engine) as session, session.begin():
+        correct_volumes(session, again, "b" * 300)
+    before = dump(engine)
+    with pytest.raises(DataError, match="longer than 500 characters: give one"):
+        with Session(engine) as session, session.begin():
+            correct_month(session, NOV, date(2012, 12, 20))
+    assert dump(engine) == before
+
+
+def test_the_reasons_of_several_volume_corrections_are_joined(engine, tmp_path):
+    billed(engine, tmp_path)
+    correct_alfaverket_payslips(engine, tmp_path, reason="ett lönebesked saknades")
+    late = write_volumes(tmp_path, "late.csv", [f"2012-11,{ORG_A},PAY-SLIP-DEV,1,Palasso,late-1"])
+    with Session(engine) as session, session.begin():
+        correct_volumes(session, late, "ett sent lönebesked")
+    with Session(engine) as session, session.begin():
+        result = correct_month(session, NOV, date(2012, 12, 20))
+    # In the order the corrections were made.
+    assert {d.reason for d in result.credit_notes + result.invoices} == {
+        "ett lönebesked saknades; ett sent lönebesked"}

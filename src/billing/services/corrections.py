@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from billing.errors import DataError
 from billing.domain.organisation import normalise_organisation_number
-from billing.files.fields import checked_reason
+from billing.files.fields import MAX_REASON, checked_reason
 from billing.invoicing.credit_balance import nets_to_credit
 from billing.invoicing.document import (AgencyDocument, DocumentKind, Invoice, charges, credit_note_for,
                                         reversal_of)
@@ -103,6 +103,9 @@ def correct_month(session: Session, month: Month, issue_date: date,
             held.append(new)
             continue
         why = reason or "; ".join(batch_reasons.get(agency, ())) or DEFAULT_REASON
+        if len(why) > MAX_REASON:  # several corrections' reasons together: too long to print
+            raise DataError.single(f"the reasons of the volume corrections of {month} are together longer "
+                                   f"than {MAX_REASON} characters: give one (--reason)", field="reason")
         if old is not None:
             check_not_before(old, issue_date)
             to_issue.append(AgencyDocument(agency, reversal_of(old, issue_date, why)))
