@@ -16,13 +16,16 @@ from sqlalchemy.orm import Session
 
 from billing.period import Month
 from billing.services.agencies import import_agencies
-from billing.services.billing_run import run_month
+from billing.services.billing_run import Override, run_month
 from billing.services.passthrough import allocate_supplier_invoices, import_pass_through
 from billing.services.tariffs import load_tariffs
 from billing.services.volumes import import_volumes
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+# The example months' usage moves more than the run's guards let pass unasked
+# (December: FIN-CUSTINV 7425 -> 2737): billed on purpose.
+EXAMPLE_CHANGES = Override(("all",), "the example months' usage moves")
 DECEMBER = Month(2012, 12)
 
 # The annual report's monthly table for December 2012 (pages on payroll,
@@ -71,7 +74,7 @@ def test_december_2012_invoices_match_the_files_and_the_report(engine):
     with Session(engine) as session, session.begin():
         _load_examples(session, [DECEMBER])
     with Session(engine) as session, session.begin():
-        invoices = run_month(session, DECEMBER, date(2013, 1, 8)).invoices
+        invoices = run_month(session, DECEMBER, date(2013, 1, 8), EXAMPLE_CHANGES).invoices
 
     agencies = _agencies()
     # One invoice per agency with an agreement in force in December, numbered 1..n.
@@ -144,7 +147,8 @@ def test_example_prices_are_calibrated_to_the_report_revenue(engine):
     revenue = defaultdict(Decimal)
     for month in months:
         with Session(engine) as session, session.begin():
-            for invoice in run_month(session, month, month.last_day + timedelta(days=8)).invoices:
+            for invoice in run_month(session, month, month.last_day + timedelta(days=8),
+                                         EXAMPLE_CHANGES).invoices:
                 for line in invoice.lines:
                     if line.part != "pass_through":
                         revenue[str(line.area)] += line.amount

@@ -30,6 +30,7 @@ from helpers_cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+EXAMPLE_DECEMBER = "exemplets december har mindre volymer"
 GOLDEN = Path(__file__).parent / "golden"
 WRITE = os.environ.get("BILLING_WRITE_GOLDEN") == "1"
 # Kept in full beside the digests: an invoice with a discount, a credit note, and a
@@ -55,7 +56,8 @@ def _scenario(url: str, work: Path) -> dict[str, bytes]:
     run("passthrough", "import", EXAMPLES / "passthrough" / "amounts-2012-12.csv")
     run("passthrough", "allocate", EXAMPLES / "passthrough" / "supplier-invoices-2012-12.csv")
     run("run", "2012-11", "--date", "2012-12-07")
-    run("run", "2012-12", "--date", "2013-01-08")
+    # The example December's usage falls (FIN-CUSTINV 7425 -> 2737): billed on purpose.
+    run("run", "2012-12", "--date", "2013-01-08", "--allow-missing", "all", "--reason", EXAMPLE_DECEMBER)
     correction = work / "correction.csv"
     correction.write_text(CORRECTION, encoding="utf-8")
     run("volumes", "correct", correction, "--reason", "Rättat antal lönebesked")

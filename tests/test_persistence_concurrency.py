@@ -15,7 +15,7 @@ from billing.errors import AlreadyDone
 from billing.period import Month
 from billing.persistence.models import BillingRunRow, InvoiceRow, NumberSeries
 from billing.services.billing_run import run_month
-from db_helpers import dump, setup_world
+from db_helpers import WORLD_CHANGES, dump, setup_world
 from helpers_concurrency import race
 
 NOVEMBER, DECEMBER = Month(2012, 11), Month(2012, 12)
@@ -23,7 +23,7 @@ NOVEMBER, DECEMBER = Month(2012, 11), Month(2012, 12)
 
 def billing_run(month: Month):
     """The run of ``month``, dated the 5th of the month after."""
-    return lambda session: run_month(session, month, month.next().first_day.replace(day=5))
+    return lambda session: run_month(session, month, month.next().first_day.replace(day=5), WORLD_CHANGES)
 
 
 def _race(engine, database_url, first_month, second_month):
@@ -65,7 +65,7 @@ def test_two_runs_of_the_same_month_issue_once(engine, database_url, tmp_path):
 def test_two_runs_of_different_months_take_consecutive_numbers(engine, database_url, tmp_path):
     setup_world(engine, tmp_path, months=("2012-11", "2012-12"))
     with Session(engine) as session, session.begin():  # the number series exists from here on
-        assert len(run_month(session, Month(2012, 10), date(2012, 11, 5)).invoices) == 3
+        assert len(run_month(session, Month(2012, 10), date(2012, 11, 5), WORLD_CHANGES).invoices) == 3
 
     first, second = _race(engine, database_url, NOVEMBER, DECEMBER)
 

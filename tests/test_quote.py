@@ -37,7 +37,7 @@ from billing.reports.tabular import to_csv, to_json
 from billing.services.billing_run import run_month
 from billing.services.quotes import quote as service_quote
 from billing.services.volumes import import_volumes
-from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_THETA, TARIFFS, WORLD_AGENCIES, check_assumed_prices,
+from db_helpers import (WORLD_CHANGES, ORG_A, ORG_B, ORG_C, ORG_THETA, TARIFFS, WORLD_AGENCIES, check_assumed_prices,
                         load_world, write_volumes)
 import factories as f
 from factories import D
@@ -539,7 +539,7 @@ def test_a_quote_from_an_agencys_actual_volumes_equals_its_invoice(engine, tmp_p
         load_world(session, tmp_path, months=("2012-11", "2012-12"), agencies_text=WORLD_AGENCIES + THETA)
         import_volumes(session, write_volumes(tmp_path, "theta.csv", THETA_VOLUMES))
         run_month(session, Month(2012, 11), date(2012, 12, 5))
-        run_month(session, Month(2012, 12), date(2013, 1, 5))
+        run_month(session, Month(2012, 12), date(2013, 1, 5), WORLD_CHANGES)
 
     # By hand, standard-2012-06:
     # November  A: 3000.00 + 1 x 40.00 + 3 x 66.00 = 3238.00, VAT 809.50

@@ -30,13 +30,17 @@ def check_completeness(catalogue: Catalogue, months: Sequence[Month],
                        agencies: Mapping[int, Agency],
                        volumes: Mapping[Month, Mapping[int, Sequence[VolumeRecord]]],
                        pass_through: Mapping[Month, Mapping[int, Sequence[PassThroughCharge]]] | None = None,
-                       credit_balances: Mapping[tuple[Month, int], Invoice] | None = None) -> CheckResult:
+                       credit_balances: Mapping[tuple[Month, int], Invoice] | None = None,
+                       credited_alone: Mapping[tuple[Month, int], tuple[int, int]] | None = None) -> CheckResult:
     """``current``: the documents in force of the months (invoices not credited,
     credit balance notes not reversed), with agency ids; ``volumes``: the
     records in force of each month; ``pass_through``: each month's amounts;
     ``credit_balances``: for an agency and month with no document in force,
-    the month's draft when it nets to a credit (held back by the run)."""
+    the month's draft when it nets to a credit (held back by the run);
+    ``credited_alone``: (invoice, credit note) numbers of an agency's month
+    whose invoice was credited on its own, with no invoice replacing it."""
     pass_through = pass_through or {}
+    credited_alone = credited_alone or {}
     credit_balances = credit_balances or {}
     findings = []
     billed_records = {i for d in current for line in d.document.lines for i in line.volume_record_ids}
@@ -62,6 +66,12 @@ def check_completeness(catalogue: Catalogue, months: Sequence[Month],
                     f"{agency.organisation_number} {agency.name}: {month} nets to a credit "
                     f"({amounts(held.totals)}) and was held back; issue it as a credit note: "
                     f"{credit_balance_command(month, agency.organisation_number)}"))
+            elif (month, agency_id) in credited_alone and (month, agency_id) not in in_force:
+                invoice, note = credited_alone[month, agency_id]
+                findings.append(Finding(
+                    f"{agency.organisation_number} {agency.name} is unbilled for {month}: invoice "
+                    f"{invoice} was credited on its own by credit note {note}; bill it again with "
+                    f"'billing correct {month} --agency {agency.organisation_number}'", invoice))
             elif agency.has_agreement_in(month) and (month, agency_id) not in in_force:
                 findings.append(Finding(f"{agency.organisation_number} {agency.name} has an agreement "
                                         f"in force in {month} but no invoice"))

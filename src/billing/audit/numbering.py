@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from billing.audit.findings import CheckResult, Finding
@@ -48,11 +49,14 @@ def series_breaks(numbers: Iterable[int], next_number: int) -> tuple[SeriesBreak
     return tuple(breaks)
 
 
-def check_numbering(numbers: Sequence[int], next_number: int, heads: Sequence[DocumentHead]) -> CheckResult:
-    """The series' breaks, and any agency with more than one document in force
-    (invoice or credit balance note) for a month among ``heads`` (the documents
-    of the months audited)."""
+def check_numbering(numbers: Sequence[int], next_number: int, heads: Sequence[DocumentHead],
+                    dated: Sequence[tuple[int, date]] = ()) -> CheckResult:
+    """The series' breaks, any document dated before the one numbered before it
+    (``dated``: every stored document's number and date), and any agency with
+    more than one document in force (invoice or credit balance note) for a
+    month among ``heads`` (the documents of the months audited)."""
     findings = [_finding(b, next_number) for b in series_breaks(numbers, next_number)]
+    findings += dates_backwards(dated)
     doubled = sorted((group for group in in_force_by_agency_month(heads).values() if len(group) > 1),
                      key=lambda group: (group[0].organisation_number, str(group[0].period)))
     for group in doubled:
@@ -63,6 +67,15 @@ def check_numbering(numbers: Sequence[int], next_number: int, heads: Sequence[Do
                                 f"{group[0].period}: {', '.join(map(str, numbers_in_force))}",
                                 numbers_in_force[0]))
     return CheckResult("numbering", "Nummerserie: luckor och dubbletter", tuple(findings))
+
+
+def dates_backwards(dated: Sequence[tuple[int, date]]) -> list[Finding]:
+    """Dates never go backwards along the number series: a reader sorting by
+    number or by date must find the same order."""
+    ordered = sorted(dated)
+    return [Finding(f"document {number} dated {day} is before document {before}'s date {previous_day}",
+                    number)
+            for (before, previous_day), (number, day) in zip(ordered, ordered[1:]) if day < previous_day]
 
 
 def _finding(found: SeriesBreak, next_number: int) -> Finding:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from billing.cli.context import console, fail, parse_date, parse_month, read, run_in_transaction
 from billing.cli.render import invoice_document, invoice_list, print_invoices
 from billing.cli.text import PlainConsole
-from billing.errors import AlreadyDone
 from billing.invoicing.credit_balance import held_back_message
 from billing.invoicing.document import Invoice
 from billing.money import format_sek
@@ -18,32 +19,61 @@ from billing.money import format_sek
 invoices_app = typer.Typer(help="Issued invoices and credit notes.", no_args_is_help=True)
 invoice_app = typer.Typer(help="One issued invoice or credit note.", no_args_is_help=True)
 
+# The run's options for a month whose volumes look missing, in a panel of their own.
+GUARDS = "Volumes that look missing"
 DateOption = Annotated[str | None, typer.Option("--date", help="Document date (YYYY-MM-DD); default today.")]
 
 
 def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date: DateOption = None,
         show: Annotated[bool, typer.Option("--show", help="Print every invoice in full.")] = False,
         dry_run: Annotated[bool, typer.Option(
-            "--dry-run", help="Show what the run would issue; write nothing.")] = False) -> None:
-    """Bill a month in arrears: one invoice per agency, all issued or none."""
+            "--dry-run", help="Show what the run would issue; write nothing.")] = False,
+        allow_missing: Annotated[list[str] | None, typer.Option(
+            "--allow-missing", metavar="ORGNR|all",
+            help="Bill although this agency's volumes (or, with 'all', the month's) look missing; "
+                 "repeatable; needs --reason.", rich_help_panel=GUARDS)] = None,
+        reason: Annotated[str | None, typer.Option(
+            help="Why the month is billed although its volumes look missing; kept in the event log.",
+            rich_help_panel=GUARDS)] = None,
+        drop_threshold: Annotated[str, typer.Option(
+            "--drop-threshold", metavar="PERCENT",
+            help="A service's total volume may fall by at most this much against the previous "
+                 "billed month.", rich_help_panel=GUARDS)] = "50") -> None:
+    """Bill a month in arrears: one invoice per agency, all issued or none.
+    Refused while an earlier month is unbilled, or when the month's volumes
+    look missing (none at all, an agency without its basic services, a
+    service falling by more than the threshold) unless allowed on purpose."""
     from billing.invoicing.credit_balance import split_credit_balances
-    from billing.services.billing_run import billed_months, check_in_arrears, draft_month, run_month
+    from billing.services.billing_run import (Override, already_billed, billed_months, check_in_arrears,
+                                              check_run, draft_month, refusal, run_month)
     month, issue = parse_month(period), parse_date(invoice_date)
+    threshold = parse_percent(drop_threshold)
+
+    def override():  # checked inside the transaction, so that a bad value is a plain message
+        return Override.of(allow_missing or [], reason, threshold)
     if dry_run:
         def preview(session):
             if month in billed_months(session):
-                raise AlreadyDone(f"{month} is already billed: a run would issue nothing; "
-                                  f"changes to a billed month are made with 'billing correct {month}'")
+                raise already_billed(session, month)
             check_in_arrears(month, issue)
-            return split_credit_balances(draft_month(session, month, issue))
-        issuable, held = read(preview)
+            checks = check_run(session, month, issue, override())
+            return checks, split_credit_balances(draft_month(session, month, issue))
+        checks, (issuable, held) = read(preview)
         drafts = [draft.document for draft in issuable]
         print_invoices(console, drafts) if show else None
         console.print(invoice_list(drafts, title=f"Förhandsgranskning {month}: inget är utfärdat"))
         print_held_back([draft.document for draft in held])
+        print_findings(checks.findings, checks.blocking)
+        refused = refusal(checks, month)
+        for problem in refused:
+            console.print(f"Refused: {problem.message}", style="red", highlight=False, soft_wrap=True)
+        if refused:
+            console.print(f"Dry run: the run of {month} would be refused; nothing was written.")
+            return
         console.print(f"Dry run: {len(drafts)} invoices would be issued for {month}; nothing was written.")
         return
-    result = run_in_transaction(lambda s: run_month(s, month, issue))
+    result = run_in_transaction(lambda s: run_month(s, month, issue, override()))
+    print_findings(result.allowed, ())
     print_held_back(result.held_back)
     if not result.invoices:
         console.print(f"No invoice issued for {month}." if result.held_back
@@ -57,24 +87,68 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
                   f"{format_sek(sum(i.totals.payable for i in result.invoices))} SEK.")
 
 
+def parse_percent(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().rstrip("%").strip())
+    except InvalidOperation:
+        raise typer.BadParameter(f"not a percentage: {text!r}") from None
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise typer.BadParameter(f"a percentage from 0 to 100, not {text!r}")
+    return value
+
+
+def print_findings(findings: Sequence, blocking: Sequence) -> None:
+    """What looks missing in the month's volumes: allowed on purpose, or stopping the run."""
+    for finding in findings:
+        state = "stops the run" if finding in blocking else "allowed"
+        console.print(f"Volumes look missing ({state}): {finding.message}", style="yellow",
+                      highlight=False, soft_wrap=True)
+
+
 def correct(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
             agency: Annotated[str | None, typer.Option(help="Only this organisation number.")] = None,
-            reason: Annotated[str | None, typer.Option(help="Why; printed on the documents.")] = None,
-            document_date: DateOption = None) -> None:
+            reason: Annotated[str | None, typer.Option(
+                help="Why; printed on the documents. Default: the reasons of the volume "
+                     "corrections behind each agency's month.")] = None,
+            document_date: DateOption = None,
+            dry_run: Annotated[bool, typer.Option(
+                "--dry-run", help="Show what the correction would issue; write nothing.")] = False) -> None:
     """Re-rate a billed month: a credit note and a new invoice for each agency
     whose charges changed; nothing for the others."""
-    from billing.services.corrections import DEFAULT_REASON, correct_month
+    from billing.services.corrections import correct_month
     month, issue = parse_month(period), parse_date(document_date)
-    result = run_in_transaction(lambda s: correct_month(s, month, issue, agency, reason or DEFAULT_REASON))
+    result = run_in_transaction(lambda s: correct_month(s, month, issue, agency, reason, dry_run),
+                                commit=not dry_run)
     documents = sorted(result.credit_notes + result.invoices, key=lambda d: d.number or 0)
     print_held_back(result.held_back)
     if not documents:
         console.print(f"Nothing {'else ' if result.held_back else ''}changed in {month}: "
                       "no document issued.")
         return
-    print_invoices(console, documents)
+    if not dry_run:
+        print_invoices(console, documents)
+    console.print(change_table(result.changes, month, dry_run))
+    if dry_run:
+        console.print(f"Dry run: {len(result.credit_notes)} credit notes and {len(result.invoices)} "
+                      f"invoices would be issued for {month}; nothing was written.")
+        return
     console.print(f"{len(result.credit_notes)} credit notes and {len(result.invoices)} invoices "
                   f"issued for {month}.")
+
+
+def change_table(changes: Sequence, month, dry_run: bool) -> Table:
+    """Per agency: what it owed, what it owes after the correction, the difference and why."""
+    title = f"Rättelse {month}" + (": förhandsgranskning, inget är utfärdat" if dry_run else "")
+    table = Table(title=title)
+    for header in ("Org.nr", "Kund"):
+        table.add_column(header)
+    for header in ("Tidigare att betala", "Nytt att betala", "Skillnad"):
+        table.add_column(header, justify="right")
+    table.add_column("Orsak")
+    for change in changes:
+        table.add_row(change.organisation_number, change.agency_name, format_sek(change.old_payable),
+                      format_sek(change.new_payable), format_sek(change.difference), change.reason)
+    return table
 
 
 def credit(number: int, reason: Annotated[str, typer.Option(help="Why; printed on the credit note.")],

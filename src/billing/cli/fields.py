@@ -20,6 +20,8 @@ FLAGS = {
     "issue_date": "--date",
     "reason": "--reason",
     "organisation_number": "--agency",
+    "allow_missing": "--allow-missing",
+    "drop_threshold": "--drop-threshold",
     # audit, whatif
     "first_period": "--from",
     "last_period": "--to",

@@ -27,7 +27,7 @@ from billing.errors import DataError
 from billing.files.costs_csv import read_costs
 from billing.invoicing.credit_balance import nets_to_credit
 from billing.invoicing.document import AgencyDocument, Invoice
-from billing.invoicing.in_force import DocumentHead, chain_of, documents_in_force
+from billing.invoicing.in_force import DocumentHead, chain_of, credited_alone, documents_in_force
 from billing.invoicing.series import SealedDocument, SeriesState
 from billing.period import Month
 from billing.persistence.documents import (agency_documents_for_periods, documents_by_number, sealed_documents,
@@ -84,9 +84,12 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
                        agencies, catalogue, load_price_lists(session), volumes_by_id, charges_by_id),
         check_arithmetic(period_documents),
         check_completeness(catalogue, months, current, agencies, volumes, pass_through,
-                           _credit_balances_held(session, months, current, agencies)),
+                           _credit_balances_held(session, months, current, agencies),
+                           {(h.period, h.agency_id): (h.number, credited_by[h.number])
+                            for h in credited_alone(heads) if h.period >= first}),
         check_numbering([s.number for s in sealed], series.next_number,
-                        [h for h in heads if h.period >= first]),
+                        [h for h in heads if h.period >= first],
+                        [(s.number, s.document.issue_date) for s in sealed]),
         _integrity(session, sealed, series),
         *[check_variance(m, threshold, volumes, _by_month(d.document for d in read),
                          {a: agency.name for a, agency in agencies.items()}) for m in months],

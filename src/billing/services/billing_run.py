@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billing.audit.volume_guards import ALL, DEFAULT_DROP_THRESHOLD, VolumeFinding, unallowed, volume_findings
+from billing.domain.organisation import normalise_organisation_number
 from billing.errors import AlreadyDone, DataError, Problem
+from billing.files.fields import checked_reason
 from billing.domain.timing import check_billable
 from billing.invoicing.credit_balance import split_credit_balances
 from billing.invoicing.document import AgencyDocument, Invoice, draft_invoice
@@ -16,7 +21,9 @@ from billing.period import Month
 from billing.persistence.invoice_store import issue_documents
 from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import load_agencies, load_pass_through, load_price_lists, load_volumes
+from billing.persistence.documents import credited_alone_invoices
 from billing.persistence.models import BillingRunRow
+from billing.persistence.run_reads import latest_issue_date, volume_totals
 from billing.rating.rater import RatingContext, rate_agency_month
 from billing.services.catalogue import stored_catalogue
 from billing.services.events import now, operator, record_event
@@ -28,6 +35,46 @@ class RunResult:
     invoices: tuple[Invoice, ...]
     # Drafts of agencies whose month nets to a credit: not issued (invoicing/credit_balance.py).
     held_back: tuple[Invoice, ...] = ()
+    # What looked missing in the month's volumes, and was billed anyway on purpose.
+    allowed: tuple[VolumeFinding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Override:
+    """Billing a month deliberately although its volumes look missing: the
+    agencies (organisation numbers, or "all") and why."""
+
+    agencies: tuple[str, ...] = ()
+    reason: str = ""
+    drop_threshold: Decimal = DEFAULT_DROP_THRESHOLD
+
+    @classmethod
+    def of(cls, agencies: Collection[str], reason: str | None,
+           drop_threshold: Decimal = DEFAULT_DROP_THRESHOLD) -> "Override":
+        if drop_threshold < 0 or drop_threshold > 100:
+            raise DataError.single(f"the drop threshold is a percentage from 0 to 100, not {drop_threshold}",
+                                   field="drop_threshold")
+        named = []
+        for agency in agencies:
+            if agency.strip().lower() == ALL:
+                named.append(ALL)
+                continue
+            try:
+                named.append(normalise_organisation_number(agency))
+            except ValueError as exc:
+                raise DataError.single(str(exc), field="allow_missing") from None
+        if named:
+            reason = checked_reason(reason or "", "billing a month whose volumes look missing")
+        elif reason:
+            raise DataError.single("a reason is given only with --allow-missing", field="reason")
+        return cls(tuple(named), reason or "", drop_threshold)
+
+
+@dataclass(frozen=True)
+class RunChecks:
+    findings: tuple[VolumeFinding, ...] = ()
+    blocking: tuple[VolumeFinding, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())  # the order of months and dates
 
 
 def draft_month(session: Session, month: Month, issue_date: date,
@@ -69,7 +116,90 @@ def check_in_arrears(month: Month, issue_date: date) -> None:
     check_billable(month, issue_date, date.today())
 
 
-def run_month(session: Session, month: Month, issue_date: date) -> RunResult:
+def already_billed(session: Session, month: Month, previous: BillingRunRow | None = None) -> AlreadyDone:
+    """A month is billed once; an agency credited on its own since is billed
+    again by a correction naming it."""
+    said = (f"{month} is already billed: {previous.invoice_count} invoices issued "
+            f"{previous.run_date.isoformat()} by {previous.run_by}; nothing issued now"
+            if previous is not None else
+            f"{month} is already billed: a run would issue nothing; changes to a billed month "
+            f"are made with 'billing correct {month}'")
+    for head in credited_alone_invoices(session, month):
+        said += (f". {head.organisation_number} {head.agency_name} is unbilled for {month}: its invoice "
+                 f"{head.number} was credited on its own; bill it again with "
+                 f"'billing correct {month} --agency {head.organisation_number}'")
+    return AlreadyDone(said)
+
+
+def check_run(session: Session, month: Month, issue_date: date,
+              override: Override = Override()) -> RunChecks:
+    """Everything that must hold before a month is billed, found without
+    raising (the dry run shows it): months are billed in order, no document is
+    dated before the newest one, and the volumes do not look missing."""
+    billed = billed_months(session)
+    problems = order_problems(session, month, billed)
+    problems += date_problems(session, issue_date)
+    earlier = [m for m in billed if m < month]
+    previous_month = max(earlier) if earlier else None
+    totals = volume_totals(session, [month] + ([previous_month] if previous_month else []))
+    agencies = load_agencies(session).values()
+    names = {a.organisation_number: a.name for a in agencies}
+    if not totals[month] and not any(a.has_agreement_in(month) for a in agencies):
+        return RunChecks(problems=tuple(problems))  # nothing to bill, so nothing looks missing
+    findings = volume_findings(stored_catalogue(session), month, totals[month], previous_month,
+                               totals.get(previous_month, {}) if previous_month else {},
+                               names, override.drop_threshold)
+    return RunChecks(findings, unallowed(findings, override.agencies), tuple(problems))
+
+
+def order_problems(session: Session, month: Month, billed: set[Month]) -> list[Problem]:
+    """Months are billed in order: not before a month already billed, nor while
+    an earlier month with an agreement in force is unbilled. The months before
+    the first billed one are before the database's time and free."""
+    later = sorted(m for m in billed if m > month)
+    if later:
+        return [Problem(f"months are billed in order: {later[0]} is already billed, so {month} "
+                        f"cannot be billed after it", field="period")]
+    if not billed:
+        return []
+    agencies = load_agencies(session).values()
+    candidate = min(billed).next()
+    while candidate < month:
+        if candidate not in billed and any(a.has_agreement_in(candidate) for a in agencies):
+            return [Problem(f"months are billed in order: {candidate} has agreements in force and is "
+                            f"not billed; bill it first ('billing run {candidate}')", field="period")]
+        candidate = candidate.next()
+    return []
+
+
+def date_problems(session: Session, issue_date: date) -> list[Problem]:
+    """Dates never go backwards along the number series."""
+    latest = latest_issue_date(session)
+    if latest is not None and issue_date < latest[1]:
+        number, newest = latest
+        return [Problem(f"the date {issue_date} is before document {number}'s {newest}: documents' "
+                        f"dates never go backwards along the number series", field="issue_date")]
+    return []
+
+
+def check_date_order(session: Session, issue_date: date) -> None:
+    problems = date_problems(session, issue_date)
+    if problems:
+        raise DataError(problems)
+
+
+def refusal(checks: RunChecks, month: Month) -> list[Problem]:
+    """The problems that stop a run, with how to go on deliberately."""
+    problems = list(checks.problems)
+    for finding in checks.blocking:
+        who = finding.organisation_number or ALL
+        problems.append(Problem(f"{month}'s volumes look missing: {finding.message}; to bill it anyway, "
+                                f"give --allow-missing {who} --reason TEXT", field="allow_missing"))
+    return problems
+
+
+def run_month(session: Session, month: Month, issue_date: date,
+              override: Override = Override()) -> RunResult:
     """Issue the month's invoices, all in the caller's transaction, or none. An
     agency whose month nets to a credit is held back (no invoice for a negative
     amount); the others are issued, and the month counts as billed."""
@@ -78,12 +208,15 @@ def run_month(session: Session, month: Month, issue_date: date) -> RunResult:
     lock_billing(session)
     previous = session.scalars(select(BillingRunRow).where(BillingRunRow.period == month)).first()
     if previous is not None:
-        raise AlreadyDone(f"{month} is already billed: {previous.invoice_count} invoices issued "
-                          f"{previous.run_date.isoformat()} by {previous.run_by}; nothing issued now")
+        raise already_billed(session, month, previous)
     check_in_arrears(month, issue_date)
+    checks = check_run(session, month, issue_date, override)
+    problems = refusal(checks, month)
+    if problems:
+        raise DataError(problems)
     drafts, held = split_credit_balances(draft_month(session, month, issue_date))
     if not drafts and not held:
-        return RunResult(month, ())
+        return RunResult(month, (), allowed=checks.findings)
     run = BillingRunRow(period=month, run_date=issue_date, started_at=now(), run_by=operator(),
                         invoice_count=len(drafts))
     session.add(run)
@@ -94,5 +227,10 @@ def run_month(session: Session, month: Month, issue_date: date) -> RunResult:
     if held:
         summary += ("; held back, netting to a credit: "
                     + ", ".join(d.document.organisation_number for d in held))
-    record_event(session, "run", {"period": str(month), "date": issue_date.isoformat()}, summary)
-    return RunResult(month, tuple(issued), tuple(d.document for d in held))
+    arguments = {"period": str(month), "date": issue_date.isoformat()}
+    if checks.findings:
+        arguments |= {"allow_missing": ",".join(override.agencies), "reason": override.reason}
+        summary += "; billed although its volumes looked missing: " + "; ".join(
+            f.message for f in checks.findings) + f" (reason: {override.reason})"
+    record_event(session, "run", arguments, summary)
+    return RunResult(month, tuple(issued), tuple(d.document for d in held), checks.findings)

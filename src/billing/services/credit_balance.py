@@ -15,7 +15,7 @@ from billing.persistence.documents import credited_alone_invoices, in_force_docu
 from billing.persistence.invoice_store import issue_documents
 from billing.persistence.locks import lock_billing
 from billing.persistence.numbering import lock_series
-from billing.services.billing_run import billed_months, check_in_arrears, draft_month
+from billing.services.billing_run import billed_months, check_date_order, check_in_arrears, draft_month
 from billing.services.corrections import agency_id_of, check_not_before
 from billing.services.events import record_event
 
@@ -35,6 +35,7 @@ def issue_credit_balance(session: Session, month: Month, organisation_number: st
                                "issues the other agencies' invoices and holds this one back)",
                                field="period")
     check_in_arrears(month, issue_date)
+    check_date_order(session, issue_date)
     agency_id = agency_id_of(session, organisation_number)
     drafts = draft_month(session, month, issue_date, agency_id)
     if not drafts:
