@@ -132,7 +132,7 @@ def test_export_reads_back_balanced_with_the_documents_totals(engine, tmp_path):
     before = dump(engine)
     result = cli(url, "export", "sie", "2012-11", "--out", out)
     assert result.exit_code == 0, result.output
-    assert "4 vouchers (3 invoices, 1 credit notes)" in flat(result.output)
+    assert "4 vouchers (3 invoices, 1 credit note)" in flat(result.output)
     assert dump(engine) == before  # read-only
 
     data = out.read_bytes()

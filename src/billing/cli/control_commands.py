@@ -8,6 +8,9 @@ import typer
 from rich.table import Table
 
 from billing.cli.context import console, errors, read, upgrade_database
+from billing.cli.formats import FormatOption, OutputFormat, show_listing
+from billing.cli.listings import event_listing
+from billing.plural import counted
 
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 
@@ -25,26 +28,23 @@ def verify() -> None:
     from billing.services.verify import verify_documents
     result = read(verify_documents)
     if result.intact:
-        console.print(f"{result.documents} documents verified: every seal and the chain are intact.")
+        console.print(f"{counted(result.documents, 'document')} verified: every seal and the chain "
+                      "are intact.")
         console.print(f"Chain head (keep it outside the database): {result.head or '-'}")
         return
     table = Table("Slag", "Dokument", "Avvikelse", title="Verifiering av dokumentkedjan")
     for finding in result.findings:
         table.add_row(finding.kind, str(finding.number or "-"), finding.message)
     errors.print(table)
-    errors.print(f"{len(result.findings)} findings in {result.documents} documents.", style="red")
+    errors.print(f"{counted(len(result.findings), 'finding')} in {counted(result.documents, 'document')}.",
+                 style="red")
     raise typer.Exit(1)
 
 
-def log(limit: Annotated[int | None, typer.Option(help="Only the newest N events.")] = None) -> None:
+def log(limit: Annotated[int | None, typer.Option(help="Only the newest N events.")] = None,
+        output_format: FormatOption = OutputFormat.TABLE) -> None:
     """The event log: every action that changed state, with time, user and arguments."""
     from billing.services.events import read_events
     events = read(lambda s: [(e.id, e.occurred_at, e.os_user, e.action, e.arguments, e.summary)
                              for e in read_events(s, limit)])
-    table = Table("Nr", "Tid (UTC)", "Användare", "Händelse", "Argument", "Resultat", title="Händelselogg")
-    for column in table.columns[4:]:
-        column.overflow = "fold"  # arguments such as file paths are shown whole, folded
-    for number, at, user, action, arguments, summary in events:
-        table.add_row(str(number), at.isoformat(sep=" ", timespec="seconds"), user, action,
-                      ", ".join(f"{k}={v}" for k, v in arguments.items()), summary)
-    console.print(table)
+    show_listing(event_listing(events), output_format)

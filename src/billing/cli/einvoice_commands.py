@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from billing.cli.context import centre_details, console, fail, parse_month, read
+from billing.cli.progress import progress_bars
+from billing.plural import counted
 
 CentreOption = Annotated[Path | None, typer.Option(
     "--centre", help="The centre's details (seller, bankgiro); default the centre setting.")]
@@ -22,12 +24,14 @@ def export_peppol(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
     from billing.services.outputs import export_peppol as export
     month = parse_month(period)
     seller = centre_details(centre).seller
-    result = read(lambda session: export(session, month, out, seller))
+    with progress_bars() as progress:
+        result = read(lambda session: export(session, month, out, seller, progress))
     if not result.paths:
         console.print(f"No documents issued for {month}: nothing written.")
         return
-    console.print(f"{len(result.paths)} Peppol BIS Billing 3.0 files for {month} in "
-                  f"{out}: {result.invoices} invoices, {result.credit_notes} credit notes.",
+    console.print(f"{counted(len(result.paths), 'Peppol BIS Billing 3.0 file')} for {month} in "
+                  f"{out}: {counted(result.invoices, 'invoice')}, "
+                  f"{counted(result.credit_notes, 'credit note')}.",
                   highlight=False)
 
 
@@ -45,15 +49,17 @@ def validate_einvoice(directory: Annotated[Path, typer.Argument(help="Directory 
         fail(str(error))
         return
     for file in report.files:
-        status = "ok" if not file.findings else f"{len(file.fatal)} fatal, {len(file.warnings)} warnings"
+        status = ("ok" if not file.findings
+                  else f"{len(file.fatal)} fatal, {counted(len(file.warnings), 'warning')}")
         console.print(f"{file.path.name}: {status}", highlight=False)
         for finding in sorted(file.findings, key=lambda f: (not f.fatal, f.rules, f.rule_id)):
             level = "fatal" if finding.fatal else "warning"
             line = f"  {level} {finding.rule_id} [{finding.rules}] {finding.text}  at {finding.location}"
             console.print(line, highlight=False, soft_wrap=True)
     names = ", ".join(p.name for p in report.stylesheets)
-    console.print(f"{len(report.files)} files checked with {len(report.stylesheets)} rule files "
-                  f"({names}): {report.fatal_count} fatal, {report.warning_count} warnings.",
+    console.print(f"{counted(len(report.files), 'file')} checked with "
+                  f"{counted(len(report.stylesheets), 'rule file')} "
+                  f"({names}): {report.fatal_count} fatal, {counted(report.warning_count, 'warning')}.",
                   highlight=False)
     if not report.passed:
         raise typer.Exit(1)

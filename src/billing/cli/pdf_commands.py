@@ -13,7 +13,9 @@ import typer
 
 from billing.cli.billing_commands import invoice_app, invoices_app
 from billing.cli.context import centre_details, console, fail, parse_month, read
+from billing.cli.progress import progress_bars
 from billing.invoicing.document import DocumentKind
+from billing.plural import counted
 
 CentreOption = Annotated[Path | None, typer.Option(
     "--centre", help="The centre's details printed on the documents; default the centre setting.")]
@@ -50,7 +52,8 @@ def invoices_pdf(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
     month = parse_month(period)
     seller = centre_details(centre).seller
     try:
-        written = read(lambda s: month_pdfs(s, month, seller, out))
+        with progress_bars() as progress:
+            written = read(lambda s: month_pdfs(s, month, seller, out, progress))
     except OSError as error:
         fail(f"cannot write the PDF files to {out}: {error}")
         return
@@ -58,10 +61,6 @@ def invoices_pdf(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
         fail(f"no invoices or credit notes for {month}; nothing was written")
     credit_notes = sum(1 for d in written.documents if d.kind is DocumentKind.CREDIT_NOTE)
     paths = written.paths
-    console.print(f"{len(paths)} PDF files written to {out} for {month}: "
-                  f"{_count(len(paths) - credit_notes, 'invoice')}, "
-                  f"{_count(credit_notes, 'credit note')}.", highlight=False)
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    console.print(f"{counted(len(paths), 'PDF file')} written to {out} for {month}: "
+                  f"{counted(len(paths) - credit_notes, 'invoice')}, "
+                  f"{counted(credit_notes, 'credit note')}.", highlight=False)

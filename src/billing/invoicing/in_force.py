@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from billing.invoicing.document import AgencyDocument, DocumentKind
 from billing.period import Month
@@ -100,3 +101,33 @@ def credited_alone(heads: Iterable[DocumentHead]) -> list[DocumentHead]:
     chain = chain_of(heads)
     return sorted((h for h in heads if h.kind is DocumentKind.INVOICE and h.number in chain.credited_by
                    and h.number not in chain.replaced_by), key=lambda h: h.number)
+
+
+class InvoiceStatus(StrEnum):
+    """Where an invoice stands: in force, credited on its own, or credited and
+    replaced by a corrected invoice."""
+
+    IN_FORCE = "in-force"
+    CREDITED = "credited"
+    REPLACED = "replaced"
+
+    @property
+    def label(self) -> str:
+        """In Swedish, as a list shows it."""
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {InvoiceStatus.IN_FORCE: "gällande", InvoiceStatus.CREDITED: "krediterad",
+                  InvoiceStatus.REPLACED: "ersatt"}
+
+
+def invoice_statuses(heads: Iterable[DocumentHead]) -> dict[int, InvoiceStatus]:
+    """The status of every invoice among ``heads``, by number (credit notes have
+    none). The documents pointing to an invoice bill its month, so the heads of
+    any set of whole months, or of one agency, are enough to decide."""
+    heads = list(heads)
+    chain = chain_of(heads)
+    return {h.number: (InvoiceStatus.IN_FORCE if h.number not in chain.credited_by
+                       else InvoiceStatus.REPLACED if h.number in chain.replaced_by
+                       else InvoiceStatus.CREDITED)
+            for h in heads if h.kind is DocumentKind.INVOICE}

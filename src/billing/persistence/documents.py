@@ -69,6 +69,16 @@ def documents_by_number(session: Session, numbers: Iterable[int]) -> list[Agency
     return sorted(found, key=lambda d: d.document.number or 0)
 
 
+def agency_documents(session: Session, period: Month | None = None,
+                     agency_id: int | None = None) -> list[AgencyDocument]:
+    """The documents billed for ``period`` (every month when None), of one agency
+    or of all, with their agencies, by number."""
+    criteria = [c for c in (None if period is None else InvoiceRow.period == period,
+                            None if agency_id is None else InvoiceRow.agency_id == agency_id)
+                if c is not None]
+    return [AgencyDocument(row.agency_id, document) for row, document in _read(session, *criteria)]
+
+
 def in_force_documents(session: Session, month: Month, agency_id: int | None = None) -> list[AgencyDocument]:
     """The invoices of ``month`` in force (no credit note reverses them), of
     every agency or of one, by number."""
@@ -89,6 +99,11 @@ def read_documents(session: Session, *criteria) -> list[Invoice]:
 def heads_for_period(session: Session, month: Month) -> list[DocumentHead]:
     """Headers of the documents billed for ``month``, by number."""
     return _heads(session, InvoiceRow.period == month)
+
+
+def heads_of_agency(session: Session, agency_id: int) -> list[DocumentHead]:
+    """Headers of every document of one agency, by number."""
+    return _heads(session, InvoiceRow.agency_id == agency_id)
 
 
 def heads_around(session: Session, numbers: Iterable[int]) -> list[DocumentHead]:

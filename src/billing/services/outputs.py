@@ -21,6 +21,7 @@ from billing.payments.matching import MatchReport, match_payments, referenced_nu
 from billing.payments.payments_csv import Payment
 from billing.pdf import pdf_files, pdf_name, render_invoice
 from billing.period import Month
+from billing.progress import Progress, silent
 from billing.persistence.documents import (all_documents, document_by_number, documents_for_period,
                                            documents_issued_in, documents_of_unknown_kind, heads_around)
 
@@ -42,13 +43,15 @@ def one_document(session: Session, number: int) -> Invoice | None:
     return found.document if found else None
 
 
-def export_peppol(session: Session, month: Month, out: Path, seller: Seller) -> PeppolExport:
+def export_peppol(session: Session, month: Month, out: Path, seller: Seller,
+                  progress: Progress = silent) -> PeppolExport:
     """The month's e-invoices into ``out`` (created if missing): all are made in
     memory first, then written all or nothing; bad data or a failed write
     leaves ``out`` as it was. A file of the same name from an earlier export is replaced."""
     unknown = documents_of_unknown_kind(session, month)
     # A document of an unknown kind cannot be read; the export is refused naming it.
-    made = peppol_documents([] if unknown else documents_for_period(session, month), seller, unknown)
+    made = peppol_documents([] if unknown else documents_for_period(session, month), seller, unknown,
+                            progress)
     if not made:
         return PeppolExport(month, (), ())
     paths = write_files(out, {name: content for _, name, content in made}, "e-invoices")
@@ -56,12 +59,12 @@ def export_peppol(session: Session, month: Month, out: Path, seller: Seller) -> 
 
 
 def export_sie(session: Session, month: Month, path: Path, centre: Centre, generated: date,
-               selection: Selection = Selection.PERIOD) -> SieExport:
+               selection: Selection = Selection.PERIOD, progress: Progress = silent) -> SieExport:
     """The month's documents booked, then the file written; nothing is written
     (and an existing file is left as it was) when a document is refused."""
     documents = (documents_issued_in(session, month) if selection is Selection.ISSUED
                  else documents_for_period(session, month))
-    data, vouchers = sie_file(documents, centre, month, generated, selection)
+    data, vouchers = sie_file(documents, centre, month, generated, selection, progress)
     write_file(path, data)
     return SieExport(path, tuple(documents), vouchers)
 
@@ -76,19 +79,21 @@ def document_pdf(session: Session, number: int, seller: Seller, path: Path | Non
     return PdfFiles((document,), (written,))
 
 
-def month_pdfs(session: Session, month: Month, seller: Seller, directory: Path) -> PdfFiles:
+def month_pdfs(session: Session, month: Month, seller: Seller, directory: Path,
+               progress: Progress = silent) -> PdfFiles:
     """Every document billed for ``month`` as a PDF in ``directory``, all or
     nothing; nothing when the month has no documents."""
     documents = documents_for_period(session, month)
     if not documents:
         return PdfFiles((), ())
-    return PdfFiles(tuple(documents), tuple(write_pdfs(documents, seller, directory)))
+    return PdfFiles(tuple(documents), tuple(write_pdfs(documents, seller, directory, progress)))
 
 
-def write_pdfs(documents: Sequence[Invoice], seller: Seller, directory: Path) -> list[Path]:
+def write_pdfs(documents: Sequence[Invoice], seller: Seller, directory: Path,
+               progress: Progress = silent) -> list[Path]:
     """Every document to ``directory``, all or nothing: all are rendered first,
     and a document that fails to render is named and nothing is written."""
-    return write_files(directory, pdf_files(documents, seller), "PDFs")
+    return write_files(directory, pdf_files(documents, seller, progress), "PDFs")
 
 
 def payments_report(session: Session, payments: Sequence[Payment]) -> MatchReport:
