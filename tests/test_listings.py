@@ -349,7 +349,8 @@ def test_options_that_cannot_be_honoured_are_refused(scene, tmp_path):
             (("audit", "trace", "3", "--to", "2012-12"), "--to"),
             (("audit", "trace", "3", "--sample", "2", "--seed", "1"), "--sample, --seed"),
             (("audit", "trace", "3", "--format", "html"), "--format"),
-            (("audit", "2012-11", "3"), "NUMBER")):
+            (("audit", "2012-11", "3"), "NUMBER"),
+            (("invoice", "show", "3", "--format", "csv", "--centre", out), "--centre")):
         refused = cli(scene, *args)
         assert refused.exit_code == 2, args
         assert named in refused.output, args

@@ -10,7 +10,7 @@ import typer
 
 from billing.cli.context import (centre_details, console, emit, fail, parse_date, parse_month, read,
                                  run_in_transaction)
-from billing.cli.formats import FormatOption, OutputFormat, show_listing
+from billing.cli.formats import FormatOption, OutputFormat, refuse, show_listing
 from billing.cli.listings import document_listing
 from billing.cli.progress import progress_bars
 from billing.cli.render import print_invoices
@@ -119,7 +119,7 @@ def invoices_list(
 
 
 @invoice_app.command("show")
-def invoice_show(number: int, output_format: FormatOption = OutputFormat.TABLE,
+def invoice_show(ctx: typer.Context, number: int, output_format: FormatOption = OutputFormat.TABLE,
                  centre: Annotated[Path | None, typer.Option(
                      "--centre", help="The centre's details (bankgiro); default the centre setting.")] = None
                  ) -> None:
@@ -128,6 +128,8 @@ def invoice_show(number: int, output_format: FormatOption = OutputFormat.TABLE,
     from billing.reports.document_data import LINE_FIELDS, document_data, line_rows
     from billing.reports.tabular import to_csv, to_json
     from billing.services.outputs import one_document
+    if output_format is OutputFormat.CSV:
+        refuse(ctx, ["centre"], "the CSV has a row per line and no payment details: use the table or json")
     seller = centre_details(centre).seller
     document = read(lambda s: one_document(s, number))
     if document is None:

@@ -30,10 +30,6 @@ _LARGEST_NUMBER = 2**31 - 1
 
 # --- whole documents -----------------------------------------------------------------
 
-def all_documents(session: Session) -> list[Invoice]:
-    return read_documents(session)
-
-
 def documents_for_period(session: Session, month: Month) -> list[Invoice]:
     """The documents billed for ``month``: its run and its corrections, by number."""
     return read_documents(session, InvoiceRow.period == month)

@@ -21,20 +21,15 @@ from billing.payments.matching import MatchReport, match_payments, referenced_nu
 from billing.payments.payments_csv import Payment
 from billing.pdf import pdf_files, pdf_name, render_invoice
 from billing.period import Month
-from billing.progress import Progress, silent
-from billing.persistence.documents import (all_documents, document_by_number, documents_for_period,
+from billing.persistence.documents import (document_by_number, documents_for_period,
                                            documents_issued_in, documents_of_unknown_kind, heads_around)
+from billing.progress import Progress, silent
 
 
 @dataclass(frozen=True, slots=True)
 class PdfFiles:
     documents: tuple[Invoice, ...]
     paths: tuple[Path, ...]
-
-
-def document_list(session: Session, period: Month | None = None) -> list[Invoice]:
-    """`billing invoices list`: every document, or those billed for ``period``, by number."""
-    return documents_for_period(session, period) if period else all_documents(session)
 
 
 def one_document(session: Session, number: int) -> Invoice | None:
