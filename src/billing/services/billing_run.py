@@ -17,6 +17,8 @@ from billing.persistence.invoice_store import issue_documents
 from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import load_agencies, load_pass_through, load_price_lists, load_volumes
 from billing.persistence.models import BillingRunRow
+from billing.plural import counted
+from billing.progress import Progress, silent, tracked
 from billing.rating.rater import RatingContext, rate_agency_month
 from billing.services.catalogue import stored_catalogue
 from billing.services.events import now, operator, record_event
@@ -31,7 +33,7 @@ class RunResult:
 
 
 def draft_month(session: Session, month: Month, issue_date: date,
-                agency_id: int | None = None) -> list[AgencyDocument]:
+                agency_id: int | None = None, progress: Progress = silent) -> list[AgencyDocument]:
     """Unnumbered invoices for every agency (or the one agency) with anything to
     bill, ordered by organisation number; writes nothing. This is also the
     preview of a run. Every agency's problems are collected before anything is
@@ -42,7 +44,8 @@ def draft_month(session: Session, month: Month, issue_date: date,
     pass_through = load_pass_through(session, month)
     problems: list[Problem] = []
     drafts = []
-    for agency_id, agency in sorted(agencies.items(), key=lambda item: item[1].organisation_number):
+    for agency_id, agency in tracked(sorted(agencies.items(), key=lambda item: item[1].organisation_number),
+                                     "Rating agencies", progress):
         in_force = agency.has_agreement_in(month)
         if not (in_force or volumes.get(agency_id) or pass_through.get(agency_id)):
             continue
@@ -69,7 +72,7 @@ def check_in_arrears(month: Month, issue_date: date) -> None:
     check_billable(month, issue_date, date.today())
 
 
-def run_month(session: Session, month: Month, issue_date: date) -> RunResult:
+def run_month(session: Session, month: Month, issue_date: date, progress: Progress = silent) -> RunResult:
     """Issue the month's invoices, all in the caller's transaction, or none. An
     agency whose month nets to a credit is held back (no invoice for a negative
     amount); the others are issued, and the month counts as billed."""
@@ -78,10 +81,10 @@ def run_month(session: Session, month: Month, issue_date: date) -> RunResult:
     lock_billing(session)
     previous = session.scalars(select(BillingRunRow).where(BillingRunRow.period == month)).first()
     if previous is not None:
-        raise AlreadyDone(f"{month} is already billed: {previous.invoice_count} invoices issued "
+        raise AlreadyDone(f"{month} is already billed: {counted(previous.invoice_count, 'invoice')} issued "
                           f"{previous.run_date.isoformat()} by {previous.run_by}; nothing issued now")
     check_in_arrears(month, issue_date)
-    drafts, held = split_credit_balances(draft_month(session, month, issue_date))
+    drafts, held = split_credit_balances(draft_month(session, month, issue_date, progress=progress))
     if not drafts and not held:
         return RunResult(month, ())
     run = BillingRunRow(period=month, run_date=issue_date, started_at=now(), run_by=operator(),
@@ -89,7 +92,7 @@ def run_month(session: Session, month: Month, issue_date: date) -> RunResult:
     session.add(run)
     session.flush()
     issued = issue_documents(session, drafts, run.id) if drafts else []
-    summary = (f"{len(issued)} invoices issued, numbers {issued[0].number}-{issued[-1].number}"
+    summary = (f"{counted(len(issued), 'invoice')} issued, numbers {issued[0].number}-{issued[-1].number}"
                if issued else "no invoices issued")
     if held:
         summary += ("; held back, netting to a credit: "

@@ -25,6 +25,7 @@ from billing.persistence.invoice_store import issue_documents
 from billing.persistence.locks import lock_billing
 from billing.persistence.models import AgencyRow
 from billing.persistence.numbering import lock_series
+from billing.plural import counted
 from billing.services.billing_run import billed_months, check_in_arrears, draft_month
 from billing.services.events import record_event
 
@@ -87,7 +88,8 @@ def correct_month(session: Session, month: Month, issue_date: date,
         return result  # nothing changed, so nothing to log either
     record_event(session, "correct", {"period": str(month), "date": issue_date.isoformat(),
                                       "agency": organisation_number or "", "reason": reason},
-                 f"{len(result.credit_notes)} credit notes, {len(result.invoices)} invoices, "
+                 f"{counted(len(result.credit_notes), 'credit note')}, "
+                 f"{counted(len(result.invoices), 'invoice')}, "
                  f"numbers {issued[0].number}-{issued[-1].number}")
     return result
 
