@@ -276,7 +276,7 @@ def test_billing_audit_trace_shows_lines_items_and_records(engine, database_url,
     out = flat(result.stdout)
     # Alfaverket: 3238.00 + 25 % = 4047.50, payable 4048.
     assert f"Dokument 1 (faktura), Alfaverket {ORG_A}, 2012-11, att betala 4 048,00" in out
-    assert "3 x 66.00 = 198,00" in out
+    assert "3 st à 66,00 = 198,00" in out  # quantity, unit, Swedish unit price
     assert "standard-2012-06: prices.PAY-SLIP-DEV = 66.00" in out
     assert "standard-2012-06: base_fees.payroll.fixed = 3000.00" in out
     record = record_id(engine, (ORG_A, "PAY-SLIP-DEV"))
@@ -306,4 +306,4 @@ def test_billing_audit_trace_shows_descriptions_as_written(engine, database_url,
     result = cli(database_url, "audit", "trace", "3")
 
     assert result.exit_code == 0
-    assert f"Rad 4: {description} — 1 x 10.00 = 10,00" in flat(result.stdout)
+    assert f"Rad 4: {description} — 1 st à 10,00 = 10,00" in flat(result.stdout)

@@ -73,7 +73,7 @@ def test_load_import_run_list_and_show(engine, database_url, tmp_path):
     for expected in ("Fakturanummer 1", "Förfallodatum 2013-01-04", "Kund Alfaverket",
                      f"Organisationsnummer {ORG_A}", "Er referens A-100",
                      "Lönerelaterade tjänster", "prislista standard-2012-06",
-                     "underlag: 1 volymposter", "Summa lönerelaterade tjänster",
+                     "underlag: 1 volympost", "Summa lönerelaterade tjänster",
                      # 3238.00 net, VAT 809.50, 4047.50 rounded to 4048
                      "Summa exkl. moms 3 238,00", "Moms 25 % på 3 238,00 809,50",
                      "Öresavrundning 0,50", "Att betala (SEK) 4 048,00"):

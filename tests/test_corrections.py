@@ -501,7 +501,7 @@ def test_volumes_correct_and_correct_on_the_command_line(engine, database_url, t
 
     taken = cli(url, "volumes", "correct", corrected, "--reason", REASON)
     assert taken.exit_code == 0, taken.stderr
-    assert "1 records taken in, of which 1 supersede earlier ones; 0 unchanged." in flat(taken.stdout)
+    assert "1 record taken in, of which 1 supersede earlier ones; 0 unchanged." in flat(taken.stdout)
 
     before = dump(engine)
     never = cli(url, "correct", "2012-12", "--date", "2013-01-07")
@@ -517,7 +517,7 @@ def test_volumes_correct_and_correct_on_the_command_line(engine, database_url, t
                  "--date", "2012-12-20")
     assert issued.exit_code == 0, issued.stderr
     out = flat(issued.stdout)
-    assert "1 credit notes and 1 invoices issued for 2012-11." in out
+    assert "1 credit note and 1 invoice issued for 2012-11." in out
     # The credit note is printed first, then the new invoice.
     assert out.index("Kreditfakturanummer 3") < out.index("Fakturanummer 4")
     for expected in ("Krediterar faktura 1", "Ersätter faktura 1", "Orsak Rättade volymer",

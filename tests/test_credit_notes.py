@@ -266,4 +266,4 @@ def test_credit_on_the_command_line(engine, database_url, tmp_path):
 
     listed = flat(cli(url, "invoices", "list", "--period", "2012-11").stdout)
     assert "│ 4 │ Kredit │ 2012-11 │ 2012-12-12 │" in listed
-    assert "3 fakturor, 1 kreditfakturor" in listed
+    assert "3 fakturor, 1 kreditfaktura" in listed

@@ -556,7 +556,7 @@ def test_export_of_a_month(engine, database_url, tmp_path):
     result = cli(database_url, "export", "peppol", "2012-11", "--out", out)
     assert result.exit_code == 0, result.output
     assert "4 Peppol BIS Billing 3.0 files for 2012-11" in flat(result.stdout)
-    assert "3 invoices, 1 credit notes" in flat(result.stdout)
+    assert "3 invoices, 1 credit note" in flat(result.stdout)
     assert sorted(p.name for p in out.iterdir()) == [
         "credit-note-4.xml", "invoice-1.xml", "invoice-2.xml", "invoice-3.xml"]  # no staging left
     roots = {p.stem: etree.parse(str(p)).getroot() for p in out.iterdir()}

@@ -127,9 +127,9 @@ def test_validate_reports_per_file_and_fails_on_fatal(tmp_path):
     passed = cli("validate-einvoice", out, "--rules", rules)
     assert passed.exit_code == 0, passed.output
     text = flat(passed.stdout)
-    assert "credit-note-8.xml: 0 fatal, 1 warnings" in text
+    assert "credit-note-8.xml: 0 fatal, 1 warning" in text
     assert "warning TEST-W1 [rules.xsl] Seen: 8" in text and "Seen: 7" in text
-    assert "2 files checked with 1 rule files (rules.xsl): 0 fatal, 2 warnings." in text
+    assert "2 files checked with 1 rule file (rules.xsl): 0 fatal, 2 warnings." in text
 
     invoice = out / "invoice-7.xml"
     invoice.write_bytes(invoice.read_bytes().replace(b"<cbc:BuyerReference>A-100</cbc:BuyerReference>", b""))
@@ -137,10 +137,10 @@ def test_validate_reports_per_file_and_fails_on_fatal(tmp_path):
     failed = cli("validate-einvoice", out, "--rules", rules)
     assert failed.exit_code == 1
     text = flat(failed.stdout)
-    assert "invoice-7.xml: 1 fatal, 1 warnings" in text
+    assert "invoice-7.xml: 1 fatal, 1 warning" in text
     assert "fatal PEPPOL-EN16931-R003 [rules.xsl] A buyer reference or purchase order reference MUST be provided." in text
     assert "broken.xml: 1 fatal, 0 warnings" in text and "not well-formed XML" in text
-    assert "3 files checked with 1 rule files (rules.xsl): 2 fatal, 2 warnings." in text
+    assert "3 files checked with 1 rule file (rules.xsl): 2 fatal, 2 warnings." in text
 
 
 @pytest.mark.skipif(not os.environ.get("BILLING_EINVOICE_RULES"),
@@ -278,10 +278,10 @@ def test_the_schema_and_the_rules_together(tmp_path):
     assert result.exit_code == 1
     text = flat(result.stdout)
     # Not a UBL document (the schema), and no buyer reference (the stand-in rules).
-    assert "other.xml: 2 fatal, 1 warnings" in text
+    assert "other.xml: 2 fatal, 1 warning" in text
     assert "fatal XSD [xsd/maindoc] the root element {urn:x}Order is not a UBL 2.1 Invoice or CreditNote" in text
     assert "fatal PEPPOL-EN16931-R003 [rules.xsl]" in text
-    assert (f"3 files checked with 1 rule files (rules.xsl) and the UBL 2.1 schema ({rules / 'xsd'}): "
+    assert (f"3 files checked with 1 rule file (rules.xsl) and the UBL 2.1 schema ({rules / 'xsd'}): "
             "2 fatal, 3 warnings.") in text
 
 

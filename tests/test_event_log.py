@@ -86,7 +86,7 @@ def test_every_state_changing_action_writes_one_event(engine, tmp_path):
                                                                    ORG_A, "Rättade volymer"))
     assert (name, arguments) == ("correct", {"period": "2012-11", "date": "2012-12-20", "agency": ORG_A,
                                              "reason": "Rättade volymer"})
-    assert "1 credit notes, 1 invoices, numbers 4-5" in summary
+    assert "1 credit note, 1 invoice, numbers 4-5" in summary
     name, arguments, summary = act(engine, lambda s: credit_invoice(s, 2, "Bestriden", date(2012, 12, 21)))
     assert (name, arguments) == ("credit", {"number": "2", "reason": "Bestriden", "date": "2012-12-21"})
     assert "credit note 6 for invoice 2" in summary

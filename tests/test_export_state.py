@@ -99,7 +99,7 @@ def test_export_correct_export_again_writes_only_the_new_documents(engine, datab
     said = flat(second.stdout)
     assert f"3 documents exported as {LABEL[fmt]} before were left out (1-3); --all writes them again." in said
     if fmt == "sie":  # 4130 - 4048 = 82 on receivables
-        assert "2 vouchers (1 invoices, 1 credit notes), receivables 82,00 SEK" in said
+        assert "2 vouchers (1 invoice, 1 credit note), receivables 82,00 SEK" in said
 
     third = export(database_url, fmt, place("third"))
     assert third.exit_code == 0, third.output
@@ -128,7 +128,7 @@ def test_sie_by_issue_month_books_each_document_once(engine, database_url, tmp_p
     second = cli(database_url, "export", "sie", "2012-12", "--out", tmp_path / "dec-2.se")
     assert second.exit_code == 0, second.output
     assert written("sie", tmp_path / "dec-2.se") == [4, 5]
-    assert "2 vouchers (1 invoices, 1 credit notes), receivables 82,00 SEK" in flat(second.stdout)
+    assert "2 vouchers (1 invoice, 1 credit note), receivables 82,00 SEK" in flat(second.stdout)
     # The same documents seen as the period billed: every one is booked already.
     by_period = cli(database_url, "export", "sie", "2012-11", "--by", "period", "--out", tmp_path / "nov.se")
     assert by_period.exit_code == 0, by_period.output
@@ -162,7 +162,7 @@ def test_numbers_and_since_choose_the_documents(engine, database_url, tmp_path):
     assert written("peppol", tmp_path / "e") == [4, 5]
     # A ledger period narrowed by number: issued in December, numbers 3-4, none booked yet.
     ledger = cli(url, "export", "sie", "2012-12", "--numbers", "3-4", "--out", tmp_path / "f.se")
-    assert ledger.exit_code == 0 and "2 vouchers (1 invoices, 1 credit notes)" in flat(ledger.stdout)
+    assert ledger.exit_code == 0 and "2 vouchers (1 invoice, 1 credit note)" in flat(ledger.stdout)
     assert written("sie", tmp_path / "f.se") == [3, 4]
     beyond = cli(url, "invoices", "pdf", "--numbers", "6-99999999999", "--out", tmp_path / "g")
     assert beyond.exit_code == 0 and "No documents numbered 6-99999999999: nothing written." in flat(beyond.stdout)
@@ -224,8 +224,9 @@ def test_invoices_list_shows_when_each_document_was_exported(engine, database_ur
     assert listed.exit_code == 0, listed.output
     rows = {cells[0]: cells for cells in ([c.strip() for c in line.split("│")[1:-1]]
                                           for line in listed.stdout.splitlines()) if cells and cells[0].isdigit()}
-    assert rows["1"] == ["1", "Faktura", "2012-11", "2012-12-05", ORG_A, "Alfaverket", "3 238,00", "809,50",
-                         "4 048,00", "2013-01-10", "–", "–"]
+    # Invoice 1 was credited by 4 and replaced by 5 in the correction: "ersatt".
+    assert rows["1"] == ["1", "Faktura", "2012-11", "2012-12-05", ORG_A, "Alfaverket", "ersatt", "3 238,00",
+                         "809,50", "4 048,00", "2013-01-10", "–", "–"]
     assert [rows[n][-3:] for n in "2345"] == [["2013-01-10", "2013-01-11", "–"], ["2013-01-10", "–", "–"],
                                               ["–", "–", "2013-01-11"], ["–", "2013-01-11", "2013-01-11"]]
     header = next(line for line in listed.stdout.splitlines() if "Nr" in line and "Kund" in line)

@@ -130,9 +130,9 @@ def test_match_table_changes_nothing(engine, tmp_path):
     assert result.exit_code == 0, result.output
     assert dump(engine) == before
     text = flat(result.output)
-    assert f"1 {ORG_A} Alfaverket 2013-01-04 4 048,00 4 048,00 0,00 paid rad 2" in text
-    assert f"3 {ORG_C} Gammaverket 2013-01-04 8 990,00 8 000,00 990,00 part-paid rad 3, rad 4" in text
-    assert f"5 {ORG_B} Betaverket 2013-01-19 19 798,00 19 800,00 -2,00 over-paid rad 5" in text
+    assert f"1 {ORG_A} Alfaverket 2013-01-04 4 048,00 4 048,00 0,00 betald rad 2" in text
+    assert f"3 {ORG_C} Gammaverket 2013-01-04 8 990,00 8 000,00 990,00 delbetald rad 3, rad 4" in text
+    assert f"5 {ORG_B} Betaverket 2013-01-19 19 798,00 19 800,00 -2,00 överbetald rad 5" in text
     assert "6 232 2013-01-03 19 715,00 invoice 2 is credited by credit note 4, replaced by invoice 5" in text
     assert "7 430 2013-01-03 100,00 document 4 is a credit note: nothing is due on it" in text
     assert "10 =1+1 2013-01-03 1,00 not an OCR number (digits only)" in text

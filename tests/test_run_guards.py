@@ -268,7 +268,7 @@ def test_the_correction_dry_run_shows_the_summary_and_writes_nothing(database_ur
     text = flat(shown.output)
     assert "Tidigare att betala" in text and "Skillnad" in text
     assert ORG_A in text and "Alfaverket" in text and "en lönespecifikation saknades" in text
-    assert "Dry run: 1 credit notes and 1 invoices would be issued for 2012-11; nothing was written." in text
+    assert "Dry run: 1 credit note and 1 invoice would be issued for 2012-11; nothing was written." in text
     assert dump(engine) == before
     done = cli(database_url, "correct", "2012-11", "--date", "2012-12-20")
     assert done.exit_code == 0, done.output

@@ -136,7 +136,7 @@ def test_export_reads_back_balanced_with_the_documents_totals(engine, tmp_path):
     before = dump(engine)
     result = cli(url, "export", "sie", "2012-11", "--by", "period", "--out", out)
     assert result.exit_code == 0, result.output
-    assert "4 vouchers (3 invoices, 1 credit notes)" in flat(result.output)
+    assert "4 vouchers (3 invoices, 1 credit note)" in flat(result.output)
     after = dump(engine)  # only the export's own record is added: the batch, a row per document, the event
     assert {t: rows for t, rows in after.items() if t not in (*EXPORT_TABLES, JOURNAL_HEAD)} == \
         {t: rows for t, rows in before.items() if t not in (*EXPORT_TABLES, JOURNAL_HEAD)}

@@ -174,7 +174,7 @@ def test_the_command_line_takes_a_reason_for_the_future(engine, database_url, tm
     assert (f"{ahead}:2 [period]: 2027-03 is more than a month ahead of today (2026-12-01)"
             in flat(refused.stderr))
     assert taken.exit_code == 0, taken.stderr
-    assert f"{ahead}: 1 amounts imported, 0 already there." in flat(taken.stdout)
+    assert f"{ahead}: 1 amount imported, 0 already there." in flat(taken.stdout)
     with engine.connect() as connection:
         assert connection.execute(sa.select(ImportBatch.reason).where(ImportBatch.kind == "pass_through")
                                   ).scalar_one() == "allow-future: avtal om förskott"

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from billing import swedish
+
 ORE = Decimal("0.01")
 KRONA = Decimal("1")
 HUNDRED = Decimal("100")
@@ -71,11 +73,6 @@ def parse_decimal(text: object) -> Decimal:
 
 
 def format_sek(amount: Decimal) -> str:
-    """Swedish display: space as thousands separator, comma as decimal mark."""
-    sign = "-" if amount < 0 else ""
-    whole, _, frac = f"{abs(amount):.2f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{' '.join(groups)},{frac}"
+    """Swedish display, as Babel's sv_SE writes kronor and öre: a space between
+    thousands, a comma before öre ("4 063,00", "-1 234,50")."""
+    return swedish.amount(amount)

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from billing.cli.context import console, fail, parse_date, parse_month, read, run_in_transaction
-from billing.cli.render import invoice_document, invoice_list, print_invoices
-from billing.cli.text import PlainConsole
+from billing.cli.context import (centre_details, console, emit, fail, parse_date, parse_month, read,
+                                 run_in_transaction)
+from billing.cli.formats import FormatOption, OutputFormat, refuse, show_listing
+from billing.cli.listings import document_listing
+from billing.cli.progress import progress_bars
+from billing.cli.render import invoice_document, print_invoices
+from billing.cli.width import DOCUMENT_WIDTH, print_fitted
+from billing.errors import AlreadyDone
 from billing.invoicing.credit_balance import held_back_message
-from billing.invoicing.document import Invoice
+from billing.invoicing.document import DocumentKind, Invoice
+from billing.invoicing.in_force import InvoiceStatus
 from billing.money import format_sek
+from billing.plural import counted
 
 invoices_app = typer.Typer(help="Issued invoices and credit notes.", no_args_is_help=True)
 invoice_app = typer.Typer(help="One issued invoice or credit note.", no_args_is_help=True)
@@ -57,11 +66,13 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
                 raise already_billed(session, month)
             check_in_arrears(month, issue)
             checks = check_run(session, month, issue, override())
-            return checks, split_credit_balances(draft_month(session, month, issue))
-        checks, (issuable, held) = read(preview)
+            return checks, split_credit_balances(draft_month(session, month, issue, progress=progress))
+        with progress_bars() as progress:
+            checks, (issuable, held) = read(preview)
         drafts = [draft.document for draft in issuable]
         print_invoices(console, drafts) if show else None
-        console.print(invoice_list(drafts, title=f"Förhandsgranskning {month}: inget är utfärdat"))
+        print_fitted(console, document_listing(
+            drafts, title=f"Förhandsgranskning {month}: inget är utfärdat").table())
         print_held_back([draft.document for draft in held])
         print_findings(checks.findings, checks.blocking)
         refused = refusal(checks, month)
@@ -70,9 +81,11 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
         if refused:
             console.print(f"Dry run: the run of {month} would be refused; nothing was written.")
             return
-        console.print(f"Dry run: {len(drafts)} invoices would be issued for {month}; nothing was written.")
+        console.print(f"Dry run: {counted(len(drafts), 'invoice')} would be issued for {month}; "
+                      "nothing was written.")
         return
-    result = run_in_transaction(lambda s: run_month(s, month, issue, override()))
+    with progress_bars() as progress:
+        result = run_in_transaction(lambda s: run_month(s, month, issue, override(), progress))
     print_findings(result.allowed, ())
     print_held_back(result.held_back)
     if not result.invoices:
@@ -81,8 +94,8 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
         return
     if show:
         print_invoices(console, result.invoices)
-    console.print(invoice_list(result.invoices))
-    console.print(f"{len(result.invoices)} invoices issued for {month}, numbers "
+    print_fitted(console, document_listing(result.invoices).table())
+    console.print(f"{counted(len(result.invoices), 'invoice')} issued for {month}, numbers "
                   f"{result.invoices[0].number}-{result.invoices[-1].number}, total payable "
                   f"{format_sek(sum(i.totals.payable for i in result.invoices))} SEK.")
 
@@ -129,11 +142,12 @@ def correct(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
         print_invoices(console, documents)
     console.print(change_table(result.changes, month, dry_run))
     if dry_run:
-        console.print(f"Dry run: {len(result.credit_notes)} credit notes and {len(result.invoices)} "
-                      f"invoices would be issued for {month}; nothing was written.")
+        console.print(f"Dry run: {counted(len(result.credit_notes), 'credit note')} and "
+                      f"{counted(len(result.invoices), 'invoice')} would be issued for {month}; "
+                      "nothing was written.")
         return
-    console.print(f"{len(result.credit_notes)} credit notes and {len(result.invoices)} invoices "
-                  f"issued for {month}.")
+    console.print(f"{counted(len(result.credit_notes), 'credit note')} and "
+                  f"{counted(len(result.invoices), 'invoice')} issued for {month}.")
 
 
 def change_table(changes: Sequence, month, dry_run: bool) -> Table:
@@ -182,30 +196,61 @@ def print_held_back(held: Sequence[Invoice]) -> None:
         console.print(held_back_message(draft), style="yellow", highlight=False, soft_wrap=True)
 
 
+class KindChoice(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit-note"
+
+
+_KINDS = {KindChoice.INVOICE: DocumentKind.INVOICE, KindChoice.CREDIT_NOTE: DocumentKind.CREDIT_NOTE}
+
+
 @invoices_app.command("list")
-def invoices_list(period: Annotated[str | None, typer.Option(metavar="YYYY-MM")] = None) -> None:
-    """Issued invoices and credit notes, optionally of one month, with the day
-    each was last exported in Peppol, PDF and SIE."""
-    from billing.services.outputs import document_list
-    month = parse_month(period) if period else None
-    listing = read(lambda s: document_list(s, month))
-    table = invoice_list(listing.documents, exported=listing.exported)
-    if console.is_terminal:
-        console.print(table)
-        return
-    # To a file or a pipe, the whole table: no column is cut at the default width.
-    width = console.measure(table, options=console.options.update_width(10_000)).maximum
-    PlainConsole(width=max(console.width, width)).print(table)
+def invoices_list(
+        period: Annotated[str | None, typer.Option(metavar="YYYY-MM", help="Billed for this month.")] = None,
+        agency: Annotated[str | None, typer.Option(
+            metavar="ORGNR|NAME", help="One agency: its organisation number or a part of its name.")] = None,
+        kind: Annotated[KindChoice | None, typer.Option(help="Invoices or credit notes only.")] = None,
+        status: Annotated[InvoiceStatus | None, typer.Option(
+            help="Invoices (and credit balance notes) in force, credited, or replaced by a corrected "
+                 "document; a credit balance note reversed; an invoice reversing one "
+                 "(a credit note for an invoice has no status).")] = None,
+        output_format: FormatOption = OutputFormat.TABLE) -> None:
+    """Issued invoices and credit notes, with each invoice's status and the day
+    each was last exported in Peppol, PDF and SIE; all, or those of a month, an
+    agency, a kind or a status."""
+    from billing.services.listings import DocumentFilter, listed_documents
+    wanted = DocumentFilter(parse_month(period) if period else None, agency,
+                            _KINDS[kind] if kind else None, status)
+    listed = read(lambda s: listed_documents(s, wanted))
+    show_listing(document_listing([d.document for d in listed],
+                                  {d.document.number or 0: d.status for d in listed},
+                                  exported={d.document.number or 0: d.exported for d in listed}),
+                 output_format)
 
 
 @invoice_app.command("show")
-def invoice_show(number: int) -> None:
-    """One document with its lines grouped by service area, VAT and totals, and its seal."""
+def invoice_show(ctx: typer.Context, number: int, output_format: FormatOption = OutputFormat.TABLE,
+                 centre: Annotated[Path | None, typer.Option(
+                     "--centre", help="The centre's details (bankgiro); default the centre setting.")] = None
+                 ) -> None:
+    """One document with its lines grouped by service area, VAT, totals, how
+    to pay it (OCR reference, bankgiro), and its seal."""
+    from billing.reports.document_data import LINE_FIELDS, document_data, line_rows
+    from billing.reports.tabular import to_csv, to_json
     from billing.services.outputs import document_with_seal
+    if output_format is OutputFormat.CSV:
+        refuse(ctx, ["centre"], "the CSV has a row per line and no payment details: use the table or json")
+    seller = centre_details(centre).seller
     sealed = read(lambda s: document_with_seal(s, number))
     if sealed is None:
         fail(f"no invoice number {number}")
-    console.print(invoice_document(sealed.document))
-    # The seal a reader can check against `billing verify` and against a copy kept elsewhere.
-    console.print(f"Sigill: {sealed.seal}")
-    console.print()
+    document = sealed.document
+    if output_format is OutputFormat.CSV:
+        emit(to_csv(line_rows(document), LINE_FIELDS))
+    elif output_format is OutputFormat.JSON:
+        emit(to_json({**document_data(document, seller), "seal": sealed.seal}))
+    else:
+        print_fitted(console, invoice_document(document, seller), at_most=DOCUMENT_WIDTH)
+        # The seal a reader can check against `billing verify` and against a copy kept elsewhere.
+        console.print(f"Sigill: {sealed.seal}")
+        console.print()

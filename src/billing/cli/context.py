@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from billing.cli.diagnostics import command_name, summary
 from billing.cli.fields import user_message
-from billing.cli.text import PlainConsole, visible
+from billing.cli.text import visible
+from billing.cli.width import OutputConsole
 from billing.domain.seller import Centre
 from billing.errors import AlreadyDone, BillingError
 from billing.files.centre_file import load_centre
@@ -30,10 +31,10 @@ from billing.settings import EffectiveSettings, load_settings
 T = TypeVar("T")
 log = logging.getLogger("billing.cli")
 
-# Wide enough for an invoice when the output goes to a file or a pipe.
+# COLUMNS, the terminal's width, or 132 for a file or a pipe (see billing.cli.width).
 # Plain: what they print is data, shown as written (see billing.cli.text).
-console = PlainConsole(width=None if sys.stdout.isatty() else 132)
-errors = PlainConsole(stderr=True)
+console = OutputConsole()
+errors = OutputConsole(stderr=True)
 state: dict[str, EffectiveSettings] = {}
 
 

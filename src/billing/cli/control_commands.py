@@ -10,7 +10,10 @@ from rich.table import Table
 
 from billing.cli.context import console, errors, fail, read, upgrade_database
 from billing.cli.fields import user_message
+from billing.cli.formats import FormatOption, OutputFormat, show_listing
+from billing.cli.listings import event_listing
 from billing.errors import BillingError
+from billing.plural import counted
 
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 
@@ -48,7 +51,8 @@ def verify(
                          style="red")
         raise typer.Exit(1)
     journal = result.journal
-    console.print(f"{result.documents.documents} documents verified: every seal and the chain are intact.")
+    console.print(f"{counted(result.documents.documents, 'document')} verified: every seal and the chain "
+                  "are intact.")
     kinds = ", ".join(f"{journal.counts.get(k, 0)} {k}s" for k in ("document", "run", "event"))
     console.print(f"{journal.links} journal links verified ({kinds}): every record is the one linked.")
     console.print(f"Document chain head: {result.documents.head or '-'}")
@@ -84,22 +88,17 @@ def _print_findings(result) -> None:
     if result.pinned is not None and not result.pinned.found:
         table.add_row("rewritten", "head", result.pinned.message)
     errors.print(table)
-    errors.print(f"{len(result.documents.findings)} findings in {result.documents.documents} documents.",
-                 style="red")
+    errors.print(f"{counted(len(result.documents.findings), 'finding')} in "
+                 f"{counted(result.documents.documents, 'document')}.", style="red")
     outside = " and the head kept outside" if result.pinned is not None else ""
-    errors.print(f"{result.finding_count - len(result.documents.findings)} findings in the journal "
-                 f"({result.journal.links} links){outside}.", style="red")
+    errors.print(f"{counted(result.finding_count - len(result.documents.findings), 'finding')} in the journal "
+                 f"({counted(result.journal.links, 'link')}){outside}.", style="red")
 
 
-def log(limit: Annotated[int | None, typer.Option(help="Only the newest N events.")] = None) -> None:
+def log(limit: Annotated[int | None, typer.Option(help="Only the newest N events.")] = None,
+        output_format: FormatOption = OutputFormat.TABLE) -> None:
     """The event log: every action that changed state, with time, user and arguments."""
     from billing.services.events import read_events
     events = read(lambda s: [(e.id, e.occurred_at, e.os_user, e.action, e.arguments, e.summary)
                              for e in read_events(s, limit)])
-    table = Table("Nr", "Tid (UTC)", "Användare", "Händelse", "Argument", "Resultat", title="Händelselogg")
-    for column in table.columns[4:]:
-        column.overflow = "fold"  # arguments such as file paths are shown whole, folded
-    for number, at, user, action, arguments, summary in events:
-        table.add_row(str(number), at.isoformat(sep=" ", timespec="seconds"), user, action,
-                      ", ".join(f"{k}={v}" for k, v in arguments.items()), summary)
-    console.print(table)
+    show_listing(event_listing(events), output_format)

@@ -11,6 +11,8 @@ import typer
 from billing.cli.context import centre_details, console, fail
 from billing.cli.exporting import (AllOption, NumbersOption, SinceOption, document_choice, export_in_transaction,
                                    for_what, nothing_written, say_what_was_left_out)
+from billing.cli.progress import progress_bars
+from billing.plural import counted
 
 CentreOption = Annotated[Path | None, typer.Option(
     "--centre", help="The centre's details (seller, bankgiro); default the centre setting.")]
@@ -28,11 +30,13 @@ def export_peppol(out: Annotated[Path, typer.Option("--out", help="Directory to 
     from billing.services.outputs import export_peppol as export
     month, choice = document_choice(period, everything, numbers, since)
     seller = centre_details(centre).seller
-    result = export_in_transaction(lambda session: export(session, choice, out, seller))
+    with progress_bars() as progress:
+        result = export_in_transaction(lambda session: export(session, choice, out, seller, progress))
     if nothing_written(result):
         return
-    console.print(f"{len(result.paths)} Peppol BIS Billing 3.0 files for {for_what(month, result)} in "
-                  f"{out}: {result.invoices} invoices, {result.credit_notes} credit notes.",
+    console.print(f"{counted(len(result.paths), 'Peppol BIS Billing 3.0 file')} for {for_what(month, result)} in "
+                  f"{out}: {counted(result.invoices, 'invoice')}, "
+                  f"{counted(result.credit_notes, 'credit note')}.",
                   highlight=False)
     say_what_was_left_out(result)
 
@@ -54,7 +58,8 @@ def validate_einvoice(directory: Annotated[Path, typer.Argument(help="Directory 
         fail(str(error))
         return
     for file in report.files:
-        status = "ok" if not file.findings else f"{len(file.fatal)} fatal, {len(file.warnings)} warnings"
+        status = ("ok" if not file.findings
+                  else f"{len(file.fatal)} fatal, {counted(len(file.warnings), 'warning')}")
         console.print(f"{file.path.name}: {status}", highlight=False)
         for finding in sorted(file.findings, key=lambda f: (not f.fatal, f.rules, f.rule_id)):
             level = "fatal" if finding.fatal else "warning"
@@ -63,10 +68,10 @@ def validate_einvoice(directory: Annotated[Path, typer.Argument(help="Directory 
     checks = []
     if report.stylesheets:
         names = ", ".join(p.name for p in report.stylesheets)
-        checks.append(f"{len(report.stylesheets)} rule files ({names})")
+        checks.append(f"{counted(len(report.stylesheets), 'rule file')} ({names})")
     if report.schema is not None:
         checks.append(f"the UBL 2.1 schema ({report.schema})")
-    console.print(f"{len(report.files)} files checked with {' and '.join(checks)}: "
-                  f"{report.fatal_count} fatal, {report.warning_count} warnings.", highlight=False)
+    console.print(f"{counted(len(report.files), 'file')} checked with {' and '.join(checks)}: "
+                  f"{report.fatal_count} fatal, {counted(report.warning_count, 'warning')}.", highlight=False)
     if not report.passed:
         raise typer.Exit(1)

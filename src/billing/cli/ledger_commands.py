@@ -8,15 +8,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from billing.cli.context import centre_details, console, emit, fail, read
 from billing.cli.exporting import (AllOption, NumbersOption, SinceOption, document_choice, export_in_transaction,
                                    nothing_written, say_what_was_left_out)
+from billing.cli.progress import progress_bars
+from billing.cli.tables import Column, Kind, Listing
+from billing.cli.width import print_fitted
 from billing.errors import BillingError
 from billing.ledger.export import Selection
 from billing.money import format_sek
 from billing.payments.matching import MatchReport, Status
+from billing.plural import counted
 
 export_app = typer.Typer(help="Issued documents for other systems.", no_args_is_help=True)
 payments_app = typer.Typer(help="Bank payments matched to invoices; changes nothing.",
@@ -49,14 +52,17 @@ def export_sie(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
     path = out or Path(f"billing-{month}.se")
     details = centre_details(centre)
     try:
-        result = export_in_transaction(lambda s: export(s, month, by, path, details, date.today(), choice))
+        with progress_bars() as progress:
+            result = export_in_transaction(lambda s: export(s, month, by, path, details, date.today(), choice,
+                                                            progress))
     except OSError as error:
         fail(f"cannot write {path}: {error}; no file written")
     if nothing_written(result):
         return
     vouchers = len(result.documents)  # one per document
-    console.print(f"SIE 4 file written to {path}: {vouchers} vouchers "
-                  f"({result.invoices} invoices, {result.credit_notes} credit notes), receivables "
+    console.print(f"SIE 4 file written to {path}: {counted(vouchers, 'voucher')} "
+                  f"({counted(result.invoices, 'invoice')}, {counted(result.credit_notes, 'credit note')}), "
+                  "receivables "
                   f"{format_sek(result.payable)} SEK; every voucher balances.", highlight=False)
     say_what_was_left_out(result)
 
@@ -90,24 +96,27 @@ def payments_match(file: Path,
 
 
 def _print_report(report: MatchReport) -> None:
-    invoices = Table("Faktura", "Org.nr", "Kund", "Förfallodag", "Att betala", "Betalt", "Kvar",
-                     "Status", "Betalningar", title="Betalningar per faktura", title_justify="left")
-    for entry in report.invoices:
-        head = entry.invoice
-        invoices.add_row(str(head.number), head.organisation_number, head.agency_name,
-                         head.due_date.isoformat(), format_sek(head.payable), format_sek(entry.paid),
-                         format_sek(entry.balance), str(entry.status),
-                         ", ".join(f"rad {p.line}" for p in entry.payments))
-    unmatched = Table("Rad", "Referens", "Datum", "Belopp", "Orsak",
-                      title="Ej matchade betalningar", title_justify="left")
-    for miss in report.unmatched:
-        p = miss.payment
-        unmatched.add_row(str(p.line), p.reference, p.date.isoformat(), format_sek(p.amount),
-                          miss.reason)
-    console.print(invoices)
-    console.print(unmatched)
+    invoices = Listing("Betalningar per faktura", (
+        Column("number", "Faktura", Kind.COUNT), Column("organisation_number", "Org.nr", Kind.CODE),
+        Column("agency", "Kund"), Column("due_date", "Förfallodag", Kind.CODE),
+        Column("payable", "Att betala", Kind.AMOUNT), Column("paid", "Betalt", Kind.AMOUNT),
+        Column("balance", "Kvar", Kind.AMOUNT), Column("status", "Status", label=lambda s: s.label),
+        Column("payments", "Betalningar")),
+        tuple({"number": e.invoice.number, "organisation_number": e.invoice.organisation_number,
+               "agency": e.invoice.agency_name, "due_date": e.invoice.due_date, "payable": e.invoice.payable,
+               "paid": e.paid, "balance": e.balance, "status": e.status,
+               "payments": ", ".join(f"rad {p.line}" for p in e.payments)} for e in report.invoices))
+    unmatched = Listing("Ej matchade betalningar", (
+        Column("line", "Rad", Kind.COUNT), Column("reference", "Referens"),
+        Column("date", "Datum", Kind.CODE), Column("amount", "Belopp", Kind.AMOUNT),
+        Column("reason", "Orsak")),
+        tuple({"line": m.payment.line, "reference": m.payment.reference, "date": m.payment.date,
+               "amount": m.payment.amount, "reason": m.reason} for m in report.unmatched))
+    for listing in (invoices, unmatched):
+        print_fitted(console, listing.table())
     console.print(
-        f"{len(report.payments)} payments, {format_sek(report.total)} SEK; {len(report.invoices)} "
-        f"invoices: {report.count(Status.PAID)} paid, {report.count(Status.PART_PAID)} part-paid, "
-        f"{report.count(Status.OVER_PAID)} over-paid; {len(report.unmatched)} unmatched payments, "
+        f"{counted(len(report.payments), 'payment')}, {format_sek(report.total)} SEK; "
+        f"{counted(len(report.invoices), 'invoice')}: {report.count(Status.PAID)} paid, "
+        f"{report.count(Status.PART_PAID)} part-paid, "
+        f"{report.count(Status.OVER_PAID)} over-paid; {counted(len(report.unmatched), 'unmatched payment')}, "
         f"{format_sek(report.unmatched_total)} SEK. Nothing was changed.", highlight=False)

@@ -15,7 +15,9 @@ from billing.cli.billing_commands import invoice_app, invoices_app
 from billing.cli.context import centre_details, console, fail
 from billing.cli.exporting import (AllOption, NumbersOption, SinceOption, document_choice, export_in_transaction,
                                    for_what, nothing_written, say_what_was_left_out)
+from billing.cli.progress import progress_bars
 from billing.invoicing.document import DocumentKind
+from billing.plural import counted
 
 CentreOption = Annotated[Path | None, typer.Option(
     "--centre", help="The centre's details printed on the documents; default the centre setting.")]
@@ -57,18 +59,15 @@ def invoices_pdf(out: Annotated[Path, typer.Option(
     month, choice = document_choice(period, everything, numbers, since)
     seller = centre_details(centre).seller
     try:
-        written = export_in_transaction(lambda s: export_pdfs(s, choice, seller, out))
+        with progress_bars() as progress:
+            written = export_in_transaction(lambda s: export_pdfs(s, choice, seller, out, progress))
     except OSError as error:
         fail(f"cannot write the PDF files to {out}: {error}")
         return
     if nothing_written(written):
         return
     paths = written.paths
-    console.print(f"{len(paths)} PDF files written to {out} for {for_what(month, written)}: "
-                  f"{_count(written.invoices, 'invoice')}, "
-                  f"{_count(written.credit_notes, 'credit note')}.", highlight=False)
+    console.print(f"{counted(len(paths), 'PDF file')} written to {out} for {for_what(month, written)}: "
+                  f"{counted(written.invoices, 'invoice')}, "
+                  f"{counted(written.credit_notes, 'credit note')}.", highlight=False)
     say_what_was_left_out(written)
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"

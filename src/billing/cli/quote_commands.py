@@ -12,10 +12,13 @@ import typer
 from rich.table import Table
 
 from billing.cli.context import console, emit, errors, fail, parse_month, read
+from billing.cli.progress import progress_bars
+from billing.cli.width import keep_whole, print_fitted
 from billing.domain.agency import ConnectionItem
 from billing.domain.catalogue import ServiceArea
 from billing.money import format_sek, round_percent
 from billing.period import Month
+from billing.plural import counted
 from billing.quoting.cost_classes import CostClass
 from billing.quoting.request import QuoteRequest, VolumeBasis
 from billing.reports.tabular import to_csv, to_json
@@ -99,7 +102,7 @@ def _print_quote(result) -> None:
         table.add_row(f"{y.year} ({y.months} mån)", *(format_sek(y.by_class[c]) for c in CostClass),
                       format_sek(y.net), format_sek(y.vat), format_sek(y.net + y.vat),
                       format_sek(y.recurring_per_month))
-    console.print(table)
+    print_fitted(console, keep_whole(table, *range(1, len(table.columns))))
     volumes = Table("Tjänst", "Antal per månad", "Underlag", title="Volymer")
     for row in volume_rows(result):
         volumes.add_row(str(row["service"]), str(row["monthly_quantity"]), str(row["source"]))
@@ -123,7 +126,8 @@ def whatif(tariff: Annotated[Path, typer.Option(help="The draft price-list file.
     from billing.services.quotes import what_if
     first = parse_month(from_month) if from_month else None
     last = parse_month(to_month) if to_month else None
-    differences, months, draft_id = read(lambda s: what_if(s, tariff, first, last))
+    with progress_bars() as progress:
+        differences, months, draft_id = read(lambda s: what_if(s, tariff, first, last, progress))
     rows = [{"organisation_number": d.organisation_number, "agency": d.name, "area": str(d.area),
              "current": d.current, "draft": d.draft, "change": d.change, "change_percent": d.percent}
             for d in differences]
@@ -160,8 +164,9 @@ def whatif(tariff: Annotated[Path, typer.Option(help="The draft price-list file.
         percent = round_percent(draft - current, current)
         table.add_row("", "Summa", area.label, format_sek(current), format_sek(draft),
                       format_sek(draft - current), "-" if percent is None else str(percent))
-    console.print(table)
+    table.columns[0].no_wrap = True  # the organisation number
+    print_fitted(console, keep_whole(table, 3, 4, 5, 6))
     if len(shown) < len(differences):
-        console.print(f"{len(differences) - len(shown)} rows without change not shown "
+        console.print(f"{counted(len(differences) - len(shown), 'row')} without change not shown "
                       "(--show-unchanged shows them); the sums include them.")
     console.print("Nothing was issued or changed.")

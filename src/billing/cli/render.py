@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
-from rich.console import Console, Group
+from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from billing.cli.text import shown, visible
-from billing.domain.exports import ExportFormat
+from billing.cli.width import DOCUMENT_WIDTH, OutputConsole, print_fitted
+from billing.domain.seller import Seller
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.money import format_sek
-
-NOT_EXPORTED = "\u2013"  # an en dash: not exported in that format
+from billing.plural import counted
+from billing.reports.document_data import payment_details
 
 
 def _number(value: Decimal) -> str:
@@ -30,41 +30,8 @@ def _price(value: Decimal) -> str:
     return format_sek(value) if value == value.quantize(Decimal("0.01")) else _number(value)
 
 
-def invoice_list(invoices: Sequence[Invoice], title: str = "Fakturor och kreditfakturor",
-                 exported: Mapping[int, Mapping[ExportFormat, datetime]] | None = None) -> Table:
-    """The documents one per row with their totals; with ``exported``, also the
-    day (UTC) each was last exported in each format, or "–"."""
-    table = Table(title=title, show_lines=False)
-    formats = tuple(ExportFormat) if exported is not None else ()
-    # Only the name may be shortened; numbers are never cut.
-    for header, justify, width in (("Nr", "right", 5), ("Typ", "left", 7), ("Period", "left", 7),
-                                   ("Fakturadatum", "left", 12), ("Org.nr", "left", 11),
-                                   ("Kund", "left", None), ("Netto", "right", 14),
-                                   ("Moms", "right", 13), ("Att betala", "right", 14),
-                                   *((fmt.label, "left", 10) for fmt in formats)):
-        table.add_column(header, justify=justify, no_wrap=True, overflow="ellipsis",
-                         min_width=width, max_width=width or 30)
-    for inv in invoices:
-        when = (exported or {}).get(inv.number or 0, {})
-        table.add_row(str(inv.number or "-"), inv.kind.short_label, str(inv.period),
-                      inv.issue_date.isoformat(), inv.organisation_number, inv.agency_name,
-                      format_sek(inv.totals.net), format_sek(inv.totals.vat),
-                      format_sek(inv.totals.payable),
-                      *(when[fmt].date().isoformat() if fmt in when else NOT_EXPORTED for fmt in formats))
-    if invoices:
-        table.add_section()
-        credit_notes = sum(1 for i in invoices if i.kind is DocumentKind.CREDIT_NOTE)
-        count = f"{len(invoices) - credit_notes} fakturor" + (
-            f", {credit_notes} kreditfakturor" if credit_notes else "")
-        table.add_row("", "", "", "", "", count,
-                      format_sek(sum((i.totals.net for i in invoices), Decimal(0))),
-                      format_sek(sum((i.totals.vat for i in invoices), Decimal(0))),
-                      format_sek(sum((i.totals.payable for i in invoices), Decimal(0))),
-                      *("" for _ in formats))
-    return table
-
-
-def invoice_document(inv: Invoice) -> Group:
+def invoice_document(inv: Invoice, seller: Seller | None = None) -> Group:
+    """The document as the agency reads it; with ``seller``, where to pay too."""
     header = Table.grid(padding=(0, 2))
     header.add_column(style="bold")
     header.add_column()
@@ -76,9 +43,13 @@ def invoice_document(inv: Invoice) -> Group:
         references.append(("Ersätter faktura", str(inv.replaces)))
     if inv.reason:
         references.append(("Orsak", inv.reason))
+    payment = payment_details(inv, seller)
+    paid_to = [(label, payment[key]) for label, key in (("OCR-nummer", "ocr_reference"),
+                                                         ("Bankgiro", "bankgiro")) if key in payment]
     for label, value in ((inv.kind.number_label, str(inv.number or "-")),
                          ("Fakturadatum", inv.issue_date.isoformat()),
                          ("Förfallodatum", inv.due_date.isoformat()),
+                         *paid_to,
                          ("Kund", inv.agency_name),
                          ("Organisationsnummer", inv.organisation_number),
                          ("Er referens", inv.buyer_reference or "-"),
@@ -90,8 +61,9 @@ def invoice_document(inv: Invoice) -> Group:
         table = Table(title=area.label, title_justify="left", expand=True)
         for col, justify in (("Beskrivning", "left"), ("Antal", "right"), ("Enhet", "left"),
                              ("À-pris", "right"), ("Belopp", "right"), ("Moms", "right")):
+            # The description folds; quantities and amounts are never cut (cli/width.py).
             table.add_column(col, justify=justify, ratio=1 if col == "Beskrivning" else None,
-                             no_wrap=col != "Beskrivning")
+                             no_wrap=col != "Beskrivning", overflow="fold")
         for line in lines:
             # Text made here is not a string the console escapes: data goes through shown().
             description = shown(line.description)
@@ -101,7 +73,7 @@ def invoice_document(inv: Invoice) -> Group:
             if line.price_list_id:
                 notes.append(f"prislista {line.price_list_id}")
             if line.volume_record_ids:
-                notes.append(f"underlag: {len(line.volume_record_ids)} volymposter")
+                notes.append(f"underlag: {counted(len(line.volume_record_ids), 'volympost', 'volymposter')}")
             if notes:
                 description.append("\n" + visible("; ".join(notes)), style="dim")
             table.add_row(description, _number(line.quantity), line.unit, _price(line.unit_price),
@@ -112,8 +84,8 @@ def invoice_document(inv: Invoice) -> Group:
                       Text(format_sek(subtotal), style="bold"), "")
         parts.append(table)
     totals = Table.grid(padding=(0, 2))
-    totals.add_column(justify="left")
-    totals.add_column(justify="right")
+    totals.add_column(justify="left", no_wrap=True)
+    totals.add_column(justify="right", no_wrap=True)
     totals.add_row("Summa exkl. moms", format_sek(inv.totals.net))
     for sub in inv.totals.vat_subtotals:
         totals.add_row(f"Moms {_number(sub.rate)} % på {format_sek(sub.taxable)}", format_sek(sub.vat))
@@ -131,7 +103,8 @@ def total_label(inv: Invoice) -> str:
     return "Återfört belopp (SEK)" if inv.is_reversal else "Att betala (SEK)"
 
 
-def print_invoices(console: Console, invoices: Sequence[Invoice]) -> None:
+def print_invoices(console: OutputConsole, invoices: Sequence[Invoice], seller: Seller | None = None) -> None:
+    """Each document as a page: at most DOCUMENT_WIDTH wide, wider only if its numbers need it."""
     for invoice in invoices:
-        console.print(invoice_document(invoice))
+        print_fitted(console, invoice_document(invoice, seller), at_most=DOCUMENT_WIDTH)
         console.print()

@@ -9,10 +9,12 @@ from billing.einvoice.checks import document_problems, seller_problems
 from billing.einvoice.ubl import build_document, file_name, to_bytes
 from billing.errors import DataError, Problem
 from billing.invoicing.document import Invoice
+from billing.progress import Progress, silent, tracked
 
 
 def peppol_documents(documents: Sequence[Invoice], seller: Seller,
-                     unknown_kinds: Sequence[tuple[int, str, str]] = ()) -> list[tuple[Invoice, str, bytes]]:
+                     unknown_kinds: Sequence[tuple[int, str, str]] = (),
+                     progress: Progress = silent) -> list[tuple[Invoice, str, bytes]]:
     """(document, file name, XML) of each of a month's documents, in their order.
 
     ``unknown_kinds``: (number, kind, agency name) of the month's documents
@@ -32,4 +34,5 @@ def peppol_documents(documents: Sequence[Invoice], seller: Seller,
         raise DataError(problems)
     # A credit note credits, and a corrected invoice replaces, an invoice of the same month.
     issue_dates = {d.number: d.issue_date for d in documents if d.number is not None}
-    return [(d, file_name(d), to_bytes(build_document(d, seller, issue_dates))) for d in documents]
+    return [(d, file_name(d), to_bytes(build_document(d, seller, issue_dates)))
+            for d in tracked(documents, "Making e-invoices", progress)]

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from billing.invoicing.document import AgencyDocument, DocumentKind
 from billing.period import Month
@@ -125,3 +126,45 @@ def credited_alone(heads: Iterable[DocumentHead]) -> list[DocumentHead]:
     return sorted((h for h in heads if h.kind is DocumentKind.INVOICE and h.credits is None
                    and h.number in chain.credited_by and h.number not in chain.replaced_by),
                   key=lambda h: h.number)
+
+
+class InvoiceStatus(StrEnum):
+    """Where a document stands. What stands for a month (a charging invoice or
+    a credit balance note) is in force, credited (reversed) on its own, or
+    replaced by a corrected document; an invoice reversing a credit balance
+    note is a reversal. A credit note reversing an invoice has no status."""
+
+    IN_FORCE = "in-force"
+    CREDITED = "credited"
+    REPLACED = "replaced"
+    REVERSED = "reversed"  # a credit balance note an invoice reversed, nothing in its place
+    REVERSAL = "reversal"  # an invoice reversing a credit balance note
+
+    @property
+    def label(self) -> str:
+        """In Swedish, as a list shows it."""
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {InvoiceStatus.IN_FORCE: "gällande", InvoiceStatus.CREDITED: "krediterad",
+                  InvoiceStatus.REPLACED: "ersatt", InvoiceStatus.REVERSED: "återförd",
+                  InvoiceStatus.REVERSAL: "återföring"}
+
+
+def invoice_statuses(heads: Iterable[DocumentHead]) -> dict[int, InvoiceStatus]:
+    """The status of every invoice and credit balance note among ``heads``, by
+    number (a credit note reversing an invoice has none). The documents pointing
+    to a document bill its month, so the heads of any set of whole months, or of
+    one agency, are enough to decide."""
+    heads = list(heads)
+    chain = chain_of(heads)
+    statuses: dict[int, InvoiceStatus] = {}
+    for h in heads:
+        if h.kind is DocumentKind.INVOICE and h.credits is not None:
+            statuses[h.number] = InvoiceStatus.REVERSAL
+        elif h.kind is DocumentKind.INVOICE or h.credits is None:
+            statuses[h.number] = (InvoiceStatus.IN_FORCE if h.number not in chain.credited_by
+                                  else InvoiceStatus.REPLACED if h.number in chain.replaced_by
+                                  else InvoiceStatus.CREDITED if h.kind is DocumentKind.INVOICE
+                                  else InvoiceStatus.REVERSED)
+    return statuses

@@ -11,6 +11,7 @@ from billing.invoicing.document import Invoice
 from billing.ledger.sie import encode, sie_text
 from billing.ledger.vouchers import LedgerRefused, Voucher, account_names, account_problems, voucher_for
 from billing.period import Month
+from billing.progress import Progress, silent, tracked
 
 
 class Selection(StrEnum):
@@ -26,7 +27,8 @@ class Selection(StrEnum):
 
 
 def sie_file(documents: Sequence[Invoice], centre: Centre, month: Month, generated: date,
-             selection: Selection) -> tuple[bytes, tuple[Voucher, ...]]:
+             selection: Selection,
+             progress: Progress = silent) -> tuple[bytes, tuple[Voucher, ...]]:
     """The encoded file and its vouchers; LedgerRefused when there are no
     documents, or naming every document that cannot be booked, after looking at
     all of them."""
@@ -35,7 +37,7 @@ def sie_file(documents: Sequence[Invoice], centre: Centre, month: Month, generat
         raise LedgerRefused(f"SIE export of {month}", [f"no documents {which} {month}"])
     problems = account_problems(centre.accounts)
     vouchers = []
-    for document in documents:
+    for document in tracked(documents, "Booking vouchers", progress):
         voucher, found = voucher_for(document, centre.accounts)
         problems += found
         if voucher is not None:

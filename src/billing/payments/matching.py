@@ -30,6 +30,14 @@ class Status(StrEnum):
     PART_PAID = "part-paid"
     OVER_PAID = "over-paid"
 
+    @property
+    def label(self) -> str:
+        """In Swedish, as the report's table shows it (CSV and JSON keep the value)."""
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {Status.PAID: "betald", Status.PART_PAID: "delbetald", Status.OVER_PAID: "överbetald"}
+
 
 @dataclass(frozen=True, slots=True)
 class InvoicePayments:

@@ -9,6 +9,7 @@ from billing.domain.seller import Seller
 from billing.errors import DataError
 from billing.invoicing.document import Invoice
 from billing.pdf.invoice_pdf import render_invoice
+from billing.progress import Progress, silent, tracked
 
 
 def pdf_name(invoice: Invoice) -> str:
@@ -16,11 +17,11 @@ def pdf_name(invoice: Invoice) -> str:
     return f"{invoice.kind.file_stem}-{invoice.number}.pdf"
 
 
-def pdf_files(documents: Sequence[Invoice], seller: Seller) -> dict[str, bytes]:
+def pdf_files(documents: Sequence[Invoice], seller: Seller, progress: Progress = silent) -> dict[str, bytes]:
     """Every document rendered, by file name; a document that fails to render
     is named, and nothing is returned."""
     files = {}
-    for document in documents:
+    for document in tracked(documents, "Rendering PDFs", progress):
         try:
             files[pdf_name(document)] = render_invoice(document, seller)
         except Exception as error:  # any failure: name the document, write nothing

@@ -31,10 +31,6 @@ _LARGEST_NUMBER = 2**31 - 1
 
 # --- whole documents -----------------------------------------------------------------
 
-def all_documents(session: Session) -> list[Invoice]:
-    return read_documents(session)
-
-
 def documents_for_period(session: Session, month: Month) -> list[Invoice]:
     """The documents billed for ``month``: its run and its corrections, by number."""
     return read_documents(session, InvoiceRow.period == month)
@@ -70,6 +66,16 @@ def documents_by_number(session: Session, numbers: Iterable[int]) -> list[Agency
     return sorted(found, key=lambda d: d.document.number or 0)
 
 
+def agency_documents(session: Session, period: Month | None = None,
+                     agency_id: int | None = None) -> list[AgencyDocument]:
+    """The documents billed for ``period`` (every month when None), of one agency
+    or of all, with their agencies, by number."""
+    criteria = [c for c in (None if period is None else InvoiceRow.period == period,
+                            None if agency_id is None else InvoiceRow.agency_id == agency_id)
+                if c is not None]
+    return [AgencyDocument(row.agency_id, document) for row, document in _read(session, *criteria)]
+
+
 def in_force_documents(session: Session, month: Month, agency_id: int | None = None) -> list[AgencyDocument]:
     """The documents in force for ``month``, of every agency or of one, by
     number: invoices no credit note reverses, and credit balance notes no
@@ -91,6 +97,11 @@ def read_documents(session: Session, *criteria) -> list[Invoice]:
 def heads_for_period(session: Session, month: Month) -> list[DocumentHead]:
     """Headers of the documents billed for ``month``, by number."""
     return _heads(session, InvoiceRow.period == month)
+
+
+def heads_of_agency(session: Session, agency_id: int) -> list[DocumentHead]:
+    """Headers of every document of one agency, by number."""
+    return _heads(session, InvoiceRow.agency_id == agency_id)
 
 
 def heads_around(session: Session, numbers: Iterable[int]) -> list[DocumentHead]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
@@ -35,6 +37,7 @@ from billing.persistence.documents import (agency_documents_for_periods, documen
 from billing.persistence.mapping import (load_agencies, load_pass_through, load_pass_through_charges,
                                          load_price_lists, load_volume_records, load_volumes)
 from billing.persistence.models import PassThroughRow, PriceListRow, VolumeRow
+from billing.progress import Progress, silent, tracked
 from billing.services.billing_run import billed_months, draft_month
 from billing.services.catalogue import stored_catalogue
 from billing.services.verify import journal_findings
@@ -42,7 +45,7 @@ from billing.services.verify import journal_findings
 
 def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = Decimal(30),
               sample_size: int = 5, seed: int | None = None, costs_file: Path | None = None,
-              costs_sheet: str | None = None) -> AuditReport:
+              costs_sheet: str | None = None, progress: Progress = silent) -> AuditReport:
     if last < first:
         raise DataError.single(f"{last} is before {first}", field="last_period")
     if threshold < 0:
@@ -76,28 +79,30 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
     pass_through = {m: load_pass_through(session, m) for m in months}
     sealed, series = sealed_documents(session), series_state(session)
 
-    checks = [
+    names = {a: agency.name for a, agency in agencies.items()}
+    # Each check a step of its own (told to ``progress``): re-rating takes the longest.
+    steps: list[Callable[[], CheckResult]] = [
         # An invoice a credit note reversed is not re-rated: its basis (a size, an
         # agreement, a volume) may since have been corrected; its credit note
         # must mirror it, and the invoice replacing it is re-rated instead.
-        check_rerating([d for d in in_period if d.document.number not in credited_by], credited,
-                       agencies, catalogue, load_price_lists(session), volumes_by_id, charges_by_id),
-        check_arithmetic(period_documents),
-        check_completeness(catalogue, months, current, agencies, volumes, pass_through,
-                           _credit_balances_held(session, months, current, agencies),
-                           {(h.period, h.agency_id): (h.number, credited_by[h.number])
-                            for h in credited_alone(heads) if h.period >= first}),
-        check_numbering([s.number for s in sealed], series.next_number,
-                        [h for h in heads if h.period >= first],
-                        [(s.number, s.document.issue_date) for s in sealed]),
-        _integrity(session, sealed, series),
-        *[check_variance(m, threshold, volumes, _by_month(d.document for d in read),
-                         {a: agency.name for a, agency in agencies.items()}) for m in months],
-        draw_sample(period_documents, sample_size, seed),
-        check_revenue(period_documents,
-                      _costs(costs_file, costs_sheet, months) if costs_file else None),
+        lambda: check_rerating([d for d in in_period if d.document.number not in credited_by], credited,
+                               agencies, catalogue, load_price_lists(session), volumes_by_id, charges_by_id),
+        lambda: check_arithmetic(period_documents),
+        lambda: check_completeness(catalogue, months, current, agencies, volumes, pass_through,
+                                   _credit_balances_held(session, months, current, agencies),
+                                   {(h.period, h.agency_id): (h.number, credited_by[h.number])
+                                    for h in credited_alone(heads) if h.period >= first}),
+        lambda: check_numbering([s.number for s in sealed], series.next_number,
+                                [h for h in heads if h.period >= first],
+                                [(s.number, s.document.issue_date) for s in sealed]),
+        lambda: _integrity(session, sealed, series),
+        *[partial(check_variance, m, threshold, volumes, _by_month(d.document for d in read), names)
+          for m in months],
+        lambda: draw_sample(period_documents, sample_size, seed),
+        lambda: check_revenue(period_documents,
+                              _costs(costs_file, costs_sheet, months) if costs_file else None),
     ]
-    return AuditReport(first, last, seed, tuple(checks))
+    return AuditReport(first, last, seed, tuple(step() for step in tracked(steps, "Auditing", progress)))
 
 
 def _credit_balances_held(session: Session, months: list[Month], current: list[AgencyDocument],

@@ -24,6 +24,8 @@ from billing.persistence.mapping import load_agencies, load_pass_through, load_p
 from billing.persistence.documents import credited_alone_invoices
 from billing.persistence.models import BillingRunRow
 from billing.persistence.run_reads import latest_issue_date, volume_totals
+from billing.plural import counted
+from billing.progress import Progress, silent, tracked
 from billing.rating.rater import RatingContext, rate_agency_month
 from billing.services.catalogue import stored_catalogue
 from billing.services.events import now, operator, record_event
@@ -78,7 +80,7 @@ class RunChecks:
 
 
 def draft_month(session: Session, month: Month, issue_date: date,
-                agency_id: int | None = None) -> list[AgencyDocument]:
+                agency_id: int | None = None, progress: Progress = silent) -> list[AgencyDocument]:
     """Unnumbered invoices for every agency (or the one agency) with anything to
     bill, ordered by organisation number; writes nothing. This is also the
     preview of a run. Every agency's problems are collected before anything is
@@ -89,7 +91,8 @@ def draft_month(session: Session, month: Month, issue_date: date,
     pass_through = load_pass_through(session, month)
     problems: list[Problem] = []
     drafts = []
-    for agency_id, agency in sorted(agencies.items(), key=lambda item: item[1].organisation_number):
+    for agency_id, agency in tracked(sorted(agencies.items(), key=lambda item: item[1].organisation_number),
+                                     "Rating agencies", progress):
         in_force = agency.has_agreement_in(month)
         if not (in_force or volumes.get(agency_id) or pass_through.get(agency_id)):
             continue
@@ -199,7 +202,7 @@ def refusal(checks: RunChecks, month: Month) -> list[Problem]:
 
 
 def run_month(session: Session, month: Month, issue_date: date,
-              override: Override = Override()) -> RunResult:
+              override: Override = Override(), progress: Progress = silent) -> RunResult:
     """Issue the month's invoices, all in the caller's transaction, or none. An
     agency whose month nets to a credit is held back (no invoice for a negative
     amount); the others are issued, and the month counts as billed."""
@@ -214,7 +217,7 @@ def run_month(session: Session, month: Month, issue_date: date,
     problems = refusal(checks, month)
     if problems:
         raise DataError(problems)
-    drafts, held = split_credit_balances(draft_month(session, month, issue_date))
+    drafts, held = split_credit_balances(draft_month(session, month, issue_date, progress=progress))
     if not drafts and not held:
         return RunResult(month, (), allowed=checks.findings)
     run = BillingRunRow(period=month, run_date=issue_date, started_at=now(), run_by=operator(),
@@ -222,7 +225,7 @@ def run_month(session: Session, month: Month, issue_date: date,
     session.add(run)
     session.flush()
     issued = issue_documents(session, drafts, run.id) if drafts else []
-    summary = (f"{len(issued)} invoices issued, numbers {issued[0].number}-{issued[-1].number}"
+    summary = (f"{counted(len(issued), 'invoice')} issued, numbers {issued[0].number}-{issued[-1].number}"
                if issued else "no invoices issued")
     if held:
         summary += ("; held back, netting to a credit: "

@@ -26,6 +26,7 @@ from billing.persistence.locks import lock_billing
 from billing.persistence.models import AgencyRow
 from billing.persistence.numbering import lock_series
 from billing.persistence.run_reads import correction_reasons
+from billing.plural import counted
 from billing.services.billing_run import billed_months, check_date_order, check_in_arrears, draft_month
 from billing.services.events import record_event
 
@@ -126,7 +127,8 @@ def correct_month(session: Session, month: Month, issue_date: date,
     reasons = sorted({c.reason for c in changes})
     record_event(session, "correct", {"period": str(month), "date": issue_date.isoformat(),
                                       "agency": organisation_number or "", "reason": "; ".join(reasons)},
-                 f"{len(result.credit_notes)} credit notes, {len(result.invoices)} invoices, "
+                 f"{counted(len(result.credit_notes), 'credit note')}, "
+                 f"{counted(len(result.invoices), 'invoice')}, "
                  f"numbers {issued[0].number}-{issued[-1].number}")
     return result
 

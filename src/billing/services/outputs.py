@@ -8,8 +8,7 @@ by default it writes only the documents not yet exported in its format."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -25,25 +24,10 @@ from billing.payments.matching import MatchReport, match_payments, referenced_nu
 from billing.payments.payments_csv import Payment
 from billing.pdf import pdf_files, pdf_name, render_invoice
 from billing.period import Month
-from billing.persistence.documents import (all_documents, document_by_number, documents_for_period, heads_around,
-                                           sealed_document)
-from billing.persistence.exports import last_exported
+from billing.persistence.documents import heads_around, sealed_document
+from billing.progress import Progress, silent
 from billing.services.exporting import (Exported, nothing_to_write, read_selected, select_documents,
                                         write_and_record)
-
-
-@dataclass(frozen=True, slots=True)
-class Listing:
-    """`billing invoices list`: the documents, and when each was last exported in each format (UTC)."""
-
-    documents: tuple[Invoice, ...]
-    exported: dict[int, dict[ExportFormat, datetime]]
-
-
-def document_list(session: Session, period: Month | None = None) -> Listing:
-    """Every document, or those billed for ``period``, by number, with their export state."""
-    documents = documents_for_period(session, period) if period else all_documents(session)
-    return Listing(tuple(documents), last_exported(session, (d.number for d in documents if d.number)))
 
 
 def document_with_seal(session: Session, number: int) -> SealedDocument | None:
@@ -51,7 +35,8 @@ def document_with_seal(session: Session, number: int) -> SealedDocument | None:
     return sealed_document(session, number)
 
 
-def export_peppol(session: Session, choice: DocumentChoice, out: Path, seller: Seller) -> Exported:
+def export_peppol(session: Session, choice: DocumentChoice, out: Path, seller: Seller,
+                  progress: Progress = silent) -> Exported:
     """The chosen documents' e-invoices into ``out`` (created if missing): all
     are made in memory first, then written all or nothing; bad data or a failed
     write leaves ``out`` as it was. A file of the same name from an earlier
@@ -62,14 +47,15 @@ def export_peppol(session: Session, choice: DocumentChoice, out: Path, seller: S
     # A document of an unknown kind cannot be read; the export is refused naming it.
     unknown = selected.unknown_kinds
     documents = [] if unknown else read_selected(selected, session, "an e-invoice")
-    made = peppol_documents(documents, seller, unknown)
+    made = peppol_documents(documents, seller, unknown, progress)
     files = {name: content for _, name, content in made}
     return write_and_record(session, ExportFormat.PEPPOL, selected, [d for d, _, _ in made], out,
                             [out / name for name in files], lambda: write_files(out, files, "e-invoices"))
 
 
 def export_sie(session: Session, month: Month, selection: Selection, path: Path, centre: Centre,
-               generated: date, choice: DocumentChoice = DocumentChoice()) -> Exported:
+               generated: date, choice: DocumentChoice = DocumentChoice(),
+               progress: Progress = silent) -> Exported:
     """The documents of ``month`` (issued in it, or billed for it) not yet
     booked, or as ``choice`` narrows or widens them, as one SIE file at
     ``path``; nothing is written (and an existing file is left as it was) when
@@ -80,7 +66,7 @@ def export_sie(session: Session, month: Month, selection: Selection, path: Path,
     if not selected.chosen.numbers:
         return nothing_to_write(ExportFormat.SIE, selected)
     documents = read_selected(selected, session, "a voucher")
-    data, _ = sie_file(documents, centre, month, generated, selection)
+    data, _ = sie_file(documents, centre, month, generated, selection, progress)
     return write_and_record(session, ExportFormat.SIE, selected, documents, path,
                             [path] * len(documents), lambda: write_file(path, data))
 
@@ -100,7 +86,8 @@ def document_pdf(session: Session, number: int, seller: Seller, path: Path | Non
                             lambda: write_file(target, data))
 
 
-def export_pdfs(session: Session, choice: DocumentChoice, seller: Seller, directory: Path) -> Exported:
+def export_pdfs(session: Session, choice: DocumentChoice, seller: Seller, directory: Path,
+                progress: Progress = silent) -> Exported:
     """The chosen documents as PDFs in ``directory``, all or nothing."""
     selected = select_documents(session, ExportFormat.PDF, choice)
     if not selected.chosen.numbers:
@@ -110,13 +97,14 @@ def export_pdfs(session: Session, choice: DocumentChoice, seller: Seller, direct
     # fails to render stops the export, and the records roll back with it.
     return write_and_record(session, ExportFormat.PDF, selected, documents, directory,
                             [directory / pdf_name(d) for d in documents],
-                            lambda: write_pdfs(documents, seller, directory))
+                            lambda: write_pdfs(documents, seller, directory, progress))
 
 
-def write_pdfs(documents: Sequence[Invoice], seller: Seller, directory: Path) -> list[Path]:
+def write_pdfs(documents: Sequence[Invoice], seller: Seller, directory: Path,
+               progress: Progress = silent) -> list[Path]:
     """Every document to ``directory``, all or nothing: all are rendered first,
     and a document that fails to render is named and nothing is written."""
-    return write_files(directory, pdf_files(documents, seller), "PDFs")
+    return write_files(directory, pdf_files(documents, seller, progress), "PDFs")
 
 
 def payments_report(session: Session, payments: Sequence[Payment]) -> MatchReport:

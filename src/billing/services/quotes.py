@@ -15,6 +15,7 @@ from billing.files.tariff_file import load_price_list
 from billing.period import Month
 from billing.persistence.mapping import load_agencies, load_price_lists, load_volumes
 from billing.persistence.models import VolumeRow
+from billing.progress import Progress, silent
 from billing.quoting.estimation import Ratio, per_employee_ratios
 from billing.quoting.quote import Quote, price_quote
 from billing.quoting.request import QuoteRequest, VolumeBasis
@@ -70,8 +71,8 @@ def quote(session: Session, request: QuoteRequest, estimate: bool = False,
     return price_quote(request, catalogue, load_price_lists(session)), ratios
 
 
-def what_if(session: Session, draft_file: Path, first: Month | None,
-            last: Month | None) -> tuple[list[Difference], list[Month], str]:
+def what_if(session: Session, draft_file: Path, first: Month | None, last: Month | None,
+            progress: Progress = silent) -> tuple[list[Difference], list[Month], str]:
     if first is not None and last is not None and last < first:
         raise DataError.single(f"--to {last} is before --from {first}", field="last_period")
     catalogue = stored_catalogue(session)
@@ -81,5 +82,5 @@ def what_if(session: Session, draft_file: Path, first: Month | None,
         raise DataError.single("no recorded volumes in the months asked for", field="first_period")
     volumes = {month: load_volumes(session, month) for month in months}
     differences = compare_price_lists(catalogue, load_price_lists(session), draft,
-                                      load_agencies(session), volumes)
+                                      load_agencies(session), volumes, progress)
     return differences, months, draft.id

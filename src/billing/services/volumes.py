@@ -37,6 +37,7 @@ from billing.services.batches import finish_batch, open_batch
 from billing.services.billing_run import billed_months
 from billing.services.catalogue import stored_catalogue
 from billing.persistence.volume_keys import FileKeys, Revision
+from billing.progress import Progress, silent
 
 CORRECT_HINT = "use 'billing volumes correct FILE --reason TEXT'"
 BATCH_SIZE = 10_000
@@ -52,20 +53,23 @@ class VolumeImport:
 
 
 def import_volumes(session: Session, path: Path, allow_future: str = "",
-                   batch_size: int = BATCH_SIZE, sheet: str | None = None) -> VolumeImport:
+                   batch_size: int = BATCH_SIZE, sheet: str | None = None,
+                   progress: Progress = silent) -> VolumeImport:
     """New records only: a changed quantity, or a record for a month already
     invoiced to the agency, is a correction and is refused here. A period
     beyond next month needs ``allow_future``, the reason (domain/timing.py).
-    ``sheet`` names the sheet of a workbook."""
-    return _Intake(session, path, "", allow_future, batch_size, sheet).run()
+    ``sheet`` names the sheet of a workbook; ``progress`` is told the lines
+    read after each batch."""
+    return _Intake(session, path, "", allow_future, batch_size, sheet).run(progress)
 
 
 def correct_volumes(session: Session, path: Path, reason: str, allow_future: str = "",
-                    batch_size: int = BATCH_SIZE, sheet: str | None = None) -> VolumeImport:
+                    batch_size: int = BATCH_SIZE, sheet: str | None = None,
+                    progress: Progress = silent) -> VolumeImport:
     """Corrected or late records: each supersedes the record with the same
     period, agency, service and reference, if there is one."""
     return _Intake(session, path, checked_reason(reason, "a correction"), allow_future,
-                   batch_size, sheet).run()
+                   batch_size, sheet).run(progress)
 
 
 class _Intake:
@@ -97,15 +101,18 @@ class _Intake:
     def fail(self, line: int, field: str, message: str) -> None:
         self.problems.add(message, line=line, field=field)
 
-    def run(self) -> VolumeImport:
+    def run(self, progress: Progress) -> VolumeImport:
         kind = "volume_corrections" if self.correcting else "volumes"
         self.batch = open_batch(self.session, kind, self.path, reason=self.reason,
                                 allow_future=self.allow_future)
         keys = FileKeys(self.session)
+        step = f"Reading {self.path.name} (lines)"
+        progress(step, 0, None)
         for records in volume_batches(self.path, self.catalogue, self.file_problems,
                                       self.batch_size, self.sheet, self.reading):
             if not self.file_problems.count:  # else the file is refused for its own problems
                 self._take_batch(records, keys)
+            progress(step, records[-1][0], None)
         keys.close()
         self.file_problems.raise_if_any()
         self.problems.raise_if_any()
