@@ -22,7 +22,8 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
         dry_run: Annotated[bool, typer.Option(
             "--dry-run", help="Show what the run would issue; write nothing.")] = False) -> None:
     """Bill a month in arrears: one invoice per agency, all issued or none."""
-    from billing.services.billing_run import billed_months, check_in_arrears, draft_month, run_month
+    from billing.services.billing_run import (billed_months, check_in_arrears, check_issuable,
+                                              draft_month, run_month)
     month, issue = parse_month(period), parse_date(invoice_date)
     if dry_run:
         def preview(session):
@@ -30,7 +31,9 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
                 raise AlreadyDone(f"{month} is already billed: a run would issue nothing; "
                                   f"changes to a billed month are made with 'billing correct {month}'")
             check_in_arrears(month, issue)
-            return [draft.document for draft in draft_month(session, month, issue)]
+            drafts = draft_month(session, month, issue)
+            check_issuable(drafts)  # what the run would refuse, the preview refuses
+            return [draft.document for draft in drafts]
         drafts = read(preview)
         print_invoices(console, drafts) if show else None
         console.print(invoice_list(drafts, title=f"Förhandsgranskning {month}: inget är utfärdat"))

@@ -85,7 +85,9 @@ def passthrough_import(file: Path) -> None:
     """Import pass-through amounts per agency."""
     from billing.services.passthrough import import_pass_through
     result = run_in_transaction(lambda s: import_pass_through(s, file))
-    console.print(f"{file}: {result.added} amounts imported, {result.skipped} already there.")
+    completed = (f", {result.completed} given the VAT exemption reason they lacked"
+                 if result.completed else "")
+    console.print(f"{file}: {result.added} amounts imported, {result.skipped} already there{completed}.")
 
 
 @passthrough_app.command("allocate")

@@ -13,7 +13,7 @@ from rich.table import Table
 from billing.cli.context import centre_details, console, emit, fail, parse_month, read
 from billing.errors import BillingError
 from billing.invoicing.document import DocumentKind
-from billing.ledger.export import Selection
+from billing.ledger.export import Selection, VoucherDate
 from billing.money import format_sek
 from billing.payments.matching import MatchReport, Status
 
@@ -30,26 +30,30 @@ class ReportFormat(StrEnum):
 
 def export_sie(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
                out: Annotated[Path | None, typer.Option(
-                   help="The file to write; default billing-YYYY-MM.se here.")] = None,
+                   help="The file to write; default billing-YYYY-MM.si here.")] = None,
                by: Annotated[Selection, typer.Option(
                    help="period: the documents billed for the month (its run and corrections); "
                         "issued: the documents issued during the month.")] = Selection.PERIOD,
+               voucher_date: Annotated[VoucherDate, typer.Option(
+                   help="invoice: each voucher on its document's date; period-end: on the last "
+                        "day of the month billed.")] = VoucherDate.INVOICE,
                centre: Annotated[Path | None, typer.Option(
                    help="The centre file with the ledger accounts; default the centre setting.")] = None
                ) -> None:
-    """The month's invoices and credit notes as an SIE 4 file for the ledger.
+    """The month's invoices and credit notes as an SIE 4I file for the ledger.
 
-    One balanced voucher per document, codepage 437; all or nothing."""
+    One balanced voucher per document, receivables on the customer (dimension
+    8), codepage 437; one financial year; all or nothing."""
     from billing.services.outputs import export_sie as export
     month = parse_month(period)
-    path = out or Path(f"billing-{month}.se")
+    path = out or Path(f"billing-{month}.si")
     details = centre_details(centre)
     try:
-        result = read(lambda s: export(s, month, path, details, date.today(), by))
+        result = read(lambda s: export(s, month, path, details, date.today(), by, voucher_date))
     except OSError as error:
         fail(f"cannot write {path}: {error}; no file written")
     notes = sum(1 for d in result.documents if d.kind is DocumentKind.CREDIT_NOTE)
-    console.print(f"SIE 4 file written to {path}: {len(result.vouchers)} vouchers "
+    console.print(f"SIE 4I file written to {path}: {len(result.vouchers)} vouchers "
                   f"({len(result.vouchers) - notes} invoices, {notes} credit notes), receivables "
                   f"{format_sek(result.payable)} SEK; every voucher balances.", highlight=False)
 

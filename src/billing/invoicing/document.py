@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
+from billing.domain.address import PostalAddress
 from billing.domain.agency import Agency
 from billing.domain.catalogue import ServiceArea
 from billing.invoicing.totals import InvoiceTotals, compute_totals
@@ -62,6 +63,9 @@ class Invoice:
     credits: int | None = None  # credit note: the invoice it reverses
     replaces: int | None = None  # corrected invoice: the invoice it replaces
     reason: str = ""
+    # The agency's address at issue; None on documents issued before addresses
+    # were kept (migration 0004), and on a draft for an agency without one.
+    buyer_address: PostalAddress | None = None
 
     def lines_by_area(self) -> list[tuple[ServiceArea, list[RatedLine]]]:
         groups: dict[ServiceArea, list[RatedLine]] = {}
@@ -90,7 +94,8 @@ def draft_invoice(agency: Agency, period: Month, issue_date: date,
         buyer_reference=references[0] if references else "", period=period,
         issue_date=issue_date, due_date=issue_date + timedelta(days=PAYMENT_TERMS_DAYS),
         currency=currency, lines=lines,
-        totals=compute_totals((line.amount, line.vat_rate) for line in lines))
+        totals=compute_totals((line.amount, line.vat_rate) for line in lines),
+        buyer_address=agency.address)
 
 
 def credit_note_for(invoice: Invoice, issue_date: date, reason: str) -> Invoice:
@@ -117,7 +122,8 @@ def charges(invoice: Invoice) -> list[tuple]:
     """What an invoice charges, line by line, without its links to the basis:
     a re-rated month that gives the same charges needs no correction, even when
     a volume record was replaced by one with the same quantity. Nor is where a
-    price came from a charge: a line issued before it was recorded (None) is
-    the same charge as its re-rating."""
+    price came from a charge, nor why a 0 % line is exempt: a line issued
+    before they were recorded (None) is the same charge as its re-rating. Nor
+    is the buyer's address: a new address alone is no reason to re-issue."""
     return sorted((str(l.area), str(l.part), l.service_code or "", l.description, l.quantity,
                    l.unit_price, l.amount, l.vat_rate, l.price_list_id or "") for l in invoice.lines)

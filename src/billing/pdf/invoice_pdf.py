@@ -61,6 +61,8 @@ def _parties(pdf: DocumentPDF, inv: Invoice) -> None:
     pdf.set_xy(MARGIN, top)
     pdf.text_line("Kund", size=8.5, grey=True, width=half, height=4.5)
     pdf.text_line(inv.agency_name, size=11.5, style="B", width=half, height=6)
+    for address_line in inv.buyer_address.lines() if inv.buyer_address else ():
+        pdf.text_line(address_line, width=half)
     pdf.text_line(f"Org.nr {inv.organisation_number}", width=half)
     pdf.text_line(f"Er referens: {inv.buyer_reference or '-'}", width=half)
     left_bottom = pdf.get_y()
@@ -133,6 +135,8 @@ def _notes(line: RatedLine) -> str:
         notes.append(f"{line.proration.days}/{line.proration.of_days} dagar")
     if line.price_list_id:
         notes.append(f"prislista {line.price_list_id}")
+    if line.vat_exemption is not None:
+        notes.append(f"momsfri: {line.vat_exemption.label}")
     return "; ".join(notes)
 
 

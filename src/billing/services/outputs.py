@@ -16,7 +16,7 @@ from billing.domain.seller import Centre, Seller
 from billing.einvoice.export import PeppolExport, peppol_documents
 from billing.files.output import write_file, write_files
 from billing.invoicing.document import Invoice
-from billing.ledger.export import Selection, SieExport, sie_file
+from billing.ledger.export import Selection, SieExport, VoucherDate, sie_file
 from billing.payments.matching import MatchReport, match_payments, referenced_numbers
 from billing.payments.payments_csv import Payment
 from billing.pdf import pdf_files, pdf_name, render_invoice
@@ -56,12 +56,13 @@ def export_peppol(session: Session, month: Month, out: Path, seller: Seller) -> 
 
 
 def export_sie(session: Session, month: Month, path: Path, centre: Centre, generated: date,
-               selection: Selection = Selection.PERIOD) -> SieExport:
+               selection: Selection = Selection.PERIOD,
+               voucher_date: VoucherDate = VoucherDate.INVOICE) -> SieExport:
     """The month's documents booked, then the file written; nothing is written
     (and an existing file is left as it was) when a document is refused."""
     documents = (documents_issued_in(session, month) if selection is Selection.ISSUED
                  else documents_for_period(session, month))
-    data, vouchers = sie_file(documents, centre, month, generated, selection)
+    data, vouchers = sie_file(documents, centre, month, generated, selection, voucher_date)
     write_file(path, data)
     return SieExport(path, tuple(documents), vouchers)
 
