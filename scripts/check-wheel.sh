@@ -41,7 +41,7 @@ set -x
 "$billing" run 2012-12 --date 2013-01-08  # billed already: issues nothing, exit 0
 "$billing" invoices list --period 2012-12 >list.txt
 "$billing" export peppol 2012-12 --out peppol
-"$billing" export sie 2012-12 --out ledger.se
+"$billing" export sie 2012-12 --out ledger.si
 "$billing" invoices pdf 2012-12 --out pdf
 "$billing" verify
 "$billing" config

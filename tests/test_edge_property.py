@@ -157,7 +157,7 @@ def accepted_or_located(path: Path, action) -> bool:
     except DataError as error:
         assert error.problems
         for problem in error.problems:
-            if problem.field == "--reason" and problem.file is None:
+            if problem.field == "reason" and problem.file is None:
                 continue
             assert problem.file == str(path), problem
             assert problem.line is not None or problem.field is not None, problem

@@ -51,7 +51,8 @@ def test_upgrade_keeps_every_charge_and_seal_and_adds_empty_addresses(old_databa
                                "ORDER BY id") == [(1, 1, None), (2, 2, None), (3, 1, None)]
     assert _rows(old_database, "SELECT count(*) FROM agencies WHERE street IS NULL") == [(5,)]
     assert _rows(old_database, "SELECT count(*) FROM invoices WHERE buyer_street IS NULL") == [(9,)]
-    assert _rows(old_database, "SELECT count(*) FROM invoice_lines WHERE vat_exemption_code IS NOT NULL") == [(0,)]
+    assert _rows(old_database,
+                 "SELECT count(*) FROM invoice_lines WHERE vat_exemption_code IS NOT NULL") == [(0,)]
     result = cli(database_url, "verify")
     assert result.exit_code == 0, result.output
     assert "9 documents verified" in flat(result.stdout) and OLD_HEAD in flat(result.stdout)
