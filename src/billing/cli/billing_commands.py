@@ -27,7 +27,8 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
             "--dry-run", help="Show what the run would issue; write nothing.")] = False) -> None:
     """Bill a month in arrears: one invoice per agency, all issued or none."""
     from billing.invoicing.credit_balance import split_credit_balances
-    from billing.services.billing_run import billed_months, check_in_arrears, draft_month, run_month
+    from billing.services.billing_run import (billed_months, check_in_arrears, check_issuable,
+                                              draft_month, run_month)
     month, issue = parse_month(period), parse_date(invoice_date)
     if dry_run:
         def preview(session):
@@ -35,7 +36,9 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
                 raise AlreadyDone(f"{month} is already billed: a run would issue nothing; "
                                   f"changes to a billed month are made with 'billing correct {month}'")
             check_in_arrears(month, issue)
-            return split_credit_balances(draft_month(session, month, issue))
+            issuable, held = split_credit_balances(draft_month(session, month, issue))
+            check_issuable(issuable)  # what the run would refuse, the preview refuses
+            return issuable, held
         issuable, held = read(preview)
         drafts = [draft.document for draft in issuable]
         print_invoices(console, drafts) if show else None

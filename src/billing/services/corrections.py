@@ -25,7 +25,7 @@ from billing.persistence.invoice_store import issue_documents
 from billing.persistence.locks import lock_billing
 from billing.persistence.models import AgencyRow
 from billing.persistence.numbering import lock_series
-from billing.services.billing_run import billed_months, check_in_arrears, draft_month
+from billing.services.billing_run import billed_months, check_in_arrears, check_issuable, draft_month
 from billing.services.events import record_event
 
 DEFAULT_REASON = "Rättelse efter ändrat underlag"
@@ -80,6 +80,7 @@ def correct_month(session: Session, month: Month, issue_date: date,
         if new is not None:
             replaced = old.number if old else credited.get(agency)
             to_issue.append(AgencyDocument(agency, replace(new, replaces=replaced, reason=reason)))
+    check_issuable(to_issue)
     issued = issue_documents(session, to_issue)
     result = Correction(tuple(d for d in issued if d.kind is DocumentKind.CREDIT_NOTE),
                         tuple(d for d in issued if d.kind is DocumentKind.INVOICE), tuple(held))
