@@ -41,7 +41,7 @@ set -x
 "$billing" run 2012-12 --date 2013-01-08  # billed already: issues nothing, exit 0
 "$billing" invoices list --period 2012-12 >list.txt
 "$billing" export peppol 2012-12 --out peppol
-"$billing" export sie 2013-01 --out ledger.se  # the documents issued in January
+"$billing" export sie 2013-01 --out ledger.si  # the documents issued in January
 [[ $("$billing" export peppol 2012-12 --out peppol) == "Nothing new to write"* ]]  # exported already
 "$billing" invoices pdf 2012-12 --out pdf
 "$billing" verify
@@ -52,7 +52,7 @@ set -x
 "$work/venv/bin/python" -c 'from billing.pdf.fonts import FILES, FONT_DIR; import sys; sys.exit(any(not (FONT_DIR / n).is_file() for n in (*FILES.values(), "LICENSE")))' \
   || { echo "check-wheel: the PDF fonts are not in the wheel" >&2; exit 1; }
 issued=$(find peppol -name '*.xml' | wc -l)
-[[ $issued -gt 0 && $(find pdf -name '*.pdf' | wc -l) -eq $issued && $(grep -c "^#VER " ledger.se) -eq $issued ]]
+[[ $issued -gt 0 && $(find pdf -name '*.pdf' | wc -l) -eq $issued && $(grep -c "^#VER " ledger.si) -eq $issued ]]
 grep -q "invoices issued for 2012-12" run.txt
 grep -q "<title>Fakturagranskning 2012-12</title>" audit.html
 echo "check-wheel: the wheel billed 2012-12 outside the source tree: $issued documents"

@@ -123,6 +123,8 @@ ORG_MY = orgnr("202100012")  # 202100-0126 Myverket: agreed prices (test_audit_t
 ORG_NY = orgnr("202100013")  # 202100-0134 Nyverket: 10 employees, payroll (test_corrections)
 ORG_XI = orgnr("202100014")  # 202100-0142 Xiverket: payroll only (test_corrections)
 ORG_OMIKRON = orgnr("202100015")  # 202100-0159 Omikronverket (test_persistence_roundtrip)
+ORG_RHO = orgnr("202100016")  # 202100-0167 Rhoverket: an equal share with Sigmaverket (test_imports_passthrough)
+ORG_SIGMA = orgnr("202100017")  # 202100-0175 Sigmaverket: an equal share with Rhoverket (test_imports_passthrough)
 
 # Every kind of line: a connection fee and an agreed connection item, proration
 # (connected mid-month), an agreed price, graduated tiers, a subscription from
@@ -131,6 +133,7 @@ EPSILON = f"""
 [[agencies]]
 organisation_number = "{ORG_E}"
 name = "Epsilonverket"
+address = {{ street = "Box 1001", postal_code = "103 11", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 250 }} ]
 
   [[agencies.agreements]]
@@ -156,12 +159,16 @@ sizes = [ {{ from = 2012-06-01, employees = 250 }} ]
 
 
 VOLUME_HEADER = "period,organisation_number,service,quantity,source,reference"
-AMOUNTS_HEADER = "period,organisation_number,area,description,amount,vat_rate"
+AMOUNTS_HEADER = ("period,organisation_number,area,description,amount,vat_rate,supplier,reference,"
+                  "vat_exemption_code,vat_exemption_reason")
+# The two exemption columns of a pass-through amount at 0 %: postage re-invoiced at cost.
+POSTAGE = "VATEX-EU-132-1A,Undantaget från skatteplikt: posttjänster"
 
 WORLD_AGENCIES = f"""\
 [[agencies]]
 organisation_number = "{ORG_A}"
 name = "Alfaverket"
+address = {{ street = "Box 1002", postal_code = "103 12", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 1 }} ]
 
   [[agencies.agreements]]
@@ -172,6 +179,7 @@ sizes = [ {{ from = 2012-06-01, employees = 1 }} ]
 [[agencies]]
 organisation_number = "{ORG_B}"
 name = "Betaverket"
+address = {{ street = "Box 1003", postal_code = "103 13", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
 
   [[agencies.agreements]]
@@ -187,6 +195,7 @@ sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
 [[agencies]]
 organisation_number = "{ORG_C}"
 name = "Gammaverket"
+address = {{ street = "Box 1004", postal_code = "103 14", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 4 }} ]
 
   [[agencies.agreements]]
@@ -198,6 +207,17 @@ sizes = [ {{ from = 2012-06-01, employees = 4 }} ]
   connected_on = 2012-08-01
   services = ["EPR-INV-CODED", "EPR-ORDER"]
 """
+
+_PAYROLL_C = ('sizes = [ { from = 2012-06-01, employees = 4 } ]\n\n'
+              '  [[agencies.agreements]]\n  area = "payroll"\n  connected_on = 2012-06-01\n')
+
+
+def with_gamma_reference(text: str = WORLD_AGENCIES) -> str:
+    """The world with a buyer reference on Gammaverket's payroll agreement
+    ("C-300"), which an e-invoice needs (BT-10)."""
+    assert text.count(_PAYROLL_C) == 1
+    return text.replace(_PAYROLL_C, _PAYROLL_C + '  buyer_reference = "C-300"\n')
+
 
 # One file per month; line numbers in comments (the header is line 1).
 WORLD_VOLUMES = {

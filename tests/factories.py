@@ -32,6 +32,7 @@ from billing.domain.agency import (Agency, Agreement, ConnectionItem, Discount, 
 from billing.domain.catalogue import Catalogue, Charge, Service, ServiceArea, Tier
 from billing.domain.tariff import (Band, BaseFee, GraduatedTiers, PerEmployee, PriceList, RateTier,
                                    SizeBands)
+from billing.domain.vat_exemption import VatExemption
 from billing.domain.volume import PassThroughCharge, VolumeRecord
 from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice
 from billing.invoicing.in_force import DocumentHead
@@ -133,6 +134,10 @@ HOURLY_RATES = {"specialist": "1100.00", "handlaggare": "750.00"}
 CONNECTION_FEES = {PAYROLL: "75000.00", FINANCE: "60000.00", EPROCUREMENT: "40000.00"}
 
 
+# The exemption a 0 % item or amount of these factories states unless told otherwise.
+EXEMPTION = VatExemption("VATEX-EU-132-1A", "Undantaget från skatteplikt: posttjänster")
+
+
 def price_list(id: str = "standard-2012-06", *, series: str = "standard",
                valid_from: date = date(2012, 6, 1),
                base_fees: dict[ServiceArea, BaseFee] | None = None,
@@ -140,7 +145,9 @@ def price_list(id: str = "standard-2012-06", *, series: str = "standard",
                hourly_rates: dict[str, str] | None = None,
                connection_fees: dict[ServiceArea, str] | None = None,
                vat_rates: dict[str, str] | None = None,
-               default_vat_rate: str = "25") -> PriceList:
+               default_vat_rate: str = "25",
+               vat_exemptions: dict[str, VatExemption] | None = None) -> PriceList:
+    """A price list; an item at 0 % has EXEMPTION unless ``vat_exemptions`` says otherwise."""
     return PriceList(
         id=id, series=series, currency="SEK", valid_from=valid_from,
         base_fees=dict(BASE_FEES if base_fees is None else base_fees),
@@ -149,7 +156,9 @@ def price_list(id: str = "standard-2012-06", *, series: str = "standard",
         connection_fees={k: D(v) for k, v in
                          (CONNECTION_FEES if connection_fees is None else connection_fees).items()},
         default_vat_rate=D(default_vat_rate),
-        vat_rates={k: D(v) for k, v in (vat_rates or {}).items()})
+        vat_rates={k: D(v) for k, v in (vat_rates or {}).items()},
+        vat_exemptions=(vat_exemptions if vat_exemptions is not None
+                        else {k: EXEMPTION for k, v in (vat_rates or {}).items() if D(v) == 0}))
 
 
 # --- agencies ---------------------------------------------------------------
@@ -200,9 +209,13 @@ def volume(service_code: str, quantity: str | int, *, id: int | None = None,
 
 def pass_through(amount: str, *, area: ServiceArea = PAYROLL, vat_rate: str = "25",
                  id: int | None = None, period: str = "2012-11", description: str = "Systemtjänst",
-                 supplier: str = "Skatteverket", reference: str = "SKV-1") -> PassThroughCharge:
+                 supplier: str = "Skatteverket", reference: str = "SKV-1",
+                 vat_exemption: VatExemption | None = None) -> PassThroughCharge:
+    """A charge; at 0 % with EXEMPTION unless ``vat_exemption`` is given."""
+    if vat_exemption is None and D(vat_rate) == 0:
+        vat_exemption = EXEMPTION
     return PassThroughCharge(id, M(period), ORG, area, description, D(amount), D(vat_rate),
-                             supplier, reference)
+                             supplier, reference, vat_exemption)
 
 
 # --- rating -----------------------------------------------------------------

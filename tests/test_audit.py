@@ -37,8 +37,8 @@ from billing.services.agencies import import_agencies
 from billing.services.audit import run_audit
 from billing.services.corrections import correct_month
 from billing.services.volumes import correct_volumes
-from db_helpers import (EPSILON, ORG_A, ORG_B, ORG_C, ORG_E, WORLD_AGENCIES, billed, billed_and_corrected,
-                        check_assumed_prices, dump, write, write_amounts, write_volumes)
+from db_helpers import (EPSILON, ORG_A, ORG_B, ORG_C, ORG_E, POSTAGE, WORLD_AGENCIES, billed,
+                        billed_and_corrected, check_assumed_prices, dump, write, write_amounts, write_volumes)
 from helpers_tamper import SERIES, VOLUMES, delete_document, line_no, tamper, update_line
 
 NOVEMBER, DECEMBER = Month(2012, 11), Month(2012, 12)
@@ -132,9 +132,9 @@ def billed_with_epsilon(engine, tmp_path):
                       f"2012-11,{ORG_E},PAY-SPEC-CONSULT,2.75,Palasso,T-1",
                       f"2012-11,{ORG_E},FIN-CUSTINV,11,Agresso,"]),
                   amounts=write_amounts(tmp_path, "amounts.csv", [
-                      f"2012-11,{ORG_E},payroll,Kurslitteratur,100.01,6",
-                      f"2012-11,{ORG_E},finance,Livsmedel,200.02,12",
-                      f"2012-11,{ORG_C},payroll,Porto,10.00,0"])).issued["2012-11"]
+                      f"2012-11,{ORG_E},payroll,Kurslitteratur,100.01,6,,KURS-1",
+                      f"2012-11,{ORG_E},finance,Livsmedel,200.02,12,,MAT-1",
+                      f"2012-11,{ORG_C},payroll,Porto,10.00,0,,,{POSTAGE}"])).issued["2012-11"]
 
 
 def test_a_clean_month_with_every_kind_of_line_passes(engine, tmp_path):
@@ -540,7 +540,8 @@ COSTS = "\n".join(["period,area,cost",
 
 def billed_with_porto(engine, tmp_path, months=("2012-11",)):
     billed(engine, tmp_path, months=months,
-           amounts=write_amounts(tmp_path, "porto.csv", [f"2012-11,{ORG_C},payroll,Porto,10.00,0"]))
+           amounts=write_amounts(tmp_path, "porto.csv",
+                                 [f"2012-11,{ORG_C},payroll,Porto,10.00,0,,,{POSTAGE}"]))
 
 
 def revenue_rows(report):

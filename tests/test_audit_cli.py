@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from billing.cli.app import app
 from billing.period import Month
-from db_helpers import ORG_C, WORLD_AGENCIES, billed, dump, write, write_amounts
+from db_helpers import ORG_C, POSTAGE, WORLD_AGENCIES, billed, dump, write, write_amounts
 from helpers_cli import cli, flat
 from helpers_tamper import LINES, tamper
 
@@ -179,7 +179,8 @@ def test_the_summary_prints_names_as_written(engine, database_url, tmp_path):
 # would run as formulas; each line's amount is then altered 10.00 -> 11.00, so
 # the re-rating finding of each line starts with its description.
 FORMULAS = ["=HYPERLINK(1)", "+Porto", "-Frakt", "@Avgift"]
-AMOUNTS = [f"2012-11,{ORG_C},payroll,{d},10.00,0" for d in FORMULAS]
+AMOUNTS = [f"2012-11,{ORG_C},payroll,{d},10.00,0,,F-{n},{POSTAGE}"
+           for n, d in enumerate(FORMULAS)]
 
 
 def formulas_on_findings(engine, tmp_path):
@@ -327,7 +328,7 @@ def test_html_without_costs_has_no_recovery_chart(engine, database_url, tmp_path
 
 def test_html_of_a_failed_audit_escapes_what_the_findings_quote(engine, database_url, tmp_path):
     amounts = write_amounts(tmp_path, "amounts.csv",
-                            [f"2012-11,{ORG_C},payroll,<script>alert(1)</script>,10.00,0"])
+                            [f"2012-11,{ORG_C},payroll,<script>alert(1)</script>,10.00,0,,,{POSTAGE}"])
     billed(engine, tmp_path, amounts=amounts)
     tamper(engine, sa.update(LINES).where(LINES.c.invoice_number == 3, LINES.c.part == "pass_through")
            .values(amount=Decimal("11.00")))

@@ -25,7 +25,7 @@ from billing.services.billing_run import run_month
 from billing.services.corrections import correct_month
 from billing.services.passthrough import import_pass_through
 from billing.services.trace import trace_document
-from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_MY, WORLD_AGENCIES, billed, check_assumed_prices,
+from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_MY, POSTAGE, WORLD_AGENCIES, billed, check_assumed_prices,
                         correct_alfaverket_payslips, setup_world, write, write_amounts, write_volumes)
 from helpers_cli import cli, flat
 
@@ -140,8 +140,9 @@ def test_a_corrected_record_and_the_documents_around_it(engine, tmp_path):
 def test_a_pass_through_line_traces_to_its_amount_and_file(engine, tmp_path):
     setup_world(engine, tmp_path)
     amounts = write(tmp_path, "porto.csv", "\n".join([
-        "period,organisation_number,area,description,amount,vat_rate,supplier,reference",
-        f"2012-11,{ORG_C},payroll,Porto,10.00,0,Postnord,F-77"]) + "\n")
+        "period,organisation_number,area,description,amount,vat_rate,supplier,reference,vat_exemption_code,"
+        "vat_exemption_reason",
+        f"2012-11,{ORG_C},payroll,Porto,10.00,0,Postnord,F-77,{POSTAGE}"]) + "\n")
     with Session(engine) as session, session.begin():
         import_pass_through(session, amounts)
         run_month(session, NOVEMBER, date(2012, 12, 5))
@@ -191,6 +192,7 @@ MY = f"""
 [[agencies]]
 organisation_number = "{ORG_MY}"
 name = "Myverket"
+address = {{ street = "Box 1005", postal_code = "103 15", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 250 }} ]
 
   [[agencies.agreements]]
@@ -299,8 +301,8 @@ def test_billing_audit_trace_of_a_missing_number_exits_1(engine, database_url, t
 def test_billing_audit_trace_shows_descriptions_as_written(engine, database_url, tmp_path, description):
     setup_world(engine, tmp_path)
     with Session(engine) as session, session.begin():
-        import_pass_through(session, write_amounts(tmp_path, "porto.csv",
-                                                   [f"2012-11,{ORG_C},payroll,{description},10.00,0"]))
+        import_pass_through(session, write_amounts(
+            tmp_path, "porto.csv", [f"2012-11,{ORG_C},payroll,{description},10.00,0,,,{POSTAGE}"]))
         run_month(session, NOVEMBER, date(2012, 12, 5))
 
     result = cli(database_url, "audit", "trace", "3")

@@ -98,8 +98,8 @@ def test_issued_invoices_read_back_exactly(engine, tmp_path):
 def test_read_back_keeps_the_vat_breakdown_order(engine, tmp_path):
     setup_world(engine, tmp_path)
     amounts = write_amounts(tmp_path, "amounts.csv", [
-        f"2012-11,{ORG_C},payroll,Kurslitteratur,100.00,6",
-        f"2012-11,{ORG_C},payroll,Livsmedel,200.00,12"])
+        f"2012-11,{ORG_C},payroll,Kurslitteratur,100.00,6,,KURS-1",
+        f"2012-11,{ORG_C},payroll,Livsmedel,200.00,12,,MAT-1"])
     with Session(engine) as session, session.begin():
         import_pass_through(session, amounts)
     issued = _run(engine, NOVEMBER, date(2012, 12, 5)).invoices[2]
@@ -199,6 +199,7 @@ OLD_SERIES_AGENCY = f"""
 [[agencies]]
 organisation_number = "{ORG_JOTA}"
 name = "Jotaverket"
+address = {{ street = "Box 1006", postal_code = "103 16", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 5 }} ]
 
   [[agencies.agreements]]
@@ -232,6 +233,7 @@ KAMMARKOLLEGIET_AGENCY = f"""
 [[agencies]]
 organisation_number = "{ORG_KAPPA}"
 name = "Kappaverket"
+address = {{ street = "Box 1007", postal_code = "103 17", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 5 }} ]
 
   [[agencies.agreements]]
@@ -291,6 +293,7 @@ ZETA = f"""\
 [[agencies]]
 organisation_number = "{ORG_ZETA}"
 name = "Zetaverket"
+address = {{ street = "Box 1008", postal_code = "103 18", city = "Stockholm" }}
 sizes = [ {{ from = 2012-10-10, employees = 10 }} ]
 
   [[agencies.agreements]]
@@ -345,6 +348,7 @@ LAMBDA = f"""
 [[agencies]]
 organisation_number = "{ORG_LAMBDA}"
 name = "Lambdaverket"
+address = {{ street = "Box 1009", postal_code = "103 19", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 150 }} ]
 
   [[agencies.agreements]]
@@ -372,7 +376,8 @@ def _lambda_world(engine, tmp_path):
             f"2012-12,{ORG_LAMBDA},FIN-CUSTINV,13,Agresso,"]))
         import_pass_through(session, write_amounts(tmp_path, "amounts.csv", [
             f"2012-11,{ORG_A},payroll,Systemtjänst,1234.56,25",
-            f"2012-11,{ORG_LAMBDA},finance,Utbildning,333.33,0",
+            f"2012-11,{ORG_LAMBDA},finance,Utbildning,333.33,0,,,VATEX-EU-132-1I,"
+            "Undantaget från skatteplikt: utbildning",
             f"2012-12,{ORG_C},eprocurement,Porto,10.01,6"]))
 
 

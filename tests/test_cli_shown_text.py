@@ -19,7 +19,8 @@ import pytest
 import sqlalchemy as sa
 
 from billing.persistence.models import AgencyRow, AgreementRow, DiscountRow, PassThroughRow, VolumeRow
-from db_helpers import ORG_A, ORG_B, ORG_C, TARIFFS, WORLD_VOLUMES, write, write_amounts, write_volumes
+from db_helpers import (ORG_A, ORG_B, ORG_C, POSTAGE, TARIFFS, WORLD_VOLUMES, write, write_amounts,
+                        write_volumes)
 from helpers_cli import cli, flat
 
 ESC = "\x1b[31m"
@@ -38,6 +39,7 @@ AGENCIES = f"""\
 [[agencies]]
 organisation_number = "{ORG_A}"
 name = "{NAME_A}"
+address = {{ street = "Box 1010", postal_code = "103 20", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 1 }} ]
 
   [[agencies.agreements]]
@@ -48,6 +50,7 @@ sizes = [ {{ from = 2012-06-01, employees = 1 }} ]
 [[agencies]]
 organisation_number = "{ORG_B}"
 name = "{NAME_B}"
+address = {{ street = "Box 1011", postal_code = "103 21", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
 
   [[agencies.agreements]]
@@ -66,6 +69,7 @@ sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
 [[agencies]]
 organisation_number = "{ORG_C}"
 name = "{NAME_C_FILE}"
+address = {{ street = "Box 1012", postal_code = "103 22", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 4 }} ]
 
   [[agencies.agreements]]
@@ -133,7 +137,8 @@ def billed_hostile(engine, database_url, tmp_path):
     november = [row for row in WORLD_VOLUMES["2012-11"] if "PAY-" in row]
     volumes = write_volumes(tmp_path, "[/x]2012-11.csv", november)
     assert f"{volumes}: 3 volume records imported" in flat(_ok(cli(url, "volumes", "import", volumes)).stdout)
-    amounts = write_amounts(tmp_path, "porto [avd 2].csv", [f"2012-11,{ORG_A},payroll,P {MARKUP},10.00,0"])
+    amounts = write_amounts(tmp_path, "porto [avd 2].csv",
+                            [f"2012-11,{ORG_A},payroll,P {MARKUP},10.00,0,,,{POSTAGE}"])
     _ok(cli(url, "passthrough", "import", amounts))
     _with_control_codes(engine)
     run = _ok(cli(url, "run", "2012-11", "--date", "2012-12-05"))

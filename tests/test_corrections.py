@@ -65,6 +65,7 @@ SCENARIO_AGENCIES = f"""\
 [[agencies]]
 organisation_number = "{ORG_NY}"
 name = "Nyverket"
+address = {{ street = "Box 1013", postal_code = "103 23", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 10 }} ]
 
   [[agencies.agreements]]
@@ -75,6 +76,7 @@ sizes = [ {{ from = 2012-06-01, employees = 10 }} ]
 [[agencies]]
 organisation_number = "{ORG_XI}"
 name = "Xiverket"
+address = {{ street = "Box 1014", postal_code = "103 24", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
 
   [[agencies.agreements]]
@@ -88,6 +90,7 @@ DELTA = f"""
 [[agencies]]
 organisation_number = "{ORG_D}"
 name = "Deltaverket"
+address = {{ street = "Box 1015", postal_code = "103 25", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 3 }} ]
 
   [[agencies.agreements]]

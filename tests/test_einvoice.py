@@ -514,8 +514,10 @@ def test_problems_name_the_document():
 
 # --- the export from the database, on SQLite and PostgreSQL -----------------------------------
 
-PASS_THROUGH = ("period,organisation_number,area,description,amount,vat_rate,supplier,reference\n"
-                f"2012-11,{ORG_A},payroll,Porto lönespecifikationer november,123.45,0,PostNord,PN-11\n")
+PASS_THROUGH = ("period,organisation_number,area,description,amount,vat_rate,supplier,reference,"
+                "vat_exemption_code,vat_exemption_reason\n"
+                f"2012-11,{ORG_A},payroll,Porto lönespecifikationer november,123.45,0,PostNord,PN-11,"
+                "VATEX-EU-132-1A,Undantaget från skatteplikt: posttjänster\n")
 DISCOUNT_A = """
   [[agencies.discounts]]
   percent = "10"
@@ -529,7 +531,7 @@ DISCOUNT_A = """
 def export_world_agencies() -> str:
     """The world with Gammaverket's payroll buyer reference and Alfaverket's discount."""
     text = WORLD_AGENCIES
-    payroll_c = 'name = "Gammaverket"\nsizes = [ { from = 2012-06-01, employees = 4 } ]\n\n' \
+    payroll_c = 'sizes = [ { from = 2012-06-01, employees = 4 } ]\n\n' \
                 '  [[agencies.agreements]]\n  area = "payroll"\n  connected_on = 2012-06-01\n'
     assert text.count(payroll_c) == 1
     text = text.replace(payroll_c, payroll_c + '  buyer_reference = "C-300"\n')

@@ -14,12 +14,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from billing.files.centre_file import load_centre
+from billing.ledger.export import Selection, sie_file
 from billing.period import Month
 from billing.services.agencies import import_agencies
 from billing.services.billing_run import Override, run_month
 from billing.services.passthrough import allocate_supplier_invoices, import_pass_through
 from billing.services.tariffs import load_tariffs
 from billing.services.volumes import import_volumes
+from test_sie import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -155,3 +158,39 @@ def test_example_prices_are_calibrated_to_the_report_revenue(engine):
     for area, report in REPORT_REVENUE.items():
         ratio = revenue[area] / (report * 1_000_000)
         assert Decimal("0.85") <= ratio <= Decimal("1.15"), (area, revenue[area])
+
+
+def test_december_2012_in_the_ledger_balances_per_voucher_and_per_account(engine):
+    """The example month as the SIE 4I import file: every voucher balances, and
+    each account's total is what the files and the invoices say it is."""
+    with Session(engine) as session, session.begin():
+        _load_examples(session, [DECEMBER])
+    with Session(engine) as session, session.begin():
+        invoices = run_month(session, DECEMBER, date(2013, 1, 8)).invoices
+    data, _ = sie_file(invoices, load_centre(), DECEMBER, date(2013, 2, 5), Selection.PERIOD)
+    records, vouchers = parse(data)
+
+    assert len(vouchers) == len(invoices) and all(sum(x for _, x in v["rows"]) == 0 for v in vouchers)
+    per_account: dict[str, Decimal] = defaultdict(Decimal)
+    for voucher in vouchers:
+        for account, amount in voucher["rows"]:
+            per_account[account] += amount
+    assert sum(per_account.values()) == 0
+    # Receivables: what the agencies owe, each on its own customer object.
+    assert per_account["1510"] == sum(i.totals.payable for i in invoices)
+    assert len([r for r in records if r[0] == "#OBJEKT"]) == len(invoices)
+    # Pass-through from the files: the postage at 0 % on the exempt account (3019),
+    # the rest (all at 25 %) on 3090.
+    amounts = _csv(EXAMPLES / "passthrough" / "amounts-2012-12.csv")
+    exempt = sum(Decimal(r["amount"]) for r in amounts if r["vat_rate"] == "0")
+    taxed = sum(Decimal(r["amount"]) for r in amounts if r["vat_rate"] != "0") + sum(
+        Decimal(r["amount"]) for r in _csv(EXAMPLES / "passthrough" / "supplier-invoices-2012-12.csv"))
+    assert (per_account["3019"], per_account["3090"]) == (-exempt, -taxed) == (Decimal("-1284.60"),
+                                                                              -taxed)
+    # Revenue per area: the other lines of each area; output VAT: the invoices' 25 % VAT.
+    for area, account in (("payroll", "3011"), ("finance", "3012"), ("eprocurement", "3013")):
+        assert per_account[account] == -sum(line.amount for i in invoices for line in i.lines
+                                            if line.area == area and line.part != "pass_through")
+    assert per_account["2611"] == -sum(i.totals.vat for i in invoices)
+    assert per_account["3740"] == -sum(i.totals.rounding for i in invoices)
+    assert set(per_account) == {"1510", "2611", "3011", "3012", "3013", "3019", "3090", "3740"}

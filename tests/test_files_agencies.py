@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from factories import BAD_CHECK_DIGIT_ORG, D, M, NAME, ORG, OTHER_ORG
 
+from billing.domain.address import PostalAddress
 from billing.domain.agency import FeePart, Subscription
 from billing.domain.catalogue import ServiceArea
 from billing.errors import DataError
@@ -59,6 +60,7 @@ def agency_toml(org: str = ORG, agreement: str = "", sizes: str = TWO_SIZES) -> 
         [[agencies]]
         organisation_number = "{org}"
         name = "{name}"
+        address = {{ street = "Box 2280", postal_code = "10317", city = "Stockholm" }}
         sizes = [ {sizes} ]
         {agreement}
         """
@@ -79,6 +81,7 @@ def test_full_agency_is_read(tmp_path):
         [[agencies]]
         organisation_number = "{ORG.replace('-', '')}"
         name = "{NAME}"
+        address = {{ street = "Fleminggatan 7", additional_street = "Ekonomi", postal_code = "112 26", city = "Sthlm" }}
         sizes = [ {{ from = 2012-06-01, employees = 210 }}, {{ from = 2012-10-01, employees = 214 }} ]
 
           [[agencies.agreements]]
@@ -103,6 +106,7 @@ def test_full_agency_is_read(tmp_path):
         """)
     [agency] = load_agencies(path, CATALOGUE)
     assert agency.organisation_number == ORG  # normalised with the dash
+    assert agency.address == PostalAddress("Fleminggatan 7", "112 26", "Sthlm", "SE", "Ekonomi")
     assert [(s.effective, s.employees) for s in agency.sizes] == [
         (date(2012, 6, 1), 210), (date(2012, 10, 1), 214)]
     [agreement] = agency.agreements

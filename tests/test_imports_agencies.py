@@ -47,6 +47,7 @@ FULL_AGENCY = f"""\
 [[agencies]]
 organisation_number = "{ORG_ETA.replace('-', '')}"
 name = "Etaverket"
+address = {{ street = "Box 1016", postal_code = "103 26", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 150 }}, {{ from = 2012-10-01, employees = 152 }} ]
 
   [[agencies.agreements]]
@@ -157,6 +158,7 @@ def test_reimport_of_agreements_not_in_date_order_is_unchanged(catalogue_loaded,
 [[agencies]]
 organisation_number = "{ORG_B}"
 name = "Betaverket"
+address = {{ street = "Box 1017", postal_code = "103 27", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
 
   [[agencies.agreements]]

@@ -15,19 +15,22 @@ from billing.errors import DataError
 from billing.period import Month
 from billing.persistence.documents import read_documents
 from billing.persistence.models import AgencyRow, PassThroughRow
+from billing.services.agencies import import_agencies
 from billing.services.billing_run import run_month
 from billing.services.passthrough import allocate_supplier_invoices, import_pass_through
-from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_UNKNOWN, check_assumed_prices, dump, setup_world,
-                        write)
+from billing.services.tariffs import load_tariffs
+from db_helpers import (ORG_A, ORG_B, ORG_C, ORG_RHO, ORG_SIGMA, ORG_UNKNOWN, POSTAGE, TARIFFS,
+                        check_assumed_prices, dump, setup_world, write)
 
-AMOUNTS_HEADER = "period,organisation_number,area,description,amount,vat_rate,supplier,reference"
+AMOUNTS_HEADER = ("period,organisation_number,area,description,amount,vat_rate,supplier,reference,"
+                  "vat_exemption_code,vat_exemption_reason")
 SUPPLIER_HEADER = "period,supplier,reference,area,description,amount,key,vat_rate"
 
 AMOUNTS = f"""\
 {AMOUNTS_HEADER}
 2012-11,{ORG_A},payroll,Systemtjänst Palasso november,1234.56,25,Skatteverket,SKV-2012-1101
 2012-11,{ORG_B},finance,Systemtjänst Agresso november,0.10,,Skatteverket,SKV-2012-1102
-2012-11,{ORG_C},payroll,Kreditering oktober,-0.01,0,Skatteverket,SKV-2012-1103
+2012-11,{ORG_C},payroll,Kreditering oktober,-0.01,0,Skatteverket,SKV-2012-1103,{POSTAGE}
 """
 
 BY_EMPLOYEES = f"""\
@@ -257,3 +260,111 @@ def test_repeated_line_within_one_file_is_refused(engine, tmp_path):
             import_pass_through(session, path)
     assert f"{path}:3" in str(refused.value)
     assert dump(engine) == before
+
+
+# --- one charge per identity: period, agency, supplier and supplier reference -------------
+
+LICENCE = f"{AMOUNTS_HEADER}\n2012-11,{ORG_A},payroll,Licens,1000.00,25,Leverantören,L-1,,\n"
+
+
+def test_a_changed_description_is_refused_not_billed_twice(engine, tmp_path):
+    # Before: the identity included the description, so this second file was
+    # stored as a second charge and Alfaverket was billed 2 x 1000.00.
+    setup_world(engine, tmp_path)
+    assert _in_session(engine, import_pass_through, write(tmp_path, "one.csv", LICENCE)) == (1, 0)
+    before = dump(engine)
+    renamed = write(tmp_path, "renamed.csv", LICENCE.replace(",Licens,", ",Licens lönesystem,"))
+    with pytest.raises(DataError) as refused:
+        _in_session(engine, import_pass_through, renamed)
+    [problem] = refused.value.problems
+    assert (problem.file, problem.line, problem.field) == (str(renamed), 2, "description")
+    assert problem.message == (
+        "Alfaverket: the charge Leverantören L-1 for 2012-11 is already imported with amount 1000.00, "
+        f"description 'Licens', area payroll, VAT 25 % ({tmp_path / 'one.csv'}, line 2); a charge is not "
+        "changed once imported: import the supplier's correction as charges of their own (a credit as a "
+        "negative amount, the new amount, each with its own reference) for a month not yet billed")
+    # Another amount or area is refused the same way, each naming its field.
+    for change, field in ((",1000.00,", "amount"), (",payroll,", "area")):
+        text = LICENCE.replace(change, {",1000.00,": ",1100.00,", ",payroll,": ",finance,"}[change])
+        with pytest.raises(DataError) as refused:
+            _in_session(engine, import_pass_through, write(tmp_path, "changed.csv", text))
+        assert refused.value.problems[0].field == field
+    assert dump(engine) == before
+    # The same charge again: skipped.
+    assert _in_session(engine, import_pass_through, write(tmp_path, "again.csv", LICENCE)) == (0, 1)
+    invoices = _run_november(engine)
+    assert [l.amount for l in invoices[ORG_A].lines if l.part is FeePart.PASS_THROUGH] == [Decimal("1000.00")]
+
+
+def test_the_correction_route_is_charges_of_their_own(engine, tmp_path):
+    setup_world(engine, tmp_path)
+    _in_session(engine, import_pass_through, write(tmp_path, "one.csv", LICENCE))
+    # The supplier credits L-1 and bills 1100.00 under new references.
+    assert _in_session(engine, import_pass_through, write(tmp_path, "fix.csv", f"{AMOUNTS_HEADER}\n"
+                       f"2012-11,{ORG_A},payroll,Kreditering L-1,-1000.00,25,Leverantören,K-1,,\n"
+                       f"2012-11,{ORG_A},payroll,Licens,1100.00,25,Leverantören,L-2,,\n")) == (2, 0)
+    invoices = _run_november(engine)
+    lines = [l.amount for l in invoices[ORG_A].lines if l.part is FeePart.PASS_THROUGH]
+    assert sorted(lines) == [Decimal("-1000.00"), Decimal("1000.00"), Decimal("1100.00")]
+    assert sum(lines) == Decimal("1100.00")
+
+
+def test_one_identity_twice_in_a_file_is_refused_whatever_the_description(engine, tmp_path):
+    setup_world(engine, tmp_path)
+    path = write(tmp_path, "twice.csv", f"{AMOUNTS_HEADER}\n"
+                 f"2012-11,{ORG_B},payroll,Licens,100.00,25,Leverantören,L-1,,\n"
+                 f"2012-11,{ORG_B},finance,Licens del 2,100.00,25,Leverantören,L-1,,\n")
+    with pytest.raises(DataError) as refused:
+        _in_session(engine, import_pass_through, path)
+    [problem] = refused.value.problems
+    assert (problem.line, problem.field) == (3, "reference")
+    assert problem.message == "duplicate of line 2 (same period, agency, supplier and reference: one charge)"
+
+
+def test_the_database_holds_one_charge_per_identity(engine, tmp_path):
+    setup_world(engine, tmp_path)
+    _in_session(engine, import_pass_through, write(tmp_path, "one.csv", LICENCE))
+    with Session(engine) as session:
+        stored = session.scalars(sa.select(PassThroughRow)).one()
+    copy = {c.name: getattr(stored, c.name) for c in PassThroughRow.__table__.columns if c.name != "id"}
+    with pytest.raises(sa.exc.IntegrityError):
+        with engine.begin() as connection:
+            connection.execute(sa.insert(PassThroughRow), [copy | {"description": "Licens lönesystem",
+                                                                   "area": "finance"}])
+
+
+# --- equal remainders go by organisation number --------------------------------------------
+
+TWINS = {ORG_RHO: "Rhoverket", ORG_SIGMA: "Sigmaverket"}
+
+
+def _twin(org: str) -> str:
+    return f"""
+[[agencies]]
+organisation_number = "{org}"
+name = "{TWINS[org]}"
+address = {{ street = "Box 3", postal_code = "103 30", city = "Stockholm" }}
+sizes = [ {{ from = 2012-06-01, employees = 5 }} ]
+
+  [[agencies.agreements]]
+  area = "payroll"
+  connected_on = 2012-06-01
+"""
+
+
+@pytest.mark.parametrize("order", [(ORG_RHO, ORG_SIGMA), (ORG_SIGMA, ORG_RHO)], ids=["rho first", "sigma first"])
+def test_an_equal_remainder_goes_by_organisation_number_not_import_order(engine, tmp_path, order):
+    # 1000.01 by 5 and 5 employees: 500.005 each, floored 500.00 each, 1 öre left
+    # over with equal remainders. It goes to the lower organisation number,
+    # Rhoverket (202100-0167), whichever agency was stored first. Before, equal
+    # remainders went by database id, so to whichever was imported first.
+    with Session(engine) as session, session.begin():
+        load_tariffs(session, TARIFFS)
+    for org in order:
+        with Session(engine) as session, session.begin():
+            import_agencies(session, write(tmp_path, f"{org}.toml", _twin(org)))
+    invoice = write(tmp_path, "fk.csv", f"{SUPPLIER_HEADER}\n"
+                    "2012-11,Försäkringskassan,FK-1,payroll,Systemtjänst POL november,1000.01,employees,25\n")
+    assert _in_session(engine, allocate_supplier_invoices, invoice) == (2, 0)
+    shares = {org: Decimal(amount) for org, _, _, amount, *_ in _charges(engine)}
+    assert shares == {ORG_RHO: Decimal("500.01"), ORG_SIGMA: Decimal("500.00")}

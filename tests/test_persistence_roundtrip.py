@@ -102,6 +102,7 @@ def test_quantities_and_prices_from_files_round_trip_to_the_invoice(engine, tmp_
 [[agencies]]
 organisation_number = "{ORG_OMIKRON}"
 name = "Omikronverket"
+address = {{ street = "Box 1018", postal_code = "103 28", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 2 }} ]
 
   [[agencies.agreements]]

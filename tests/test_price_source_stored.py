@@ -38,8 +38,8 @@ def epsilon(engine, tmp_path) -> int:
                           f"2012-11,{ORG_E},PAY-ADD-DEDUCT,3,Palasso,",
                           f"2012-11,{ORG_E},PAY-SLIP-DEV,7,Palasso,"]),
                       amounts=write_amounts(tmp_path, "amounts.csv", [
-                          f"2012-11,{ORG_E},payroll,Kurslitteratur,100.01,6",
-                          f"2012-11,{ORG_E},finance,Livsmedel,200.02,12"])).issued["2012-11"]
+                          f"2012-11,{ORG_E},payroll,Kurslitteratur,100.01,6,,KURS-1",
+                          f"2012-11,{ORG_E},finance,Livsmedel,200.02,12,,MAT-1"])).issued["2012-11"]
     assert invoices[-1].organisation_number == ORG_E
     return invoices[-1].number
 

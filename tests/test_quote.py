@@ -496,6 +496,7 @@ THETA = f"""
 [[agencies]]
 organisation_number = "{ORG_THETA}"
 name = "Thetaverket"
+address = {{ street = "Box 1019", postal_code = "103 29", city = "Stockholm" }}
 sizes = [ {{ from = 2012-06-01, employees = 150 }} ]
 
   [[agencies.agreements]]

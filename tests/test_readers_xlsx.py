@@ -103,11 +103,13 @@ def test_the_only_sheet_or_the_one_named(tmp_path):
 def test_a_float_cell_is_its_exact_decimal(tmp_path):
     # 1234.56 and 0.1 are no binary fractions: the float openpyxl reads is the
     # nearest one, and its repr is the decimal the workbook holds, exactly.
+    # C at 0 % states its exemption (issue 12).
     path = workbook(tmp_path, [["period", "organisation_number", "area", "description", "amount",
-                                "vat_rate"],
+                                "vat_rate", "vat_exemption_code", "vat_exemption_reason"],
                                ["2012-12", ORG, "payroll", "A", 1234.56, 25],
                                ["2012-12", ORG, "payroll", "B", 0.1, 12.5],
-                               ["2012-12", ORG, "payroll", "C", -999999999999.99, 0]],
+                               ["2012-12", ORG, "payroll", "C", -999999999999.99, 0, "VATEX-EU-132-1A",
+                                "Undantaget från skatteplikt: posttjänster"]],
                     name="belopp.xlsx")
     assert [(c.amount, c.vat_rate) for _, c in read_pass_through(path)] == [
         (D("1234.56"), D(25)), (D("0.1"), D("12.5")), (D("-999999999999.99"), D(0))]

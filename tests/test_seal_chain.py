@@ -24,7 +24,7 @@ from billing.persistence.documents import read_documents
 from billing.persistence.models import InvoiceRow, NumberSeries
 from billing.services.corrections import credit_invoice
 from billing.services.verify import verify_documents
-from db_helpers import (EPSILON, ORG_C, ORG_E, WORLD_AGENCIES, billed, billed_and_corrected,
+from db_helpers import (EPSILON, ORG_C, ORG_E, POSTAGE, WORLD_AGENCIES, billed, billed_and_corrected,
                         write_amounts, write_volumes)
 from helpers_cli import cli, flat
 from helpers_tamper import INVOICES, LINES, LINKS, SERIES, VAT, delete_document, line_no, tamper, update_line
@@ -70,9 +70,9 @@ def test_a_clean_chain_with_every_kind_of_line_verifies(engine, tmp_path):
                         f"2012-11,{ORG_E},PAY-SPEC-CONSULT,2.75,Palasso,T-1",
                         f"2012-11,{ORG_E},FIN-CUSTINV,11,Agresso,"]),
                     amounts=write_amounts(tmp_path, "amounts.csv", [
-                        f"2012-11,{ORG_E},payroll,Kurslitteratur,100.01,6",
-                        f"2012-11,{ORG_E},finance,Livsmedel,200.02,12",
-                        f"2012-11,{ORG_C},payroll,Porto,10.00,0"])).issued["2012-11"]
+                        f"2012-11,{ORG_E},payroll,Kurslitteratur,100.01,6,,KURS-1",
+                        f"2012-11,{ORG_E},finance,Livsmedel,200.02,12,,MAT-1",
+                        f"2012-11,{ORG_C},payroll,Porto,10.00,0,,,{POSTAGE}"])).issued["2012-11"]
     epsilon = issued[-1]
     assert epsilon.organisation_number == ORG_E
     assert {line.part for line in epsilon.lines} >= {"connection", "discount", "pass_through", "special"}

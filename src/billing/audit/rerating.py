@@ -77,9 +77,11 @@ def _differences(doc: Invoice, expected: Sequence[RatedLine]) -> list[Finding]:
                                     doc.number, line_no))
             continue
         remaining.remove(match)
-        # Where the price came from is compared only where the document records
-        # it: a line issued before it was recorded (None) is not a difference.
-        compared = _COMPARED if line.price_source is None else (*_COMPARED, "price_source")
+        # Where the price came from, and why a 0 % line is exempt, are compared
+        # only where the document records them: a line issued before they were
+        # recorded (None) is not a difference.
+        compared = (*_COMPARED, *(name for name in ("price_source", "vat_exemption")
+                                  if getattr(line, name) is not None))
         for name in compared:
             if getattr(line, name) != getattr(match, name):
                 findings.append(Finding(f"{line.description}: {name} {getattr(line, name)}, "

@@ -139,7 +139,10 @@ def passthrough_import(file: Path, allow_future: AllowFuture = "", sheet: Sheet 
     from billing.services.passthrough import import_pass_through
     result = run_in_transaction(lambda s: import_pass_through(s, file, allow_future, sheet=sheet))
     _print_read(file, result.read)
-    console.print(imported(file, result.added, result.skipped, f"{counted(result.added, 'amount')} imported"))
+    completed = (f", {result.completed} given the VAT exemption reason they lacked"
+                 if result.completed else "")
+    console.print(imported(file, result.added, result.skipped,
+                           f"{counted(result.added, 'amount')} imported{completed}"))
 
 
 @passthrough_app.command("allocate")

@@ -16,7 +16,7 @@ from billing.cli.progress import progress_bars
 from billing.cli.tables import Column, Kind, Listing
 from billing.cli.width import print_fitted
 from billing.errors import BillingError
-from billing.ledger.export import Selection
+from billing.ledger.export import Selection, VoucherDate
 from billing.money import format_sek
 from billing.payments.matching import MatchReport, Status
 from billing.plural import counted
@@ -34,33 +34,37 @@ class ReportFormat(StrEnum):
 
 def export_sie(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
                out: Annotated[Path | None, typer.Option(
-                   help="The file to write; default billing-YYYY-MM.se here.")] = None,
+                   help="The file to write; default billing-YYYY-MM.si here.")] = None,
                by: Annotated[Selection, typer.Option(
                    help="issued: the documents issued during the month (the period of "
                         "bookkeeping); period: the documents billed for the month (its run "
                         "and corrections).")] = Selection.ISSUED,
+               voucher_date: Annotated[VoucherDate, typer.Option(
+                   help="invoice: each voucher on its document's date; period-end: on the last "
+                        "day of the month billed.")] = VoucherDate.INVOICE,
                everything: AllOption = False, numbers: NumbersOption = None, since: SinceOption = None,
                centre: Annotated[Path | None, typer.Option(
                    help="The centre file with the ledger accounts; default the centre setting.")] = None
                ) -> None:
-    """The month's invoices and credit notes not yet booked, as an SIE 4 file for the ledger.
+    """The month's invoices and credit notes not yet booked, as an SIE 4I file for the ledger.
 
-    One balanced voucher per document, codepage 437; all or nothing. A document
-    booked in an earlier SIE export is left out unless --all."""
+    One balanced voucher per document, receivables on the customer (dimension
+    8), codepage 437; one financial year; all or nothing. A document booked in
+    an earlier SIE export is left out unless --all."""
     from billing.services.outputs import export_sie as export
     month, choice = document_choice(period, everything, numbers, since, month_required=True)
-    path = out or Path(f"billing-{month}.se")
+    path = out or Path(f"billing-{month}.si")
     details = centre_details(centre)
     try:
         with progress_bars() as progress:
             result = export_in_transaction(lambda s: export(s, month, by, path, details, date.today(), choice,
-                                                            progress))
+                                                            voucher_date, progress))
     except OSError as error:
         fail(f"cannot write {path}: {error}; no file written")
     if nothing_written(result):
         return
     vouchers = len(result.documents)  # one per document
-    console.print(f"SIE 4 file written to {path}: {counted(vouchers, 'voucher')} "
+    console.print(f"SIE 4I file written to {path}: {counted(vouchers, 'voucher')} "
                   f"({counted(result.invoices, 'invoice')}, {counted(result.credit_notes, 'credit note')}), "
                   "receivables "
                   f"{format_sek(result.payable)} SEK; every voucher balances.", highlight=False)

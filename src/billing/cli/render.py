@@ -51,6 +51,8 @@ def invoice_document(inv: Invoice, seller: Seller | None = None) -> Group:
                          ("Förfallodatum", inv.due_date.isoformat()),
                          *paid_to,
                          ("Kund", inv.agency_name),
+                         *([("Adress", Text("\n").join(shown(l) for l in inv.buyer_address.lines()))]
+                           if inv.buyer_address else []),
                          ("Organisationsnummer", inv.organisation_number),
                          ("Er referens", inv.buyer_reference or "-"),
                          ("Avser", f"{inv.period} (fakturering i efterskott av faktiska volymer)"),
@@ -74,6 +76,8 @@ def invoice_document(inv: Invoice, seller: Seller | None = None) -> Group:
                 notes.append(f"prislista {line.price_list_id}")
             if line.volume_record_ids:
                 notes.append(f"underlag: {counted(len(line.volume_record_ids), 'volympost', 'volymposter')}")
+            if line.vat_exemption is not None:
+                notes.append(f"momsfri: {line.vat_exemption.label}")
             if notes:
                 description.append("\n" + visible("; ".join(notes)), style="dim")
             table.add_row(description, _number(line.quantity), line.unit, _price(line.unit_price),

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from billing.domain.address import PostalAddress
 from billing.domain.catalogue import ServiceArea
 from billing.domain.tariff import STANDARD_SERIES
 from billing.period import Month
@@ -127,6 +128,7 @@ class Agency:
     sizes: tuple[SizeChange, ...]
     agreements: tuple[Agreement, ...]
     discounts: tuple[Discount, ...] = ()
+    address: PostalAddress | None = None  # None: stored before addresses were (migration 0005)
 
     def __post_init__(self) -> None:
         # One canonical order, whatever order a file or the database gave: two

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from billing.domain.catalogue import ServiceArea
 
@@ -23,14 +24,25 @@ class Seller:
 
 @dataclass(frozen=True, slots=True)
 class Accounts:
+    """The ledger accounts sales are booked on.
+
+    Revenue at a positive VAT rate goes to its service area's account (a
+    pass-through amount to ``pass_through``), revenue at 0 % to
+    ``exempt_revenue`` whatever its area, so that the VAT return's taxed and
+    exempt sales can be read off the ledger; output VAT to the account of its
+    rate."""
+
     receivables: str
-    output_vat: str
+    output_vat: Mapping[Decimal, str]  # VAT rate in percent, two decimals ("25.00") -> account
     pass_through: str
     rounding: str
     revenue: Mapping[ServiceArea, str]
+    exempt_revenue: str | None = None  # revenue at 0 % VAT; None: not configured
 
 
 @dataclass(frozen=True, slots=True)
 class Centre:
     seller: Seller
     accounts: Accounts
+    source: str = "the centre file"  # where the details were read, for messages
+    financial_year_first_month: int = 1  # 1 = the calendar year

@@ -9,6 +9,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from billing.domain.catalogue import ServiceArea
+from billing.domain.vat_exemption import VatExemption
 
 STANDARD_SERIES = "standard"
 DEFAULT_VAT_RATE = Decimal("25")
@@ -68,14 +69,21 @@ class PriceList:
     connection_fees: Mapping[ServiceArea, Decimal]
     default_vat_rate: Decimal = DEFAULT_VAT_RATE
     vat_rates: Mapping[str, Decimal] = field(default_factory=dict)  # code or "base_fee" -> percent
+    # Why an item at 0 % carries no VAT, by the same items as vat_rates.
+    vat_exemptions: Mapping[str, VatExemption] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Read-only views: a price list version never changes once made.
-        for name in ("base_fees", "prices", "hourly_rates", "connection_fees", "vat_rates"):
+        for name in ("base_fees", "prices", "hourly_rates", "connection_fees", "vat_rates",
+                     "vat_exemptions"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     def vat_rate(self, item: str) -> Decimal:
         return self.vat_rates.get(item, self.default_vat_rate)
+
+    def vat_exemption(self, item: str) -> VatExemption | None:
+        """The exemption of an item priced at 0 %; None for a taxed item."""
+        return self.vat_exemptions.get(item) if self.vat_rate(item) == 0 else None
 
 
 def version_in_force(price_lists: list[PriceList] | tuple[PriceList, ...], series: str,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from billing.domain.catalogue import ServiceArea
+from billing.domain.vat_exemption import VatExemption
 from billing.period import Month
 
 
@@ -46,3 +47,14 @@ class PassThroughCharge:
     vat_rate: Decimal
     supplier: str = ""
     reference: str = ""
+    vat_exemption: VatExemption | None = None  # why a 0 % amount carries no VAT
+
+
+ChargeKey = tuple[str, str, str, str]
+
+
+def charge_key(charge: PassThroughCharge) -> ChargeKey:
+    """What identifies a pass-through charge: the supplier's invoice (supplier
+    and reference) to one agency in one month. The same key again is the same
+    charge: skipped when it says the same, refused when it says otherwise."""
+    return (str(charge.period), charge.organisation_number, charge.supplier, charge.reference)

@@ -51,10 +51,21 @@ How our documents map onto BIS Billing 3.0 where the choice is ours:
   (net = quantity x price / base quantity) holds exactly before rounding.
 - **VAT categories.** A positive rate is category S (standard rate; the
   Swedish rule SE-R-006 allows 25, 12 and 6 %, and the export refuses others).
-  A 0 % line is category E, exempt, with exemption reason code
-  ``VATEX-EU-132-1A`` (postal services, EU VAT Directive art. 132(1)(a): in our
-  data 0 % is the postage re-invoiced at cost) and a reason text; category Z
-  (zero-rated goods) does not describe services exempt from VAT.
+  A 0 % line is category E, exempt: each such line carries the exemption its
+  price list or pass-through file gave (a VATEX code of category E and a
+  Swedish text, domain.vat_exemption), and the 0 % VAT breakdown states it as
+  ``TaxExemptionReasonCode`` and ``TaxExemptionReason`` (BR-E-10). Lines with
+  different exemptions share the one breakdown EN 16931 allows per category
+  and rate: it then names every reason with its code, and no single code. A
+  line issued before exemptions were recorded (migration 0005) is exported as
+  it was then: postage, ``VATEX-EU-132-1A``. Category O (outside the scope of
+  VAT) is not used: it may share a document with no other category (BR-O-11);
+  category Z (zero-rated goods) does not describe services exempt from VAT.
+- **The buyer's address.** The agency's postal address as it was at issue:
+  ``StreetName`` (BT-50), ``AdditionalStreetName`` (BT-51, when there is a
+  second line), ``CityName`` (BT-52), ``PostalZone`` (BT-53) and the country
+  (BT-55), in the order of the UBL schema. A document issued before addresses
+  were kept names the country (SE) only.
 - **Rounding.** The öresavrundning is ``PayableRoundingAmount`` (BT-114):
   ``PayableAmount`` = ``TaxInclusiveAmount`` + rounding (BR-CO-16).
 - **Identifiers.** Seller and buyer have their organisation numbers as

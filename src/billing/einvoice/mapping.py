@@ -9,16 +9,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from billing.domain.agency import FeePart
+from billing.domain.vat_exemption import VatExemption
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.money import HUNDRED
 from billing.rating.lines import RatedLine
 
 STANDARD_RATE = "S"
 EXEMPT = "E"
-# 0 % in our data is postage re-invoiced at cost: postal services are exempt
-# (EU VAT Directive art. 132(1)(a); mervärdesskattelagen).
-EXEMPTION_REASON_CODE = "VATEX-EU-132-1A"
-EXEMPTION_REASON = "Undantaget från skatteplikt: posttjänster (vidarefakturerat porto)"
+# A 0 % line names its own exemption (from the price list or the pass-through
+# file) since migration 0005. A line issued before has none recorded; it is
+# exported as it was then, when every 0 % line was postage re-invoiced at cost.
+LEGACY_EXEMPTION = VatExemption("VATEX-EU-132-1A",
+                                "Undantaget från skatteplikt: posttjänster (vidarefakturerat porto)")
 # SE-R-006: a Swedish seller's standard-rated lines are at 25, 12 or 6 %.
 SWEDISH_RATES = frozenset({Decimal(25), Decimal(12), Decimal(6)})
 DAY = "DAY"  # UN/ECE rec. 20: the unit of a line prorated by days
@@ -65,6 +67,18 @@ def sign(invoice: Invoice) -> int:
 
 def vat_category(rate: Decimal) -> str:
     return STANDARD_RATE if rate > 0 else EXEMPT
+
+
+def zero_rate_exemption(invoice: Invoice) -> tuple[str | None, str]:
+    """(TaxExemptionReasonCode, TaxExemptionReason) of the document's 0 % VAT
+    breakdown. EN 16931 has one breakdown per category and rate, so lines with
+    different exemptions share it: then it carries no code and names every
+    reason with its code (BR-E-10 asks for a code or a text)."""
+    exemptions = list(dict.fromkeys(line.vat_exemption or LEGACY_EXEMPTION
+                                    for line in invoice.lines if line.vat_rate == 0))
+    if len(exemptions) == 1:
+        return exemptions[0].code, exemptions[0].reason
+    return None, "; ".join(e.label for e in exemptions)
 
 
 def is_discount(line: RatedLine) -> bool:

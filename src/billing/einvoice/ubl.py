@@ -20,8 +20,8 @@ from billing.domain.seller import Seller
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.money import ORE, format_sek
 from billing.einvoice.checks import document_problems, seller_problems
-from billing.einvoice.mapping import (EXEMPT, EXEMPTION_REASON, EXEMPTION_REASON_CODE, UblLine,
-                                      plain_number, sign, ubl_allowances, ubl_lines, vat_category)
+from billing.einvoice.mapping import (EXEMPT, UblLine, plain_number, sign, ubl_allowances, ubl_lines,
+                                      vat_category, zero_rate_exemption)
 from billing.payments.ocr import ocr_reference
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
@@ -39,7 +39,9 @@ ORGNR_SCHEME = "0007"  # ISO 6523 ICD: Swedish organisation number
 CREDIT_TRANSFER = "30"  # UNCL 4461
 BANKGIRO_BRANCH = "SE:BANKGIRO"
 DISCOUNT_REASON_CODE = "95"  # UNCL 5189: discount
-BUYER_COUNTRY = "SE"  # every agency has a Swedish organisation number
+# A document issued before addresses were kept (migration 0005) names only the
+# country: every agency has a Swedish organisation number.
+BUYER_COUNTRY = "SE"
 
 
 
@@ -126,7 +128,7 @@ def build_document(invoice: Invoice, seller: Seller,
         amount(element, "cbc:TaxableAmount", s * subtotal.taxable)
         amount(element, "cbc:TaxAmount", s * subtotal.vat)
         _tax_category(element, "cac:TaxCategory", vat_category(subtotal.rate), subtotal.rate,
-                      exemption=True)
+                      exemption=zero_rate_exemption(invoice))
 
     lines = ubl_lines(invoice)
     monetary = _sub(root, "cac:LegalMonetaryTotal")
@@ -206,21 +208,31 @@ def _buyer_party(parent: etree._Element, invoice: Invoice) -> None:
     party = _sub(parent, "cac:Party")
     _sub(party, "cbc:EndpointID", digits, schemeID=ORGNR_SCHEME)
     _sub(_sub(party, "cac:PartyName"), "cbc:Name", invoice.agency_name)
-    _sub(_sub(_sub(party, "cac:PostalAddress"), "cac:Country"), "cbc:IdentificationCode",
-         BUYER_COUNTRY)
+    address = _sub(party, "cac:PostalAddress")
+    a = invoice.buyer_address
+    if a is not None:  # BT-50 to BT-53, in the order of the UBL schema
+        _sub(address, "cbc:StreetName", a.street)
+        if a.additional_street:
+            _sub(address, "cbc:AdditionalStreetName", a.additional_street)
+        _sub(address, "cbc:CityName", a.city)
+        _sub(address, "cbc:PostalZone", a.postal_code)
+    _sub(_sub(address, "cac:Country"), "cbc:IdentificationCode", a.country if a else BUYER_COUNTRY)
     legal = _sub(party, "cac:PartyLegalEntity")
     _sub(legal, "cbc:RegistrationName", invoice.agency_name)
     _sub(legal, "cbc:CompanyID", digits, schemeID=ORGNR_SCHEME)
 
 
 def _tax_category(parent: etree._Element, name: str, category: str, rate: Decimal,
-                  exemption: bool = False) -> None:
+                  exemption: tuple[str | None, str] | None = None) -> None:
+    """A VAT category; a breakdown's exempt category with its exemption (code, reason)."""
     element = _sub(parent, name)
     _sub(element, "cbc:ID", category)
     _sub(element, "cbc:Percent", plain_number(rate))
-    if exemption and category == EXEMPT:
-        _sub(element, "cbc:TaxExemptionReasonCode", EXEMPTION_REASON_CODE)
-        _sub(element, "cbc:TaxExemptionReason", EXEMPTION_REASON)
+    if exemption is not None and category == EXEMPT:
+        code, reason = exemption
+        if code is not None:
+            _sub(element, "cbc:TaxExemptionReasonCode", code)
+        _sub(element, "cbc:TaxExemptionReason", reason)
     _sub(_sub(element, "cac:TaxScheme"), "cbc:ID", "VAT")
 
 

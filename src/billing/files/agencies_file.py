@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from collections.abc import Set
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from billing.domain.catalogue import Catalogue, Charge, ServiceArea, Tier
 from billing.domain.organisation import normalise_organisation_number
 from billing.domain.tariff import STANDARD_SERIES
 from billing.errors import ProblemCollector
+from billing.files.address_fields import AddressFields
 from billing.files.fields import Amount, Day, Employees, Frozen, Percent, Price, ascii_text
 from billing.files.toml_source import NonEmpty, field_name, locate, read_toml, text_problems, validate
 from billing.period import Month
@@ -102,6 +104,7 @@ class _Discount(Frozen):
 class _Agency(Frozen):
     organisation_number: OrganisationNumber
     name: str = Field(min_length=1, max_length=200)
+    address: AddressFields | None = None
     sizes: Annotated[tuple[_Size, ...], NonEmpty]
     agreements: tuple[_Agreement, ...] = ()
     discounts: tuple[_Discount, ...] = ()
@@ -119,10 +122,16 @@ class _AgenciesFile(Frozen):
     agencies: Annotated[tuple[dict, ...], NonEmpty]
 
 
-def load_agencies(path: Path, catalogue: Catalogue) -> tuple[Agency, ...]:
+def load_agencies(path: Path, catalogue: Catalogue,
+                  known: Set[str] = frozenset()) -> tuple[Agency, ...]:
     """Every agency of the file, or a DataError with every problem in it: each
     agency is validated on its own, and the catalogue's rules are checked for
-    every agency that parsed, so one pass shows everything to fix."""
+    every agency that parsed, so one pass shows everything to fix.
+
+    An agency whose organisation number is not in ``known`` (the agencies
+    already stored) needs an address: it will be invoiced, and an invoice
+    names the buyer's address. A known agency may leave it out (a file of
+    before addresses were kept); its stored address, if any, then stays."""
     data, text = read_toml(path)
     document = validate(_AgenciesFile, data, path, text, check_text=False)
     assert isinstance(document, _AgenciesFile)
@@ -148,6 +157,11 @@ def load_agencies(path: Path, catalogue: Catalogue) -> tuple[Agency, ...]:
             add(f"organisation number {agency.organisation_number} also at "
                 f"agencies[{seen[agency.organisation_number]}]", "organisation_number")
         seen.setdefault(agency.organisation_number, a_index)
+        if agency.address is None and agency.organisation_number not in known:
+            problems.add(f"{agency.name}: a new agency needs its postal address (the VAT Act asks for "
+                         "the buyer's address on every invoice): address = { street = ..., "
+                         "postal_code = ..., city = ... }", line=locate(text, ("agencies", a_index)),
+                         field=field_name(("agencies", a_index, "address")))
         for d_index, discount in enumerate(agency.discounts):
             together = sum((d.percent for d in agency.discounts if _discounts_meet(d, discount)),
                            Decimal(0))
@@ -203,6 +217,7 @@ def _check_agreement(agreement: _Agreement, catalogue: Catalogue, add) -> None:
 def _to_domain(a: _Agency) -> Agency:
     return Agency(
         organisation_number=a.organisation_number, name=a.name,
+        address=a.address.to_domain() if a.address is not None else None,
         sizes=tuple(SizeChange(s.effective, s.employees) for s in a.sizes),
         agreements=tuple(
             Agreement(

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, field_validator
 
 from billing.domain.catalogue import ServiceArea
 from billing.domain.seller import Accounts, Centre, Seller
 from billing.files.agencies_file import OrganisationNumber
 from billing.files.fields import Frozen
 from billing.files.toml_source import read_toml, validate
+from billing.money import ORE
 
 DEFAULT_CENTRE_FILE = Path(__file__).resolve().parents[1] / "config" / "centre.toml"
 # [0-9], not \d: the pattern engine takes any script's digits for \d.
 _ACCOUNT = Field(pattern=r"^[0-9]{4}$")
+Account = Annotated[str, _ACCOUNT]
+STANDARD_RATE = Decimal("25.00")
 
 
 class _Seller(Frozen):
@@ -29,17 +34,42 @@ class _Seller(Frozen):
     email: str
 
 
+def _rates(value: object) -> object:
+    """``output_vat = "2611"`` (the form before VAT rates had accounts of their
+    own) names the 25 % account."""
+    return {"25": value} if isinstance(value, str) else value
+
+
 class _Accounts(Frozen):
     receivables: str = _ACCOUNT
-    output_vat: str = _ACCOUNT
+    output_vat: Annotated[dict[str, Account], BeforeValidator(_rates)]
     pass_through: str = _ACCOUNT
     rounding: str = _ACCOUNT
-    revenue: dict[ServiceArea, str]
+    revenue: dict[ServiceArea, Account]
+    exempt_revenue: Account | None = None
+
+    @field_validator("output_vat")
+    @classmethod
+    def _positive_rates(cls, accounts: dict[str, str]) -> dict[str, str]:
+        for rate in accounts:
+            if not rate.replace(".", "", 1).isdigit() or not rate.isascii():
+                raise ValueError(f"{rate!r} is not a VAT rate in percent (\"25\", \"12\", \"6\")")
+            value = Decimal(rate)
+            if not 0 < value <= 100 or value != value.quantize(ORE):
+                raise ValueError(f"VAT rate {rate}: output VAT accounts are for rates above 0 "
+                                 "and up to 100, with at most two decimals (0 % has no VAT)")
+        return accounts
+
+
+class _Ledger(Frozen):
+    # The month the financial year begins with; a government agency's is January.
+    financial_year_first_month: int = Field(default=1, ge=1, le=12)
 
 
 class _CentreFile(Frozen):
     seller: _Seller
     accounts: _Accounts
+    ledger: _Ledger = _Ledger()
 
 
 def load_centre(path: Path = DEFAULT_CENTRE_FILE) -> Centre:
@@ -47,5 +77,8 @@ def load_centre(path: Path = DEFAULT_CENTRE_FILE) -> Centre:
     parsed = validate(_CentreFile, data, path, text)
     assert isinstance(parsed, _CentreFile)
     a = parsed.accounts
+    vat = {Decimal(rate).quantize(ORE): account for rate, account in a.output_vat.items()}
     return Centre(Seller(**parsed.seller.model_dump()),
-                  Accounts(a.receivables, a.output_vat, a.pass_through, a.rounding, dict(a.revenue)))
+                  Accounts(a.receivables, vat, a.pass_through, a.rounding, dict(a.revenue),
+                           a.exempt_revenue),
+                  source=str(path), financial_year_first_month=parsed.ledger.financial_year_first_month)

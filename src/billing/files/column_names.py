@@ -28,6 +28,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "amount": ("belopp",),
     "vat_rate": ("moms", "momssats", "vat"),
     "supplier": ("leverantör",),
+    "vat_exemption_code": ("undantagskod", "momsundantagskod"),
+    "vat_exemption_reason": ("undantagsskäl", "momsundantagsskäl"),
     "key": ("fördelningsnyckel", "nyckel"),
     "cost": ("kostnad",),
     "date": ("datum", "betalningsdatum"),

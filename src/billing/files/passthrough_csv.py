@@ -9,9 +9,11 @@ from pathlib import Path
 
 from billing.domain.catalogue import Catalogue, ServiceArea
 from billing.domain.tariff import DEFAULT_VAT_RATE
+from billing.domain.vat_exemption import VatExemption, exemption_code_problem
 from billing.domain.volume import PassThroughCharge
 from billing.files.csv_source import decimal, month, organisation_number
 from billing.files.reading import Reading
+from billing.files.table_rows import TableRows
 from billing.files.tables import open_rows
 from billing.money import ORE
 from billing.period import Month
@@ -32,10 +34,40 @@ def _vat(text: str) -> Decimal:
     return value
 
 
+EXEMPTION_COLUMNS = ("vat_exemption_code", "vat_exemption_reason")
+_EXEMPTION_LENGTHS = {"vat_exemption_code": 30, "vat_exemption_reason": 300}
+
+
+def _code(text: str) -> str:
+    problem = exemption_code_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
+    return text
+
+
+def _exemption(rows: TableRows, line: int, row: dict, vat: Decimal | None) -> tuple[bool, VatExemption | None]:
+    """(readable, exemption): an amount at 0 % names why it carries no VAT, a
+    VATEX code of category E and the Swedish text the invoice prints; a taxed
+    amount names none."""
+    code = rows.field(line, row, "vat_exemption_code", _code, required=vat == 0)
+    reason = rows.field(line, row, "vat_exemption_reason", str, required=vat == 0)
+    if vat is None or vat != 0:
+        given = [c for c in EXEMPTION_COLUMNS if row.get(c)]
+        if vat is not None and given:
+            rows.problems.add(f"an exemption reason is for an amount at 0 % VAT, not {vat} %",
+                              line=line, field=given[0])
+            return False, None
+        return vat is not None, None
+    if code is None or reason is None:
+        return False, None
+    return True, VatExemption(code, reason)
+
+
 def read_pass_through(path: Path, sheet: str | None = None,
                       reading: Reading | None = None) -> tuple[tuple[int, PassThroughCharge], ...]:
     rows = open_rows(path, ("period", "organisation_number", "area", "description", "amount"),
-                     ("vat_rate", "supplier", "reference"), {"description": 300, "supplier": 200},
+                     ("vat_rate", "supplier", "reference", *EXEMPTION_COLUMNS),
+                     {"description": 300, "supplier": 200, **_EXEMPTION_LENGTHS},
                      reading=reading, sheet=sheet)
     result = []
     for line, row in rows:
@@ -45,14 +77,16 @@ def read_pass_through(path: Path, sheet: str | None = None,
                   rows.field(line, row, "description", str),
                   rows.field(line, row, "amount", _amount))
         vat = rows.field(line, row, "vat_rate", _vat, required=False)
+        if vat is None and row.get("vat_rate", "") == "":
+            vat = DEFAULT_VAT_RATE
+        readable, exemption = _exemption(rows, line, row, vat)
         supplier, reference = row.get("supplier", ""), row.get("reference", "")
-        if None in (*values, supplier, reference) or row.get("vat_rate", "") is None:
+        if None in (*values, supplier, reference) or vat is None or not readable:
             continue  # refused, recorded
         period, org, area, description, amount = values
         rows.reading.count(period, org, amount=amount)
-        result.append((line, PassThroughCharge(None, period, org, area, description, amount,
-                                               DEFAULT_VAT_RATE if vat is None else vat,
-                                               supplier, reference)))
+        result.append((line, PassThroughCharge(None, period, org, area, description, amount, vat,
+                                               supplier, reference, exemption)))
     rows.problems.raise_if_any()
     return tuple(result)
 
@@ -70,6 +104,7 @@ class SupplierInvoice:
     amount: Decimal
     key: str  # "employees" or "service:CODE"
     vat_rate: Decimal
+    vat_exemption: VatExemption | None = None
 
     @property
     def key_service(self) -> str | None:
@@ -79,7 +114,8 @@ class SupplierInvoice:
 def read_supplier_invoices(path: Path, catalogue: Catalogue, sheet: str | None = None,
                            reading: Reading | None = None) -> tuple[SupplierInvoice, ...]:
     rows = open_rows(path, ("period", "supplier", "reference", "area", "description", "amount", "key"),
-                     ("vat_rate",), {"description": 300, "supplier": 200, "key": 60},
+                     ("vat_rate", *EXEMPTION_COLUMNS),
+                     {"description": 300, "supplier": 200, "key": 60, **_EXEMPTION_LENGTHS},
                      reading=reading, sheet=sheet)
 
     def key(text: str) -> str:
@@ -97,9 +133,12 @@ def read_supplier_invoices(path: Path, catalogue: Catalogue, sheet: str | None =
                   rows.field(line, row, "description", str), rows.field(line, row, "amount", _amount),
                   rows.field(line, row, "key", key))
         vat = rows.field(line, row, "vat_rate", _vat, required=False)
-        if None in values or row.get("vat_rate", "") is None:
+        if vat is None and row.get("vat_rate", "") == "":
+            vat = DEFAULT_VAT_RATE
+        readable, exemption = _exemption(rows, line, row, vat)
+        if None in values or vat is None or not readable:
             continue
         rows.reading.count(values[0], amount=values[5])  # type: ignore[arg-type]
-        result.append(SupplierInvoice(line, *values, DEFAULT_VAT_RATE if vat is None else vat))  # type: ignore[arg-type]
+        result.append(SupplierInvoice(line, *values, vat, exemption))  # type: ignore[arg-type]
     rows.problems.raise_if_any()
     return tuple(result)

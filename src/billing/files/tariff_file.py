@@ -12,6 +12,8 @@ from pydantic import Field, field_validator, model_validator
 from billing.domain.catalogue import Catalogue, Charge, ServiceArea
 from billing.domain.tariff import (Band, BaseFee, GraduatedTiers, PerEmployee, PriceList, RateTier,
                                    SizeBands)
+from billing.domain.vat_exemption import (VatExemption, exemption_code_problem,
+                                          exemption_reason_problem)
 from billing.errors import ProblemCollector
 from billing.files.fields import Amount, Day, Employees, Frozen, Percent, Price
 from billing.files.toml_source import NonEmpty, locate, read_toml, validate
@@ -61,6 +63,11 @@ def _check_steps(limits: list[int | None], what: str) -> None:
         raise ValueError(f"{what} limits (up_to) must increase")
 
 
+class _Exemption(Frozen):
+    code: str = Field(max_length=30)
+    reason: str
+
+
 class _BaseFee(Frozen):
     fixed: Amount
     variable: _PerEmployee | _Bands | _Tiers = Field(discriminator="model")
@@ -77,6 +84,7 @@ class _PriceListFile(Frozen):
     hourly_rates: dict[str, Price] = {}
     connection_fees: dict[ServiceArea, Amount] = {}
     vat_rates: dict[str, Percent] = {}
+    vat_exemptions: dict[str, _Exemption] = {}
 
     @field_validator("valid_from")
     @classmethod
@@ -105,6 +113,7 @@ def load_price_list(path: Path, catalogue: Catalogue) -> PriceList:
     for code in parsed.vat_rates:
         if code not in catalogue and code not in ("base_fee", "connection"):
             add(f"unknown item {code} (a service code, base_fee or connection)", "vat_rates", code)
+    _check_exemptions(parsed, catalogue, add)
     rate_classes = {s.rate_class for s in catalogue.services if s.rate_class}
     for rate_class in parsed.hourly_rates:
         if rate_class not in rate_classes:
@@ -120,7 +129,36 @@ def _to_domain(parsed: _PriceListFile) -> PriceList:
                    for area, fee in parsed.base_fees.items()},
         prices=dict(parsed.prices), hourly_rates=dict(parsed.hourly_rates),
         connection_fees=dict(parsed.connection_fees), default_vat_rate=parsed.default_vat_rate,
-        vat_rates=dict(parsed.vat_rates))
+        vat_rates=dict(parsed.vat_rates),
+        vat_exemptions={item: VatExemption(e.code, e.reason) for item, e in parsed.vat_exemptions.items()})
+
+
+def _check_exemptions(parsed: _PriceListFile, catalogue: Catalogue, add) -> None:
+    """Every item at 0 % names why it carries no VAT (a VATEX code of category E
+    and the Swedish text the invoice prints), and only such an item does."""
+    def rate(item: str) -> Decimal:
+        return parsed.vat_rates.get(item, parsed.default_vat_rate)
+
+    for item, exemption in parsed.vat_exemptions.items():
+        if item not in catalogue and item not in ("base_fee", "connection"):
+            add(f"unknown item {item} (a service code, base_fee or connection)", "vat_exemptions", item)
+        elif rate(item) != 0:
+            add(f"{item} is at {rate(item)} % VAT: an exemption reason is for an item at 0 %",
+                "vat_exemptions", item)
+        for problem in (exemption_code_problem(exemption.code), exemption_reason_problem(exemption.reason)):
+            if problem is not None:
+                add(problem, "vat_exemptions", item)
+    for item, value in parsed.vat_rates.items():
+        if value == 0 and item not in parsed.vat_exemptions:
+            add(f"{item} is at 0 % VAT without an exemption reason: [vat_exemptions] {item} = "
+                '{ code = "VATEX-EU-...", reason = "..." }', "vat_rates", item)
+    if parsed.default_vat_rate == 0:
+        hourly = {s.code for s in catalogue.services if s.rate_class in parsed.hourly_rates}
+        items = set(parsed.prices) | hourly | ({"base_fee"} if parsed.base_fees else set()) \
+            | ({"connection"} if parsed.connection_fees else set())
+        for item in sorted(items - set(parsed.vat_rates) - set(parsed.vat_exemptions)):
+            add(f"{item} is at the default 0 % VAT without an exemption reason: [vat_exemptions] "
+                f'{item} = {{ code = "VATEX-EU-...", reason = "..." }}', "default_vat_rate")
 
 
 def _variable(model: _PerEmployee | _Bands | _Tiers):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
+from billing.domain.address import PostalAddress
 from billing.domain.agency import Agency
 from billing.domain.catalogue import ServiceArea
 from billing.invoicing.totals import InvoiceTotals, compute_totals
@@ -64,6 +65,9 @@ class Invoice:
     credits: int | None = None
     replaces: int | None = None  # corrected document: the one it takes the place of
     reason: str = ""
+    # The agency's address at issue; None on documents issued before addresses
+    # were kept (migration 0005), and on a draft for an agency without one.
+    buyer_address: PostalAddress | None = None
 
     @property
     def is_credit_balance(self) -> bool:
@@ -112,7 +116,8 @@ def draft_invoice(agency: Agency, period: Month, issue_date: date,
         buyer_reference=references[0] if references else "", period=period,
         issue_date=issue_date, due_date=issue_date + timedelta(days=PAYMENT_TERMS_DAYS),
         currency=currency, lines=lines,
-        totals=compute_totals((line.amount, line.vat_rate) for line in lines))
+        totals=compute_totals((line.amount, line.vat_rate) for line in lines),
+        buyer_address=agency.address)
 
 
 def credit_note_for(invoice: Invoice, issue_date: date, reason: str) -> Invoice:
@@ -157,7 +162,8 @@ def charges(invoice: Invoice) -> list[tuple]:
     """What an invoice charges, line by line, without its links to the basis:
     a re-rated month that gives the same charges needs no correction, even when
     a volume record was replaced by one with the same quantity. Nor is where a
-    price came from a charge: a line issued before it was recorded (None) is
-    the same charge as its re-rating."""
+    price came from a charge, nor why a 0 % line is exempt: a line issued
+    before they were recorded (None) is the same charge as its re-rating. Nor
+    is the buyer's address: a new address alone is no reason to re-issue."""
     return sorted((str(l.area), str(l.part), l.service_code or "", l.description, l.quantity,
                    l.unit_price, l.amount, l.vat_rate, l.price_list_id or "") for l in invoice.lines)

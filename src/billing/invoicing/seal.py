@@ -7,8 +7,9 @@ of document n is sha256(seal of document n-1 + canonical content of n); the
 first document chains to the empty string. Changing, removing or inserting a
 document or a line after issue breaks the seal of that document or the chain.
 
-A field added to the lines later enters the content only where it has a value,
-so documents sealed before it existed keep their seals.
+A field added later (a line's price source, since migration 0002; the buyer's
+address and a 0 % line's exemption, since 0005) enters the content only where
+it has a value, so documents sealed before it existed keep their seals.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ def canonical_content(document: Invoice) -> str:
         "net": str(t.net), "vat_total": str(t.vat), "rounding": str(t.rounding),
         "payable": str(t.payable),
     }
+    if document.buyer_address is not None:
+        a = document.buyer_address
+        content["buyer_address"] = {"street": a.street, "additional_street": a.additional_street,
+                                    "postal_code": a.postal_code, "city": a.city, "country": a.country}
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -51,6 +56,8 @@ def _line_content(l: RatedLine) -> dict:
     # document's content (so its seal) stays exactly what it was at issue.
     if l.price_source is not None:
         content["price_source"] = str(l.price_source)
+    if l.vat_exemption is not None:
+        content["vat_exemption"] = [l.vat_exemption.code, l.vat_exemption.reason]
     return content
 
 

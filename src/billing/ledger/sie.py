@@ -1,4 +1,5 @@
-"""SIE 4 (typ 4E, export) text: the Swedish standard file for ledger data.
+"""SIE 4I text: the Swedish standard file for ledger data, as an import file
+of vouchers from a sub-ledger.
 
 The format as the SIE group's specification (version 4B) gives it:
 
@@ -11,23 +12,30 @@ The format as the SIE group's specification (version 4B) gives it:
   control characters are not allowed and become spaces;
 - dates are YYYYMMDD; amounts have a decimal point, at most two decimals and a
   leading minus when negative: debit positive, credit negative;
-- ``#VER series number date text`` is followed by its ``#TRANS account {objects}
-  amount`` rows between ``{`` and ``}``; the rows of a voucher sum to zero.
+- type 4I (``#SIETYP 4``, files named ``.si``) carries vouchers for the
+  receiving ledger to import, and no balances: ``#VER series number date
+  text`` followed by its ``#TRANS account {objects} amount`` rows between
+  ``{`` and ``}``; the rows of a voucher sum to zero;
+- an object list ``{8 "202100-1234"}`` books a row on object "202100-1234" of
+  dimension 8, which the specification reserves for customers (``#DIM 8
+  "Kund"``); each object is declared once with ``#OBJEKT 8 "id" "name"``.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from importlib import metadata
 
 from billing.domain.seller import Seller
-from billing.ledger.vouchers import Voucher
+from billing.ledger.financial_year import FinancialYear
+from billing.ledger.vouchers import Posting, Voucher
 from billing.money import ORE
 
 SERIES = "F"  # fakturor: invoices and credit notes share one number series
+CUSTOMER_DIMENSION = 8  # reserved by the specification for customers
 LINE_END = "\r\n"
 # Typographic characters that codepage 437 lacks, as their plain equivalents;
 # anything else it lacks is decomposed (NFKD) or becomes "?". Texts only: no
@@ -65,13 +73,6 @@ def encode(text: str) -> bytes:
     return bytes(out)
 
 
-def fiscal_years(days: Iterable[date]) -> list[tuple[int, int]]:
-    """(#RAR index, calendar year): 0 for the latest year a voucher falls in, -1 the one
-    before, and so on; a government agency's financial year is the calendar year."""
-    years = sorted({day.year for day in days})
-    return [(year - years[-1], year) for year in range(years[-1], years[0] - 1, -1)] if years else []
-
-
 def program_version() -> str:
     try:
         return metadata.version("billing")
@@ -79,24 +80,35 @@ def program_version() -> str:
         return "0"
 
 
+def objects(posting: Posting) -> str:
+    """The object list of a #TRANS row: the customer on receivables, else empty."""
+    if posting.customer is None:
+        return "{}"
+    return f"{{{CUSTOMER_DIMENSION} {quoted(posting.customer)}}}"
+
+
 def sie_text(seller: Seller, names: Mapping[str, str], vouchers: Sequence[Voucher],
-             generated: date, description: str) -> str:
-    """The whole file as text, before encoding: header, accounts used, vouchers."""
+             generated: date, description: str, year: FinancialYear) -> str:
+    """The whole file as text, before encoding: identification, the financial
+    year, accounts and customers used, vouchers."""
     street, place = seller.street, f"{seller.postal_code} {seller.city}"
     lines = ["#FLAGGA 0", f"#PROGRAM {quoted('billing')} {quoted(program_version())}",
              "#FORMAT PC8", f"#GEN {sie_date(generated)}", "#SIETYP 4",
              f"#PROSA {quoted(description)}", f"#FNAMN {quoted(seller.name)}",
              f"#ORGNR {seller.organisation_number}",
-             f"#ADRESS {quoted('')} {quoted(street)} {quoted(place)} {quoted('')}"]
-    lines += [f"#RAR {index} {year}0101 {year}1231"
-              for index, year in fiscal_years(v.date for v in vouchers)]
-    lines.append("#VALUTA SEK")
+             f"#ADRESS {quoted('')} {quoted(street)} {quoted(place)} {quoted('')}",
+             f"#RAR 0 {sie_date(year.first_day)} {sie_date(year.last_day)}", "#VALUTA SEK"]
     used = sorted({p.account for v in vouchers for p in v.postings}, key=int)
     lines += [f"#KONTO {account} {quoted(names.get(account, 'Konto ' + account))}" for account in used]
+    # The name of each customer as on its latest document in the file.
+    customers = {number: name for number, name in (v.customer for v in vouchers)}
+    lines.append(f"#DIM {CUSTOMER_DIMENSION} {quoted('Kund')}")
+    lines += [f"#OBJEKT {CUSTOMER_DIMENSION} {quoted(number)} {quoted(customers[number])}"
+              for number in sorted(customers)]
     for voucher in vouchers:
         lines.append(f"#VER {quoted(SERIES)} {voucher.number} {sie_date(voucher.date)} "
                      f"{quoted(voucher.text)}")
         lines.append("{")
-        lines += [f"#TRANS {p.account} {{}} {amount(p.amount)}" for p in voucher.postings]
+        lines += [f"#TRANS {p.account} {objects(p)} {amount(p.amount)}" for p in voucher.postings]
         lines.append("}")
     return LINE_END.join(lines) + LINE_END

@@ -1,10 +1,12 @@
 """One balanced ledger voucher per issued document, on the centre's accounts.
 
 Signs follow the SIE convention: debit positive, credit negative. An invoice
-debits receivables with the payable amount and credits revenue, pass-through,
-output VAT and the rounding. A credit note needs no special case: its lines and
-totals are the invoice's negated, so the same rules give the mirror voucher
-(receivables credited, revenue and VAT debited) and the two cancel to the öre.
+debits receivables with the payable amount (on the customer agency, so that
+the ledger's accounts receivable per customer agree with this sub-ledger) and
+credits revenue, pass-through, output VAT per rate and the rounding. Revenue
+at 0 % goes to the exempt-revenue account, whatever its area. A credit note
+needs no special case: its lines and totals are the invoice's negated, so the
+same rules give the mirror voucher and the two cancel to the öre.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from billing.domain.seller import Accounts
 from billing.errors import BillingError
 from billing.invoicing.document import DocumentKind, Invoice
 from billing.money import ORE
+from billing.rating.lines import RatedLine
 
 ZERO = Decimal("0.00")
-_ACCOUNT_NUMBER = re.compile(r"^\d{4}$")
+_ACCOUNT_NUMBER = re.compile(r"^[0-9]{4}$")
 
 
 class LedgerRefused(BillingError):
@@ -39,26 +42,21 @@ class LedgerRefused(BillingError):
 class Posting:
     account: str
     amount: Decimal  # debit positive, credit negative
+    customer: str | None = None  # the customer agency's organisation number (SIE dimension 8)
 
 
 @dataclass(frozen=True, slots=True)
 class Voucher:
     number: int  # the document's number: one series for invoices and credit notes
-    date: date  # the document's issue date
+    date: date  # the issue date, or the end of the period billed (the user's choice)
     text: str
     postings: tuple[Posting, ...]
+    customer: tuple[str, str]  # (organisation number, name as on the document)
 
 
-def output_vat_accounts(accounts: Accounts) -> dict[Decimal, str]:
-    """Output VAT account per VAT rate (percent, two decimals).
-
-    The centre's configuration names one output VAT account, the 25 % one
-    (utgående moms 25 %, 2611). VAT at any other rate belongs on an account of
-    its own (12 % and 6 % have theirs in the chart of accounts) that the
-    configuration cannot name yet, so such a document is refused rather than
-    booked on the 25 % account. A 0 % rate carries no VAT and needs no account.
-    """
-    return {Decimal("25.00"): accounts.output_vat}
+def rate_key(rate: Decimal) -> Decimal:
+    """A VAT rate as the accounts are keyed: percent, two decimals."""
+    return rate.quantize(ORE)
 
 
 def account_names(accounts: Accounts) -> dict[str, str]:
@@ -68,17 +66,23 @@ def account_names(accounts: Accounts) -> dict[str, str]:
         if area in accounts.revenue:
             names.setdefault(accounts.revenue[area], f"Intäkter, {area.label.lower()}")
     names.setdefault(accounts.pass_through, "Vidarefakturerade systemtjänster")
-    for rate, account in output_vat_accounts(accounts).items():
+    if accounts.exempt_revenue is not None:
+        names.setdefault(accounts.exempt_revenue, "Momsfria intäkter")
+    for rate, account in sorted(accounts.output_vat.items(), reverse=True):
         names.setdefault(account, f"Utgående moms {rate.normalize():f} %")
     names.setdefault(accounts.rounding, "Öresavrundning")
     return names
 
 
 def account_problems(accounts: Accounts) -> list[str]:
-    """Account numbers that are not four digits (the revenue map is not checked when read)."""
-    configured = [("receivables", accounts.receivables), ("output_vat", accounts.output_vat),
-                  ("pass_through", accounts.pass_through), ("rounding", accounts.rounding),
+    """Account numbers that are not four digits (a file read by load_centre has none)."""
+    configured = [("receivables", accounts.receivables), ("pass_through", accounts.pass_through),
+                  ("rounding", accounts.rounding),
+                  *((f"output_vat.\"{rate.normalize():f}\"", account)
+                    for rate, account in accounts.output_vat.items()),
                   *((f"revenue.{area}", account) for area, account in accounts.revenue.items())]
+    if accounts.exempt_revenue is not None:
+        configured.append(("exempt_revenue", accounts.exempt_revenue))
     return [f"accounts.{key} = {account!r} is not a four-digit account number"
             for key, account in configured if not _ACCOUNT_NUMBER.match(account)]
 
@@ -97,8 +101,10 @@ def voucher_text(document: Invoice) -> str:
     return text + f", krediterar faktura {document.credits}"
 
 
-def voucher_for(document: Invoice, accounts: Accounts) -> tuple[Voucher | None, list[str]]:
-    """The document's voucher, or None and what stops it from being booked."""
+def voucher_for(document: Invoice, accounts: Accounts, on: date | None = None,
+                source: str = "the centre file") -> tuple[Voucher | None, list[str]]:
+    """The document's voucher dated ``on`` (default its issue date), or None and
+    what stops it from being booked; ``source`` names the centre file in messages."""
     where = f"{document_title(document)} ({document.agency_name}, {document.organisation_number})"
     problems: list[str] = []
     credits: dict[str, Decimal] = {}  # account -> amount credited (negative on a credit note)
@@ -106,36 +112,49 @@ def voucher_for(document: Invoice, accounts: Accounts) -> tuple[Voucher | None, 
     def credit(account: str, amount: Decimal) -> None:
         credits[account] = credits.get(account, ZERO) + amount
 
-    # Revenue per service area in the areas' order, then pass-through, VAT and rounding.
-    for area in sorted({line.area for line in document.lines}, key=lambda a: a.order):
-        lines = [l for l in document.lines if l.area is area and l.part is not FeePart.PASS_THROUGH]
-        if lines and area not in accounts.revenue:
-            problems.append(f"{where}: no revenue account for service area {area} "
-                            f"(accounts.revenue.{area} in the centre file)")
-        elif lines:
-            credit(accounts.revenue[area], sum((l.amount for l in lines), ZERO))
-    pass_through = [l.amount for l in document.lines if l.part is FeePart.PASS_THROUGH]
-    if pass_through:
-        credit(accounts.pass_through, sum(pass_through, ZERO))
-    vat_accounts = output_vat_accounts(accounts)
+    def revenue_account(line: RatedLine) -> str | None:
+        if rate_key(line.vat_rate) == 0:
+            if accounts.exempt_revenue is None:
+                problems.append(f"{where}: no account for revenue at 0 % VAT (accounts.exempt_revenue "
+                                f"in {source})")
+            return accounts.exempt_revenue
+        if line.part is FeePart.PASS_THROUGH:
+            return accounts.pass_through
+        if line.area not in accounts.revenue:
+            problems.append(f"{where}: no revenue account for service area {line.area} "
+                            f"(accounts.revenue.{line.area} in {source})")
+        return accounts.revenue.get(line.area)
+
+    # Revenue per service area in the areas' order, then pass-through, revenue
+    # at 0 %, VAT per rate and the rounding.
+    def booking_order(line: RatedLine) -> tuple[int, int]:
+        group = 2 if rate_key(line.vat_rate) == 0 else 1 if line.part is FeePart.PASS_THROUGH else 0
+        return group, line.area.order
+
+    for line in sorted(document.lines, key=booking_order):
+        account = revenue_account(line)
+        if account is not None:
+            credit(account, line.amount)
     for subtotal in document.totals.vat_subtotals:
-        rate = subtotal.rate.quantize(ORE)
+        rate = rate_key(subtotal.rate)
         if rate == 0 and subtotal.vat == 0:
             continue
-        if rate not in vat_accounts:
+        if rate not in accounts.output_vat:
             problems.append(f"{where}: no output VAT account for VAT at {rate.normalize():f} % "
-                            f"(VAT {subtotal.vat}); only 25 % is configured (accounts.output_vat)")
+                            f"(VAT {subtotal.vat}): add \"{rate.normalize():f}\" = \"NNNN\" under "
+                            f"[accounts.output_vat] in {source}")
             continue
-        credit(vat_accounts[rate], subtotal.vat)
+        credit(accounts.output_vat[rate], subtotal.vat)
     credit(accounts.rounding, document.totals.rounding)  # rounding up is owed by the agency: a credit
     if problems:
-        return None, problems
+        return None, list(dict.fromkeys(problems))  # one message per missing account
     # Receivables: the agency owes the payable amount (a debit; a credit note's is negative).
-    postings = [Posting(accounts.receivables, document.totals.payable)]
+    postings = [Posting(accounts.receivables, document.totals.payable, document.organisation_number)]
     postings += [Posting(account, -amount) for account, amount in credits.items() if amount != 0]
     total = sum((p.amount for p in postings), ZERO)
     if total != 0:
         return None, [f"{where}: the voucher does not balance (difference {total}); the stored "
                       "totals disagree with the lines; run 'billing verify'"]
     assert document.number is not None
-    return Voucher(document.number, document.issue_date, voucher_text(document), tuple(postings)), []
+    return Voucher(document.number, on or document.issue_date, voucher_text(document), tuple(postings),
+                   (document.organisation_number, document.agency_name)), []

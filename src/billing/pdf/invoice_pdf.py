@@ -64,8 +64,9 @@ def _parties(pdf: DocumentPDF, inv: Invoice) -> None:
     """The buyer on the left; the document's numbers and dates on the right,
     each column wrapping its own text."""
     top = pdf.get_y()
+    address = tuple((line, "", 9.5, 5) for line in (inv.buyer_address.lines() if inv.buyer_address else ()))
     left = pdf.stack(MARGIN, top, RIGHT - GAP - MARGIN, (
-        ("Kund", "", 8.5, 4.5), (inv.agency_name, "B", 11.5, 5.5),
+        ("Kund", "", 8.5, 4.5), (inv.agency_name, "B", 11.5, 5.5), *address,
         (f"Org.nr {inv.organisation_number}", "", 9.5, 5),
         (f"Er referens: {inv.buyer_reference or '-'}", "", 9.5, 5)), greys=(True,))
     right = _facts(pdf, top, _header_rows(inv))
@@ -147,6 +148,8 @@ def _notes(line: RatedLine) -> str:
         notes.append(f"{line.proration.days}/{line.proration.of_days} dagar")
     if line.price_list_id:
         notes.append(f"prislista {line.price_list_id}")
+    if line.vat_exemption is not None:
+        notes.append(f"momsfri: {line.vat_exemption.label}")
     return "; ".join(notes)
 
 

@@ -175,11 +175,38 @@ def upgrade(engine: Engine) -> UpgradeResult:
         return UpgradeResult(before.current, before.head)
     log.info("upgrading the schema from %s to %s", revision_name(before.current),
              revision_name(before.head))
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    migrate(engine, command.upgrade, "head")
     return UpgradeResult(before.current, before.head)
+
+
+def migrate(engine: Engine, action=command.upgrade, revision: str = "head") -> None:
+    """Run an Alembic ``action`` (upgrade or downgrade) to ``revision`` in one transaction.
+
+    On SQLite a migration that changes a table's constraints rebuilds the
+    table (copy, drop, rename), and dropping a table that others point to is
+    refused while foreign keys are enforced row by row; the switch works only
+    outside a transaction. So foreign keys are off for the migration and
+    checked as a whole before it commits: a migration that leaves a dangling
+    reference changes nothing.
+    """
+    config = alembic_config()
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection if engine.dialect.name == "sqlite" else None
+        if driver is not None:
+            driver.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                action(config, revision)
+                if driver is not None:
+                    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if dangling:
+                        raise BillingError(f"the migration to {revision} would leave {len(dangling)} "
+                                           f"rows pointing to rows that do not exist (first: "
+                                           f"{tuple(dangling[0])}); nothing was changed")
+        finally:
+            if driver is not None:
+                driver.execute("PRAGMA foreign_keys = ON")
 
 
 def prepare_schema(engine: Engine, *, may_create: bool, auto_upgrade: bool) -> None:

@@ -11,8 +11,10 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from billing.domain.address import PostalAddress
 from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
+from billing.domain.vat_exemption import VatExemption
 from billing.errors import BillingError
 from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice
 from billing.invoicing.seal import seal
@@ -78,6 +80,7 @@ def _write(session: Session, run_id: int | None, issued: list[tuple[int, Invoice
             replaces_number=invoice.replaces, reason=invoice.reason,
             previous_seal=previous_seal, seal=document_seal, run_id=run_id, agency_id=agency_id,
             organisation_number=invoice.organisation_number, agency_name=invoice.agency_name,
+            **_address_values(invoice.buyer_address),
             buyer_reference=invoice.buyer_reference, period=invoice.period,
             issue_date=invoice.issue_date, due_date=invoice.due_date, currency=invoice.currency,
             net=t.net, vat=t.vat, rounding=t.rounding, payable=t.payable))
@@ -106,7 +109,25 @@ def _line_values(number: int, line_no: int, line: RatedLine) -> dict:
         proration_of_days=line.proration.of_days if line.proration else None,
         tier_steps=[{"first": s.first, "last": s.last, "rate": str(s.rate)} for s in line.tier_steps],
         pass_through_id=line.pass_through_ids[0] if line.pass_through_ids else None,
-        price_source=str(line.price_source) if line.price_source is not None else None)
+        price_source=str(line.price_source) if line.price_source is not None else None,
+        vat_exemption_code=line.vat_exemption.code if line.vat_exemption else None,
+        vat_exemption_reason=line.vat_exemption.reason if line.vat_exemption else None)
+
+
+def _address_values(address: PostalAddress | None) -> dict:
+    if address is None:
+        return dict(buyer_street=None, buyer_additional_street=None, buyer_postal_code=None,
+                    buyer_city=None, buyer_country=None)
+    return dict(buyer_street=address.street, buyer_additional_street=address.additional_street,
+                buyer_postal_code=address.postal_code, buyer_city=address.city,
+                buyer_country=address.country)
+
+
+def _address(row: InvoiceRow) -> PostalAddress | None:
+    if row.buyer_street is None:
+        return None
+    return PostalAddress(row.buyer_street, row.buyer_postal_code or "", row.buyer_city or "",
+                         row.buyer_country or "", row.buyer_additional_street or "")
 
 
 def document_from_row(row: InvoiceRow, volumes: dict[tuple[int, int], list[int]]) -> Invoice:
@@ -123,7 +144,7 @@ def document_from_row(row: InvoiceRow, volumes: dict[tuple[int, int], list[int]]
         totals=InvoiceTotals(net=row.net, vat_subtotals=subtotals, vat=row.vat,
                              gross=row.net + row.vat, rounding=row.rounding, payable=row.payable),
         kind=DocumentKind(row.kind), credits=row.credits_number, replaces=row.replaces_number,
-        reason=row.reason)
+        reason=row.reason, buyer_address=_address(row))
 
 
 def _line(row: InvoiceLineRow, volume_ids: list[int]) -> RatedLine:
@@ -137,4 +158,6 @@ def _line(row: InvoiceLineRow, volume_ids: list[int]) -> RatedLine:
         tier_steps=tuple(TierStep(s["first"], s["last"], Decimal(s["rate"])) for s in row.tier_steps),
         volume_record_ids=tuple(sorted(volume_ids)),
         pass_through_ids=(row.pass_through_id,) if row.pass_through_id is not None else (),
-        price_source=PriceSource(row.price_source) if row.price_source is not None else None)
+        price_source=PriceSource(row.price_source) if row.price_source is not None else None,
+        vat_exemption=(VatExemption(row.vat_exemption_code, row.vat_exemption_reason or "")
+                       if row.vat_exemption_code is not None else None))

@@ -9,10 +9,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from billing.domain.address import PostalAddress
 from billing.domain.agency import (Agency, Agreement, ConnectionItem, Discount, FeePart, SizeChange,
                                    Subscription)
 from billing.domain.catalogue import Catalogue, Charge, Measure, Service, ServiceArea, Tier
 from billing.domain.tariff import PriceList
+from billing.domain.vat_exemption import VatExemption
 from billing.domain.volume import PassThroughCharge, VolumeRecord
 from billing.period import Month
 from billing.persistence.models import (AgencyRow, AgreementRow, DiscountRow, PassThroughRow,
@@ -66,7 +68,9 @@ def agency_from_row(row: AgencyRow) -> Agency:
         agreements=tuple(_agreement(a) for a in row.agreements),
         discounts=tuple(Discount(d.percent, frozenset(FeePart(p) for p in d.parts), d.start, d.end,
                                  ServiceArea(d.area) if d.area else None, d.reason)
-                        for d in row.discounts))
+                        for d in row.discounts),
+        address=(PostalAddress(row.street, row.postal_code or "", row.city or "", row.country or "",
+                               row.additional_street or "") if row.street is not None else None))
 
 
 def _agreement(a: AgreementRow) -> Agreement:
@@ -89,6 +93,12 @@ def agency_rows(agency: Agency, row: AgencyRow) -> AgencyRow:
     """Fill ``row`` (new, or loaded with its children) from the domain value."""
     row.organisation_number = agency.organisation_number
     row.name = agency.name
+    a = agency.address
+    row.street = a.street if a else None
+    row.additional_street = a.additional_street if a else None
+    row.postal_code = a.postal_code if a else None
+    row.city = a.city if a else None
+    row.country = a.country if a else None
     row.sizes = [SizeRow(effective=s.effective, employees=s.employees) for s in agency.sizes]
     row.agreements = [
         AgreementRow(
@@ -139,5 +149,11 @@ def load_pass_through_charges(session: Session, *criteria) -> dict[int, list[Pas
     for row, org in session.execute(query):
         result[row.agency_id].append(PassThroughCharge(
             row.id, row.period, org, ServiceArea(row.area), row.description, row.amount,
-            row.vat_rate, row.supplier, row.reference))
+            row.vat_rate, row.supplier, row.reference, charge_exemption(row)))
     return result
+
+
+def charge_exemption(row: PassThroughRow) -> VatExemption | None:
+    if row.vat_exemption_code is None:
+        return None
+    return VatExemption(row.vat_exemption_code, row.vat_exemption_reason or "")

@@ -92,6 +92,13 @@ class AgencyRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_number: Mapped[str] = mapped_column(String(11), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The postal address invoices are sent to; NULL for an agency stored before
+    # migration 0005 until its agencies file gives one (billing refuses it till then).
+    street: Mapped[str | None] = mapped_column(String(200))
+    additional_street: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))
     sizes: Mapped[list[SizeRow]] = relationship(
         lazy="raise_on_sql", cascade="all, delete-orphan", order_by="SizeRow.effective")
     agreements: Mapped[list[AgreementRow]] = relationship(
@@ -163,6 +170,12 @@ class VolumeRow(Base):
 
 
 class PassThroughRow(Base):
+    """A sub-supplier's amount re-invoiced to one agency. It is identified by
+    period, agency, supplier and the supplier's reference: the same charge again
+    is skipped, never stored twice. ``occurrence`` numbers the copies of one
+    charge imported before migration 0005 made that the key (they may be
+    billed, so they stay); every charge stored since is occurrence 1."""
+
     __tablename__ = "pass_through_charges"
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[Month] = mapped_column(MonthType, index=True)
@@ -176,8 +189,11 @@ class PassThroughRow(Base):
     allocation_key: Mapped[str | None] = mapped_column(String(60))
     import_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
     source_line: Mapped[int] = mapped_column(Integer)
-    __table_args__ = (UniqueConstraint("period", "agency_id", "area", "supplier", "reference",
-                                       "description"),)
+    # Why a 0 % amount carries no VAT (domain.vat_exemption); NULL on taxed amounts.
+    vat_exemption_code: Mapped[str | None] = mapped_column(String(30))
+    vat_exemption_reason: Mapped[str | None] = mapped_column(String(300))
+    occurrence: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __table_args__ = (UniqueConstraint("period", "agency_id", "supplier", "reference", "occurrence"),)
 
 
 class NumberSeries(Base):
@@ -247,6 +263,12 @@ class InvoiceRow(Base):
     # The agency as it was when the invoice was issued.
     organisation_number: Mapped[str] = mapped_column(String(11))
     agency_name: Mapped[str] = mapped_column(String(200))
+    # Its postal address at issue; NULL on documents issued before migration 0005.
+    buyer_street: Mapped[str | None] = mapped_column(String(200))
+    buyer_additional_street: Mapped[str | None] = mapped_column(String(200))
+    buyer_postal_code: Mapped[str | None] = mapped_column(String(20))
+    buyer_city: Mapped[str | None] = mapped_column(String(100))
+    buyer_country: Mapped[str | None] = mapped_column(String(2))
     buyer_reference: Mapped[str] = mapped_column(String(100))
     period: Mapped[Month] = mapped_column(MonthType, index=True)
     issue_date: Mapped[date] = mapped_column(Date)
@@ -284,6 +306,10 @@ class InvoiceLineRow(Base):
     # Where the unit price came from (rating.lines.PriceSource); NULL on lines
     # issued before migration 0002 recorded it.
     price_source: Mapped[str | None] = mapped_column(String(20))
+    # Why a 0 % line carries no VAT; NULL on taxed lines and on lines issued
+    # before migration 0005 recorded it.
+    vat_exemption_code: Mapped[str | None] = mapped_column(String(30))
+    vat_exemption_reason: Mapped[str | None] = mapped_column(String(300))
 
 
 class InvoiceLineVolume(Base):

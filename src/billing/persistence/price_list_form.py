@@ -8,7 +8,8 @@ until migration 0002 converted it):
      "valid_from": "YYYY-MM-DD", "default_vat_rate": D,
      "base_fees": {AREA: {"fixed": D, "variable": VARIABLE}, ...},
      "prices": {SERVICE_CODE: D, ...}, "hourly_rates": {RATE_CLASS: D, ...},
-     "connection_fees": {AREA: D, ...}, "vat_rates": {ITEM: D, ...}}
+     "connection_fees": {AREA: D, ...}, "vat_rates": {ITEM: D, ...}
+     [, "vat_exemptions": {ITEM: {"code": VATEX, "reason": TEXT}, ...}]}
 
     VARIABLE = {"kind": "per_employee", "rate": D}
              | {"kind": "bands", "bands": [{"up_to": N or null, "amount": D}, ...]}
@@ -19,6 +20,12 @@ exactly. Keys are sorted and there is no white space: the same price list
 always gives the same text, and the sha256 of that text is its content hash.
 A renamed key in the tariff files changes nothing here; a change to this form
 is a new form number and a migration that converts the stored rows.
+
+``vat_exemptions`` (why an item at 0 % carries no VAT) came later within form
+2, as an optional key: it is written only when the list has exemptions, so
+every list stored before (none has a 0 % item with a reason) keeps its exact
+document and hash, and a document without the key reads as a list without
+exemptions. No conversion was needed, so no new form.
 """
 
 from __future__ import annotations
@@ -32,15 +39,20 @@ from decimal import Decimal, InvalidOperation
 from billing.domain.catalogue import ServiceArea
 from billing.domain.tariff import (Band, BaseFee, GraduatedTiers, PerEmployee, PriceList, RateTier,
                                    SizeBands, VariableModel)
+from billing.domain.vat_exemption import VatExemption
 from billing.errors import BillingError
 
 FORM = 2
 _KEYS = frozenset({"form", "id", "series", "currency", "valid_from", "default_vat_rate",
                    "base_fees", "prices", "hourly_rates", "connection_fees", "vat_rates"})
+_OPTIONAL_KEYS = frozenset({"vat_exemptions"})
 
 
 def stored_form(price_list: PriceList) -> str:
     """The document a price list is stored as."""
+    exemptions = {"vat_exemptions": {item: {"code": e.code, "reason": e.reason}
+                                     for item, e in price_list.vat_exemptions.items()}
+                  } if price_list.vat_exemptions else {}
     return json.dumps({
         "form": FORM, "id": price_list.id, "series": price_list.series,
         "currency": price_list.currency, "valid_from": price_list.valid_from.isoformat(),
@@ -49,7 +61,7 @@ def stored_form(price_list: PriceList) -> str:
                       for area, fee in price_list.base_fees.items()},
         "prices": _texts(price_list.prices), "hourly_rates": _texts(price_list.hourly_rates),
         "connection_fees": _texts(price_list.connection_fees),
-        "vat_rates": _texts(price_list.vat_rates),
+        "vat_rates": _texts(price_list.vat_rates), **exemptions,
     }, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -80,9 +92,10 @@ def price_list_from_form(document: str) -> PriceList:
     if data.get("form") != FORM:
         raise BillingError(f"stored price list {name} is in form {data.get('form', 1)}, not {FORM}: "
                            "the database was not upgraded (billing db upgrade)")
-    if set(data) != _KEYS:
+    if not _KEYS <= set(data) <= _KEYS | _OPTIONAL_KEYS:
+        differ = (set(data) ^ _KEYS) - _OPTIONAL_KEYS
         raise BillingError(f"stored price list {name} does not have the keys of form {FORM}: "
-                           f"{', '.join(sorted(set(data) ^ _KEYS))}")
+                           f"{', '.join(sorted(differ))}")
     try:
         return PriceList(
             id=_text(data["id"]), series=_text(data["series"]), currency=_text(data["currency"]),
@@ -93,7 +106,9 @@ def price_list_from_form(document: str) -> PriceList:
             connection_fees={ServiceArea(area): amount
                              for area, amount in _decimals(data["connection_fees"]).items()},
             default_vat_rate=_decimal(data["default_vat_rate"]),
-            vat_rates=_decimals(data["vat_rates"]))
+            vat_rates=_decimals(data["vat_rates"]),
+            vat_exemptions={_text(item): _exemption(e)
+                            for item, e in data.get("vat_exemptions", {}).items()})
     except (KeyError, TypeError, ValueError, AttributeError, InvalidOperation) as error:
         raise BillingError(f"stored price list {name} cannot be read as form {FORM}: "
                            f"{type(error).__name__} {error}") from error
@@ -113,6 +128,12 @@ def _variable(data: dict) -> VariableModel:
         return GraduatedTiers(tuple(RateTier(_limit(t["up_to"]), _decimal(t["rate"]))
                                     for t in data["tiers"]))
     raise ValueError(f"not a variable base fee: {data!r}")
+
+
+def _exemption(data: dict) -> VatExemption:
+    if set(data) != {"code", "reason"}:
+        raise ValueError(f"not a VAT exemption: {data!r}")
+    return VatExemption(_text(data["code"]), _text(data["reason"]))
 
 
 def _decimals(values: dict) -> dict[str, Decimal]:

@@ -12,9 +12,11 @@ def allocate(total: Decimal, weights: Mapping[str, Decimal]) -> dict[str, Decima
     """Split ``total`` in proportion to ``weights`` so the shares add up to it exactly.
 
     Largest remainder: every share is first rounded towards minus infinity to
-    öre, then the öre left over go one each to the largest remainders (ties by
-    key, so the result is reproducible). A negative total gets exactly the
-    negated shares of the positive one.
+    öre, then the öre left over go one each to the largest remainders. Equal
+    remainders go in the order of the keys, which are organisation numbers:
+    the result depends on the data only, never on the order the agencies were
+    stored in (a database id would make it depend on that). A negative total
+    gets exactly the negated shares of the positive one.
     """
     if total < 0:
         # A credit mirrors its debit: the same shares, negated.
@@ -32,7 +34,7 @@ def allocate(total: Decimal, weights: Mapping[str, Decimal]) -> dict[str, Decima
         exact = {k: total * w / weight_sum for k, w in positive.items()}
     shares = {k: v.quantize(ORE, rounding=ROUND_FLOOR) for k, v in exact.items()}
     leftover = int((total - sum(shares.values(), Decimal(0))) / ORE)
-    by_remainder = sorted(positive, key=lambda k: (-(exact[k] - shares[k]), k))
+    by_remainder = sorted(positive, key=lambda k: (-(exact[k] - shares[k]), str(k)))
     for key in by_remainder[:leftover]:
         shares[key] += ORE
     return shares

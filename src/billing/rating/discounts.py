@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from billing.domain.agency import Discount, FeePart
 from billing.domain.catalogue import ServiceArea
+from billing.domain.vat_exemption import VatExemption
 from billing.money import HUNDRED
 from billing.period import Month
 from billing.rating.lines import PriceSource, RatedLine
@@ -30,15 +31,16 @@ def discount_lines(discounts: Sequence[Discount], month: Month,
     The discount is taken on the sum of the already rounded lines it covers and
     rounded once, so the line shows exactly the base it was computed from.
     Grouping by VAT rate keeps each discount inside the VAT rate of what it
-    reduces.
+    reduces, and at 0 % inside the exemption of what it reduces.
     """
     result = []
     for discount in discounts:
-        groups: dict[tuple[ServiceArea, FeePart, Decimal], list[RatedLine]] = defaultdict(list)
+        groups: dict[tuple[ServiceArea, FeePart, Decimal, VatExemption | None],
+                     list[RatedLine]] = defaultdict(list)
         for line in lines:
             if discount.applies(month, line.area, line.part):
-                groups[(line.area, line.part, line.vat_rate)].append(line)
-        for (area, part, vat_rate), covered in groups.items():
+                groups[(line.area, line.part, line.vat_rate, line.vat_exemption)].append(line)
+        for (area, part, vat_rate, exemption), covered in groups.items():
             base = sum((line.amount for line in covered), Decimal(0))
             if base == 0:
                 continue
@@ -54,5 +56,5 @@ def discount_lines(discounts: Sequence[Discount], month: Month,
                 price_list_id=price_lists[0] if len(price_lists) == 1 else None,
                 detail=discount.reason,
                 volume_record_ids=tuple(sorted({i for l in covered for i in l.volume_record_ids})),
-                price_source=PriceSource.DISCOUNT))
+                price_source=PriceSource.DISCOUNT, vat_exemption=exemption))
     return result

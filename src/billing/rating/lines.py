@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from billing.domain.agency import FeePart
 from billing.domain.catalogue import ServiceArea
+from billing.domain.vat_exemption import VatExemption
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,9 @@ class RatedLine:
     one, rounded once to öre (``money.round_line``); that identity holds for
     every line, so any line can be re-computed from what it shows.
 
-    ``price_source`` is None only for lines issued before it was recorded.
+    ``price_source`` is None only for lines issued before it was recorded;
+    ``vat_exemption`` is set on every 0 % line rated since migration 0005 and
+    on no other.
     """
 
     area: ServiceArea
@@ -78,6 +81,7 @@ class RatedLine:
     volume_record_ids: tuple[int, ...] = ()
     pass_through_ids: tuple[int, ...] = ()
     price_source: PriceSource | None = None
+    vat_exemption: VatExemption | None = None
 
 
 PART_ORDER = {part: index for index, part in enumerate(FeePart)}

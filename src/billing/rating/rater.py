@@ -102,12 +102,15 @@ class _AreaRater:
               unit_code: str, unit_price: Decimal, vat_item: str, source: PriceSource,
               **extra) -> RatedLine:
         assert self.price_list is not None
+        # A 0 % item of a list stored before exemptions were required has none:
+        # the line is rated (an old month re-rates as issued), and a new invoice
+        # with it is refused at issue (invoicing.issue_rules).
         return RatedLine(
             area=self.area, part=part, description=description, quantity=quantity, unit=unit,
             unit_code=unit_code, unit_price=unit_price,
             amount=line_amount(quantity, unit_price, extra.get("proration")),
             vat_rate=self.price_list.vat_rate(vat_item), price_list_id=self.price_list.id,
-            price_source=source, **extra)
+            price_source=source, vat_exemption=self.price_list.vat_exemption(vat_item), **extra)
 
     def _base_fee(self) -> list[RatedLine]:
         assert self.price_list is not None
@@ -226,6 +229,7 @@ class _AreaRater:
                       amount=line_amount(Decimal(1), c.amount), vat_rate=c.vat_rate,
                       price_list_id=None, detail=" ".join(p for p in (c.supplier, c.reference) if p),
                       pass_through_ids=(c.id,) if c.id is not None else (),
-                      price_source=PriceSource.PASS_THROUGH)
+                      price_source=PriceSource.PASS_THROUGH,
+                      vat_exemption=c.vat_exemption if c.vat_rate == 0 else None)
             for c in sorted(charges, key=lambda c: (c.description, c.id or 0))
         ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -27,12 +27,14 @@ def import_agencies(session: Session, path: Path) -> AgencyImport:
     """Add new agencies and replace the sizes, agreements and discounts of known ones.
 
     Issued invoices keep their own copy of what they need (name, organisation
-    number, reference, lines), so updating an agency never changes one.
+    number, address, reference, lines), so updating an agency never changes one.
+    A new agency needs an address; a known one the file gives none keeps its own.
     """
     # Wait for a run that is rating agreements, as the other imports do, so
     # a run never bills a month with agreements changed under it (persistence/locks.py).
     lock_billing(session)
-    agencies = read_agencies(path, stored_catalogue(session))
+    known = set(session.scalars(select(AgencyRow.organisation_number)))
+    agencies = read_agencies(path, stored_catalogue(session), known)
     numbers = [a.organisation_number for a in agencies]
     rows = {row.organisation_number: row for row in session.scalars(
         select(AgencyRow).where(AgencyRow.organisation_number.in_(numbers))
@@ -41,6 +43,8 @@ def import_agencies(session: Session, path: Path) -> AgencyImport:
     added = updated = unchanged = 0
     for agency in agencies:
         row = rows.get(agency.organisation_number)
+        if row is not None and agency.address is None:
+            agency = replace(agency, address=agency_from_row(row).address)
         if row is None:
             session.add(agency_rows(agency, AgencyRow()))
             added += 1

@@ -17,6 +17,7 @@ from billing.files.fields import checked_reason
 from billing.domain.timing import check_billable
 from billing.invoicing.credit_balance import split_credit_balances
 from billing.invoicing.document import AgencyDocument, Invoice, draft_invoice
+from billing.invoicing.issue_rules import issue_problems
 from billing.period import Month
 from billing.persistence.invoice_store import issue_documents
 from billing.persistence.locks import lock_billing
@@ -107,6 +108,14 @@ def draft_month(session: Session, month: Month, issue_date: date,
     if problems:
         raise DataError(problems)
     return drafts
+
+
+def check_issuable(drafts: list[AgencyDocument]) -> None:
+    """Every invoice to issue names the buyer's address and why each 0 % line
+    carries no VAT (invoicing.issue_rules); else nothing is issued."""
+    problems = issue_problems(d.document for d in drafts)
+    if problems:
+        raise DataError(problems)
 
 
 def billed_months(session: Session) -> set[Month]:
@@ -220,6 +229,7 @@ def run_month(session: Session, month: Month, issue_date: date,
     drafts, held = split_credit_balances(draft_month(session, month, issue_date, progress=progress))
     if not drafts and not held:
         return RunResult(month, (), allowed=checks.findings)
+    check_issuable(drafts)
     run = BillingRunRow(period=month, run_date=issue_date, started_at=now(), run_by=operator(),
                         invoice_count=len(drafts))
     session.add(run)

@@ -27,7 +27,8 @@ from billing.persistence.models import AgencyRow
 from billing.persistence.numbering import lock_series
 from billing.persistence.run_reads import correction_reasons
 from billing.plural import counted
-from billing.services.billing_run import billed_months, check_date_order, check_in_arrears, draft_month
+from billing.services.billing_run import (billed_months, check_date_order, check_in_arrears, check_issuable,
+                                          draft_month)
 from billing.services.events import record_event
 
 DEFAULT_REASON = "Rättelse efter ändrat underlag"
@@ -118,6 +119,7 @@ def correct_month(session: Session, month: Month, issue_date: date,
         changes.append(AgencyChange(shown.organisation_number, shown.agency_name,
                                     old.totals.payable if old else Decimal(0),
                                     new.totals.payable if new else Decimal(0), why))
+    check_issuable(to_issue)  # what the correction would refuse, the dry run refuses
     if dry_run:
         return _split([d.document for d in to_issue], held, changes, dry_run=True)
     issued = issue_documents(session, to_issue)

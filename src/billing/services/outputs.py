@@ -19,7 +19,7 @@ from billing.einvoice.export import peppol_documents
 from billing.files.output import write_file, write_files
 from billing.invoicing.document import Invoice
 from billing.invoicing.series import SealedDocument
-from billing.ledger.export import Selection, sie_file
+from billing.ledger.export import Selection, VoucherDate, sie_file
 from billing.payments.matching import MatchReport, match_payments, referenced_numbers
 from billing.payments.payments_csv import Payment
 from billing.pdf import pdf_files, pdf_name, render_invoice
@@ -55,18 +55,18 @@ def export_peppol(session: Session, choice: DocumentChoice, out: Path, seller: S
 
 def export_sie(session: Session, month: Month, selection: Selection, path: Path, centre: Centre,
                generated: date, choice: DocumentChoice = DocumentChoice(),
-               progress: Progress = silent) -> Exported:
+               voucher_date: VoucherDate = VoucherDate.INVOICE, progress: Progress = silent) -> Exported:
     """The documents of ``month`` (issued in it, or billed for it) not yet
     booked, or as ``choice`` narrows or widens them, as one SIE file at
-    ``path``; nothing is written (and an existing file is left as it was) when
-    a document is refused."""
+    ``path``, each voucher dated as ``voucher_date`` says; nothing is written
+    (and an existing file is left as it was) when a document is refused."""
     by_month = ({"issued_in": month} if selection is Selection.ISSUED else {"billed_for": month})
     choice = DocumentChoice(**by_month, numbers=choice.numbers, since=choice.since, again=choice.again)
     selected = select_documents(session, ExportFormat.SIE, choice)
     if not selected.chosen.numbers:
         return nothing_to_write(ExportFormat.SIE, selected)
     documents = read_selected(selected, session, "a voucher")
-    data, _ = sie_file(documents, centre, month, generated, selection, progress)
+    data, _ = sie_file(documents, centre, month, generated, selection, voucher_date, progress)
     return write_and_record(session, ExportFormat.SIE, selected, documents, path,
                             [path] * len(documents), lambda: write_file(path, data))
 

@@ -11,13 +11,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from billing.domain.timing import check_not_future
-from billing.domain.volume import PassThroughCharge
+from billing.domain.volume import ChargeKey, PassThroughCharge, charge_key
 from billing.errors import DataError, Problem
 from billing.files.passthrough_csv import SupplierInvoice, read_pass_through, read_supplier_invoices
 from billing.files.reading import Reading, ReadSummary
 from billing.persistence.locks import lock_billing
-from billing.persistence.mapping import agency_ids, load_agencies, load_volumes
-from billing.persistence.models import AgencyRow, PassThroughRow
+from billing.persistence.mapping import agency_ids, charge_exemption, load_agencies, load_volumes
+from billing.persistence.models import AgencyRow, ImportBatch, PassThroughRow
 from billing.rating.allocation import allocate
 from billing.services.batches import record_batch
 from billing.services.billing_run import billed_months
@@ -28,6 +28,7 @@ from billing.services.catalogue import stored_catalogue
 class PassThroughImport:
     added: int
     skipped: int
+    completed: int = 0  # stored before exemptions were recorded, given theirs now
     read: ReadSummary | None = None  # what the file holds, to compare with its source
 
 
@@ -88,6 +89,7 @@ def _allocate_supplier_invoices(session: Session, path: Path, allow_future: str,
     invoices = read_supplier_invoices(path, stored_catalogue(session), sheet, reading)
     check_not_future(str(path), ((i.line, i.period) for i in invoices), date.today(), allow_future)
     agencies = load_agencies(session)
+    ids = {agency.organisation_number: agency_id for agency_id, agency in agencies.items()}
     problems = []
     keyed = []
     volumes_by_period = {p: load_volumes(session, p) for p in {i.period for i in invoices}}
@@ -98,19 +100,22 @@ def _allocate_supplier_invoices(session: Session, path: Path, allow_future: str,
                                     f"has any {invoice.key} to allocate by", str(path), invoice.line, "key"))
             continue
         total_weight = sum(weights.values(), Decimal(0))
-        for agency_id, share in allocate(invoice.amount, weights).items():
-            agency = agencies[agency_id]
+        # Keyed by organisation number: equal remainders go by it, so the shares
+        # depend on the data only, never on the order agencies were stored in.
+        for organisation_number, share in sorted(allocate(invoice.amount, weights).items()):
+            agency_id = ids[organisation_number]
             charge = PassThroughCharge(
-                None, invoice.period, agency.organisation_number, invoice.area,
-                invoice.description, share, invoice.vat_rate, invoice.supplier, invoice.reference)
+                None, invoice.period, organisation_number, invoice.area, invoice.description, share,
+                invoice.vat_rate, invoice.supplier, invoice.reference, invoice.vat_exemption)
             keyed.append((invoice.line, agency_id, charge,
-                          f"{invoice.key} {weights[agency_id]} of {total_weight}"))
+                          f"{invoice.key} {weights[organisation_number]} of {total_weight}"))
     if problems:
         raise DataError(problems)
     return _store(session, path, "supplier_invoices", keyed, allow_future)
 
 
-def _weights(invoice: SupplierInvoice, agencies, volumes) -> dict[int, Decimal]:
+def _weights(invoice: SupplierInvoice, agencies, volumes) -> dict[str, Decimal]:
+    """Each agency's weight, by organisation number."""
     weights = {}
     for agency_id, agency in agencies.items():
         if agency.agreement_for(invoice.area, invoice.period) is None:
@@ -122,34 +127,59 @@ def _weights(invoice: SupplierInvoice, agencies, volumes) -> dict[int, Decimal]:
             weight = sum((v.quantity for v in volumes.get(agency_id, ())
                           if v.service == invoice.key_service), Decimal(0))
         if weight > 0:
-            weights[agency_id] = weight
+            weights[agency.organisation_number] = weight
     return weights
 
 
 def _store(session: Session, path: Path, kind: str, keyed, allow_future: str = "") -> PassThroughImport:
-    """All charges, or none: a charge already stored with the same amount is skipped."""
+    """All charges, or none.
+
+    A charge is identified by period, agency, supplier and the supplier's
+    reference. The same charge again is skipped; the same identity saying
+    anything else (amount, description, area, VAT) is refused, never stored as
+    a second charge: a charge is not changed once imported, and the supplier's
+    correction comes as invoices of its own (a credit and a new invoice, each
+    with its own reference), imported as charges of their own."""
     periods = sorted({charge.period for _, _, charge, _ in keyed})
-    stored = {(r.period, r.agency_id, r.area, r.supplier, r.reference, r.description): r.amount
-              for r in session.scalars(select(PassThroughRow).where(PassThroughRow.period.in_(periods)))}
+    stored: dict[ChargeKey, tuple[PassThroughRow, str]] = {}
+    for row, file_name, org in session.execute(
+            select(PassThroughRow, ImportBatch.file_name, AgencyRow.organisation_number)
+            .join(ImportBatch, PassThroughRow.import_id == ImportBatch.id)
+            .join(AgencyRow, PassThroughRow.agency_id == AgencyRow.id)
+            .where(PassThroughRow.period.in_(periods)).order_by(PassThroughRow.id)):
+        stored.setdefault((str(row.period), org, row.supplier, row.reference), (row, file_name))
     billed = billed_months(session)
     names = dict(session.execute(select(AgencyRow.id, AgencyRow.name)).all())
-    problems, rows, skipped = [], [], 0
-    in_file: dict[tuple, int] = {}
+    problems, rows, skipped, completed = [], [], 0, 0
+    in_file: dict[ChargeKey, int] = {}
     for line, agency_id, charge, key in keyed:
-        identity = (charge.period, agency_id, str(charge.area), charge.supplier, charge.reference,
-                    charge.description)
+        identity = charge_key(charge)
         if identity in in_file:
-            problems.append(Problem(f"duplicate of line {in_file[identity]} (same period, agency, area, "
-                                    "supplier, reference and description)", str(path), line,
-                                    "description"))
+            problems.append(Problem(f"duplicate of line {in_file[identity]} (same period, agency, supplier "
+                                    "and reference: one charge)", str(path), line, "reference"))
             continue
         in_file[identity] = line
         if identity in stored:
-            if stored[identity] == charge.amount:
+            row, file_name = stored[identity]
+            differences = _differences(row, charge)
+            if not differences:
                 skipped += 1
+            elif differences == ["vat_exemption_code"] and row.vat_exemption_code is None:
+                # Stored before exemptions were recorded (migration 0005): the
+                # file now names it. A billed charge's lines stay as issued.
+                if charge.period not in billed:
+                    row.vat_exemption_code = charge.vat_exemption.code
+                    row.vat_exemption_reason = charge.vat_exemption.reason
+                    completed += 1
+                else:
+                    skipped += 1
             else:
-                problems.append(Problem(f"{names[agency_id]}: already imported with amount "
-                                        f"{stored[identity]}", str(path), line, "amount"))
+                problems.append(Problem(
+                    f"{names[agency_id]}: the charge {_identity(charge)} is already imported with "
+                    f"{_content(row)} ({file_name}, line {row.source_line}); a charge is not "
+                    "changed once imported: import the supplier's correction as charges of their own "
+                    "(a credit as a negative amount, the new amount, each with its own reference) "
+                    "for a month not yet billed", str(path), line, differences[0]))
             continue
         if charge.period in billed:
             # Refused, not stored unbilled: a late amount goes into a month still open.
@@ -157,14 +187,36 @@ def _store(session: Session, path: Path, kind: str, keyed, allow_future: str = "
                                     f"{names[agency_id]} a period that is not billed yet",
                                     str(path), line, "period"))
             continue
+        exemption = charge.vat_exemption
         rows.append(dict(
             period=charge.period, agency_id=agency_id, area=str(charge.area),
             description=charge.description, amount=charge.amount, vat_rate=charge.vat_rate,
             supplier=charge.supplier, reference=charge.reference, allocation_key=key,
-            source_line=line))
+            source_line=line, vat_exemption_code=exemption.code if exemption else None,
+            vat_exemption_reason=exemption.reason if exemption else None))
     if problems:
         raise DataError(problems)
-    batch = record_batch(session, kind, path, len(rows), skipped, allow_future=allow_future)
+    batch = record_batch(session, kind, path, len(rows), skipped + completed, allow_future=allow_future)
     if rows:
         session.execute(insert(PassThroughRow.__table__), [row | {"import_id": batch.id} for row in rows])
-    return PassThroughImport(len(rows), skipped)
+    return PassThroughImport(len(rows), skipped, completed)
+
+
+def _differences(row: PassThroughRow, charge: PassThroughCharge) -> list[str]:
+    """The fields (as the file names them) in which a charge differs from the stored one."""
+    stored = charge_exemption(row)
+    return [name for name, same in (
+        ("amount", row.amount == charge.amount), ("description", row.description == charge.description),
+        ("area", row.area == str(charge.area)), ("vat_rate", row.vat_rate == charge.vat_rate),
+        ("vat_exemption_code", stored == charge.vat_exemption)) if not same]
+
+
+def _identity(charge: PassThroughCharge) -> str:
+    return (f"{charge.supplier or '(no supplier)'} {charge.reference or '(no reference)'} "
+            f"for {charge.period}")
+
+
+def _content(row: PassThroughRow) -> str:
+    exemption = f", exempt {row.vat_exemption_code}" if row.vat_exemption_code else ""
+    return (f"amount {row.amount}, description {row.description!r}, area {row.area}, "
+            f"VAT {row.vat_rate} %{exemption}")
