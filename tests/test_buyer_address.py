@@ -182,7 +182,7 @@ def test_the_address_is_sealed_only_where_a_document_has_one(engine, tmp_path):
     result = cli(engine.url.render_as_string(hide_password=False), "verify")
     assert result.exit_code == 1
     assert "document 1 does not match its seal: changed after issue" in flat(result.output)
-    assert "1 findings in 3 documents" in flat(result.output)
+    assert "1 finding in 3 documents" in flat(result.output)
 
 
 # --- an agency without an address -----------------------------------------------------------

@@ -50,7 +50,7 @@ def test_the_run_tells_each_agency_rated(engine, tmp_path):
     told = Recorder()
     with Session(engine) as session, session.begin():
         load_world(session, tmp_path)
-        issued = run_month(session, NOVEMBER, date(2012, 12, 5), told).invoices
+        issued = run_month(session, NOVEMBER, date(2012, 12, 5), progress=told).invoices
     assert len(issued) == 3
     assert told.of("Rating agencies") == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
@@ -67,12 +67,14 @@ def test_a_volume_import_tells_the_lines_read_batch_by_batch(engine, tmp_path):
 
 # Gammaverket with a buyer reference, which an e-invoice needs.
 REFERENCED = WORLD_AGENCIES.replace('''name = "Gammaverket"
+address = { street = "Box 1004", postal_code = "103 14", city = "Stockholm" }
 sizes = [ { from = 2012-06-01, employees = 4 } ]
 
   [[agencies.agreements]]
   area = "payroll"
   connected_on = 2012-06-01
 ''', '''name = "Gammaverket"
+address = { street = "Box 1004", postal_code = "103 14", city = "Stockholm" }
 sizes = [ { from = 2012-06-01, employees = 4 } ]
 
   [[agencies.agreements]]
