@@ -28,7 +28,7 @@ class _StderrHandler(logging.StreamHandler):
 
     @stream.setter
     def stream(self, _value) -> None:
-        pass
+        """Ignored: the stream is always the sys.stderr of the moment."""
 
 
 def configure_logging(level: str) -> None:
