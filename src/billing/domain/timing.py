@@ -10,8 +10,8 @@
   2012). Someone who means it says why (``allow_future``), and the reason is
   kept with the import.
 
-``today`` is always passed in, so the rules are pure; the services pass
-``date.today()``.
+``today`` is always passed in, so the rules are pure; the services give
+them ``date.today()``.
 """
 
 from __future__ import annotations

@@ -20,9 +20,12 @@ from billing.rating.rater import RatingContext, rate_agency_month
 
 @dataclass(frozen=True, slots=True)
 class Difference:
+    """Current and draft amounts of an agency in an area; summed over an
+    agency's areas, ``area`` is None."""
+
     organisation_number: str
     name: str
-    area: ServiceArea
+    area: ServiceArea | None
     current: Decimal
     draft: Decimal
 

@@ -5,11 +5,9 @@ change per agency and area, and the totals per area (templates/whatif.html)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from billing.domain.catalogue import ServiceArea
-from billing.money import round_percent
 from billing.period import Month
 from billing.quoting.whatif import Difference
 from billing.reports import swedish
@@ -19,41 +17,24 @@ from billing.reports.svg_chart import BarItem, horizontal_bars
 MOST_AFFECTED = 15  # bars in the chart; the table lists every agency that changed
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """Current and draft amounts of an agency (all its areas) or of an area (all agencies)."""
-
-    organisation_number: str
-    name: str
-    current: Decimal
-    draft: Decimal
-
-    @property
-    def change(self) -> Decimal:
-        return self.draft - self.current
-
-    @property
-    def percent(self) -> Decimal | None:
-        return round_percent(self.change, self.current)
-
-
-def by_agency(differences: Sequence[Difference]) -> list[Change]:
+def by_agency(differences: Sequence[Difference]) -> list[Difference]:
     """Per agency, the largest change in kronor first, up or down (then by name)."""
     sums: dict[tuple[str, str], tuple[Decimal, Decimal]] = {}
     for d in differences:
         current, draft = sums.get((d.organisation_number, d.name), (Decimal(0), Decimal(0)))
         sums[(d.organisation_number, d.name)] = (current + d.current, draft + d.draft)
-    changes = [Change(org, name, current, draft) for (org, name), (current, draft) in sums.items()]
+    changes = [Difference(org, name, None, current, draft)
+               for (org, name), (current, draft) in sums.items()]
     return sorted(changes, key=lambda c: (-abs(c.change), c.name, c.organisation_number))
 
 
-def by_area(differences: Sequence[Difference]) -> list[Change]:
+def by_area(differences: Sequence[Difference]) -> list[Difference]:
     sums = {area: [Decimal(0), Decimal(0)] for area in ServiceArea
             if any(d.area is area for d in differences)}
     for d in differences:
         sums[d.area][0] += d.current
         sums[d.area][1] += d.draft
-    return [Change("", area.label, current, draft) for area, (current, draft) in sums.items()]
+    return [Difference("", area.label, area, current, draft) for area, (current, draft) in sums.items()]
 
 
 def whatif_html(differences: Sequence[Difference], months: Sequence[Month], draft_id: str,
