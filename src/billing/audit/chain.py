@@ -24,7 +24,7 @@ CHANGED, DELETED, INSERTED = "changed", "deleted", "inserted"
 class ChainFinding:
     kind: str  # changed | deleted | inserted
     number: int | None
-    message: str
+    message: str  # for the controller, in Swedish; kind stays the code
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,27 +64,27 @@ def seal_findings(sealed: Sequence[SealedDocument], series: SeriesState) -> tupl
         intact = seal(stored.previous_seal, stored.document) == stored.seal
         if number >= series.next_number:
             if not intact:
-                changed(number, f"document {number} does not match its seal either")
+                changed(number, f"dokument {number} stämmer inte heller med sitt sigill")
             continue  # not part of the chain the series issued
         if not intact:
-            changed(number, f"document {number} does not match its seal: changed after issue")
+            changed(number, f"dokument {number} stämmer inte med sitt sigill: ändrat efter utfärdandet")
         elif stored.previous_seal != expected_previous and number == expected_number > FIRST_NUMBER:
             # This document is intact and chains to a seal the one before no longer has:
             # that one was changed and sealed anew.
-            changed(number - 1, f"document {number - 1} is not the document that {number} was chained to: "
-                                "changed and resealed")
+            changed(number - 1, f"dokument {number - 1} är inte det dokument som {number} kedjades till: "
+                                "ändrat och förseglat på nytt")
         expected_number, expected_previous = number + 1, stored.seal
     if expected_number >= series.next_number and series.last_seal != expected_previous:
-        changed(expected_number - 1, f"document {expected_number - 1} is not the chain head the series "
-                                     "recorded: replaced after issue")
+        changed(expected_number - 1, f"dokument {expected_number - 1} är inte det kedjehuvud som serien "
+                                     "registrerade: ersatt efter utfärdandet")
     return findings, expected_previous
 
 
 def _as_chain_finding(found: SeriesBreak, next_number: int) -> ChainFinding:
     if found.kind is BreakKind.MISSING:
-        where = " at the end" if found.at_end else ": the series has no gaps"
-        return ChainFinding(DELETED, found.first, f"document(s) {found.span} missing{where}")
+        where = " i slutet" if found.at_end else ": serien har inga luckor"
+        return ChainFinding(DELETED, found.first, f"dokument {found.span} saknas{where}")
     if found.kind is BreakKind.DUPLICATE:
-        return ChainFinding(INSERTED, found.first, f"number {found.first} is stored {found.count} times")
-    return ChainFinding(INSERTED, found.first, f"document {found.first} was never issued: the series has "
-                                               f"issued up to {next_number - 1}")
+        return ChainFinding(INSERTED, found.first, f"nummer {found.first} är lagrat {found.count} gånger")
+    return ChainFinding(INSERTED, found.first, f"dokument {found.first} har aldrig utfärdats: serien har "
+                                               f"utfärdat till och med {next_number - 1}")

@@ -19,10 +19,12 @@ from billing.audit.findings import CheckResult, Finding
 from billing.domain.agency import Agency, FeePart
 from billing.domain.catalogue import Catalogue
 from billing.domain.volume import PassThroughCharge, VolumeRecord
-from billing.invoicing.credit_balance import amounts, credit_balance_command, nets_to_credit
+from billing.invoicing.credit_balance import credit_balance_command, nets_to_credit
 from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice
+from billing.invoicing.totals import InvoiceTotals
 from billing.period import Month
 from billing.rating.lines import PriceSource
+from billing.swedish import amount, number
 
 
 def check_completeness(catalogue: Catalogue, months: Sequence[Month],
@@ -51,39 +53,43 @@ def check_completeness(catalogue: Catalogue, months: Sequence[Month],
             for record in records:
                 if record.id not in billed_records:
                     findings.append(Finding(
-                        f"volume record {record.id} ({record.organisation_number} {record.service} "
-                        f"{record.quantity} in {month}) is on no invoice"))
+                        f"volymposten {record.id} ({record.organisation_number} {record.service} "
+                        f"{number(record.quantity)} i {month}) finns inte på någon faktura",
+                        code="volume_not_invoiced"))
         for agency_id, charges in sorted(pass_through.get(month, {}).items()):
             for charge in charges:
                 if charge.id not in billed_charges:
                     findings.append(Finding(
-                        f"pass-through amount {charge.id} ({charge.organisation_number} {charge.area} "
-                        f"{charge.description} {charge.amount} in {month}) is on no invoice"))
+                        f"det vidarefakturerade beloppet {charge.id} ({charge.organisation_number} "
+                        f"{charge.area.short_label} {charge.description} {amount(charge.amount)} i {month}) "
+                        "finns inte på någon faktura", code="pass_through_not_invoiced"))
         for agency_id, agency in sorted(agencies.items()):
             held = credit_balances.get((month, agency_id))
             if held is not None and (month, agency_id) not in in_force:
                 findings.append(Finding(
-                    f"{agency.organisation_number} {agency.name}: {month} nets to a credit "
-                    f"({amounts(held.totals)}) and was held back; issue it as a credit note: "
-                    f"{credit_balance_command(month, agency.organisation_number)}"))
+                    f"{agency.organisation_number} {agency.name}: {month} ger ett kreditsaldo "
+                    f"({_amounts(held.totals)}) och hölls tillbaka; utfärda det som kreditnota: "
+                    f"{credit_balance_command(month, agency.organisation_number)}",
+                    code="credit_balance_held"))
             elif (month, agency_id) in credited_alone and (month, agency_id) not in in_force:
                 invoice, note = credited_alone[month, agency_id]
                 findings.append(Finding(
-                    f"{agency.organisation_number} {agency.name} is unbilled for {month}: invoice "
-                    f"{invoice} was credited on its own by credit note {note}; bill it again with "
-                    f"'billing correct {month} --agency {agency.organisation_number}'", invoice))
+                    f"{agency.organisation_number} {agency.name} är ofakturerad för {month}: faktura "
+                    f"{invoice} krediterades ensam med kreditnota {note}; fakturera på nytt med "
+                    f"'billing correct {month} --agency {agency.organisation_number}'", invoice,
+                    code="credited_alone"))
             elif agency.has_agreement_in(month) and (month, agency_id) not in in_force:
-                findings.append(Finding(f"{agency.organisation_number} {agency.name} has an agreement "
-                                        f"in force in {month} but no invoice"))
+                findings.append(Finding(f"{agency.organisation_number} {agency.name} har avtal som gäller "
+                                        f"{month} men ingen faktura", code="no_invoice"))
             document = in_force.get((month, agency_id))
             if document is not None:
                 findings += _connection_items_missing(agency, month, document)
     for doc in (d.document for d in current):
         if doc.kind is DocumentKind.INVOICE and nets_to_credit(doc.totals):
             findings.append(Finding(
-                f"invoice with a negative amount ({amounts(doc.totals)}): a month that nets to a "
-                f"credit is a credit note: {credit_balance_command(doc.period, doc.organisation_number)}",
-                doc.number))
+                f"faktura med negativt belopp ({_amounts(doc.totals)}): en månad med kreditsaldo ska "
+                f"vara en kreditnota: {credit_balance_command(doc.period, doc.organisation_number)}",
+                doc.number, code="negative_invoice"))
         for line_no, line in enumerate(doc.lines, start=1):
             if line.part is FeePart.PASS_THROUGH:
                 lacking = not line.pass_through_ids
@@ -94,9 +100,9 @@ def check_completeness(catalogue: Catalogue, months: Sequence[Month],
                 from_volumes = service is not None and service.takes_volumes
                 lacking = line.price_list_id is None or (from_volumes and not line.volume_record_ids)
             if lacking:
-                findings.append(Finding(f"{line.description}: line without a basis "
-                                        "(price-list version, volume records or pass-through amount)",
-                                        doc.number, line_no))
+                findings.append(Finding(f"{line.description}: rad utan underlag "
+                                        "(prislisteversion, volymposter eller vidarefakturerat belopp)",
+                                        doc.number, line_no, code="line_without_basis"))
     return CheckResult("completeness", "Fullständighet: ofakturerade volymer, vidarefakturerade belopp "
                                        "och anslutningsposter, kunder utan faktura, rader utan underlag",
                        tuple(findings))
@@ -120,8 +126,14 @@ def _connection_items_missing(agency: Agency, month: Month, document: Invoice) -
                 on_document[key] -= 1
                 continue
             findings.append(Finding(
-                f"connection item '{item.description}' ({item.amount}, {agreement.area}, due {due}) "
-                f"of {agency.organisation_number} {agency.name} is not on its document for {month}",
-                document.number))
+                f"anslutningsposten '{item.description}' ({amount(item.amount)}, "
+                f"{agreement.area.short_label}, förfaller {due}) för {agency.organisation_number} "
+                f"{agency.name} finns inte på dokumentet för {month}", document.number,
+                code="connection_item_missing"))
     return findings
+
+
+def _amounts(totals: InvoiceTotals) -> str:
+    return (f"netto {amount(totals.net)}, moms {amount(totals.vat)}, "
+            f"att betala {amount(totals.payable)} kr")
 

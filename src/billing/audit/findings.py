@@ -14,9 +14,14 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """``message``: for the controller, in Swedish; ``code``: what was found,
+    a stable English identifier ("missing", "rerated_amount") for scripts and
+    tests, which the wording may change around."""
+
     message: str
     document: int | None = None
     line: int | None = None
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)

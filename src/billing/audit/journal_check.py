@@ -24,7 +24,7 @@ class JournalFinding:
     record_kind: str  # document | event | run (as linked), or "link" for the journal itself
     key: str  # the record's key, or the link position(s)
     position: int | None  # where in the journal
-    message: str
+    message: str  # for the controller, in Swedish; kind and record_kind stay the codes
 
     @property
     def record(self) -> str:
@@ -65,13 +65,14 @@ def check_journal(links: Sequence[ChainLink], head: JournalHead,
         if link.position != expected:
             span = f"{expected}" if link.position == expected + 1 else f"{expected}-{link.position - 1}"
             findings.append(JournalFinding(DELETED, "link", span, expected,
-                                           f"journal link(s) {span} missing: removed from the journal"))
+                                           f"journallänk {span} saknas: borttagen ur journalen"))
         elif link.previous_seal != previous and before is not None and not before_found:
             # This link chains to a seal the one before no longer has: that one
             # was changed and sealed anew, with its record or instead of it.
             findings.append(JournalFinding(CHANGED, before.kind, before.key, before.position,
-                                           f"{before.name} is not the record link {link.position} was "
-                                           f"chained to: changed and its link {before.position} resealed"))
+                                           f"{named(before.kind, before.key)} är inte posten som länk "
+                                           f"{link.position} kedjades till: posten ändrades och länk "
+                                           f"{before.position} förseglades på nytt"))
         own = _own_finding(link, record, linked)
         if own is not None:
             findings.append(own)
@@ -83,18 +84,18 @@ def check_journal(links: Sequence[ChainLink], head: JournalHead,
         if head.position > last:
             span = f"{last + 1}" if head.position == last + 1 else f"{last + 1}-{head.position}"
             findings.append(JournalFinding(DELETED, "link", span, last + 1,
-                                           f"journal link(s) {span} missing at the end: the head "
-                                           f"recorded is link {head.position}"))
+                                           f"journallänk {span} saknas i slutet: det registrerade "
+                                           f"huvudet är länk {head.position}"))
         else:
             findings.append(JournalFinding(CHANGED, "link", str(last), last,
-                                           f"the journal ends at link {last}, not at the head recorded "
-                                           f"(link {head.position}, {head.seal[:12] or '-'}): "
-                                           "links replaced or added outside the program"))
+                                           f"journalen slutar vid länk {last}, inte vid det registrerade "
+                                           f"huvudet (länk {head.position}, {head.seal[:12] or '-'}): "
+                                           "länkar ersatta eller tillagda utanför programmet"))
     for (kind, key), record in by_key.items():
         if (kind, key) not in linked:
             findings.append(JournalFinding(INSERTED, kind, key, None,
-                                           f"{record.name} is not in the journal: written outside "
-                                           "the program"))
+                                           f"{named(kind, key)} finns inte i journalen: posten "
+                                           "skrevs utanför programmet"))
     return JournalVerification(len(links), JournalHead(last, previous), counts, tuple(findings))
 
 
@@ -103,15 +104,26 @@ def _own_finding(link: ChainLink, record: JournalRecord | None,
     """What is wrong with the record a link holds, if anything."""
     if (link.kind, link.key) in linked:
         return JournalFinding(INSERTED, link.kind, link.key, link.position,
-                              f"{link.name} is linked twice (again at link {link.position})")
+                              f"{named(link.kind, link.key)} finns två gånger i journalen (igen vid länk "
+                              f"{link.position})")
     if record is None:
         return JournalFinding(DELETED, link.kind, link.key, link.position,
-                              f"{link.name} (journal link {link.position}) is missing: deleted after it "
-                              "was written")
+                              f"{named(link.kind, link.key)} (journallänk {link.position}) saknas: "
+                              "posten raderades efter att den skrevs")
     if link_seal(link.previous_seal, link.kind, record.content) != link.seal:
         # A document's link holds its seal and run: its own seal names a change to its content.
-        what = " (its seal or the run that issued it)" if link.kind == RecordKind.DOCUMENT else ""
+        what = " (dess sigill eller körningen som utfärdade det)" if link.kind == RecordKind.DOCUMENT else ""
         return JournalFinding(CHANGED, link.kind, link.key, link.position,
-                              f"{link.name} does not match journal link {link.position}{what}: changed "
-                              "after it was written")
+                              f"{named(link.kind, link.key)} stämmer inte med journallänk {link.position}"
+                              f"{what}: posten ändrades efter att den skrevs")
     return None
+
+
+# A record's kind as a Swedish reader names it; a kind the program never writes as stored.
+RECORD_NAMES = {RecordKind.DOCUMENT: "dokument", RecordKind.EVENT: "händelse", RecordKind.RUN: "körning",
+                "link": "länk"}
+
+
+def named(kind: str, key: str) -> str:
+    """A record in Swedish: "dokument 3", "händelse 12", "körning 1", "länk 7"."""
+    return f"{RECORD_NAMES.get(kind, kind)} {key}"

@@ -14,6 +14,7 @@ from billing.audit.findings import CheckResult, Finding
 from billing.invoicing.document import DocumentKind
 from billing.invoicing.in_force import DocumentHead, in_force_by_agency_month
 from billing.invoicing.series import FIRST_NUMBER
+from billing.plural import counted
 
 
 class BreakKind(StrEnum):
@@ -62,10 +63,11 @@ def check_numbering(numbers: Sequence[int], next_number: int, heads: Sequence[Do
     for group in doubled:
         numbers_in_force = sorted(h.number for h in group)
         # A credit balance note stands for its month as an invoice does.
-        what = "invoices" if all(h.kind is DocumentKind.INVOICE for h in group) else "documents"
-        findings.append(Finding(f"{group[0].organisation_number} has {len(group)} {what} in force for "
+        what = (counted(len(group), "faktura", "fakturor") if all(h.kind is DocumentKind.INVOICE for h in group)
+                else counted(len(group), "dokument", "dokument"))
+        findings.append(Finding(f"{group[0].organisation_number} har {what} som gäller för "
                                 f"{group[0].period}: {', '.join(map(str, numbers_in_force))}",
-                                numbers_in_force[0]))
+                                numbers_in_force[0], code="doubled"))
     return CheckResult("numbering", "Nummerserie: luckor och dubbletter", tuple(findings))
 
 
@@ -73,18 +75,22 @@ def dates_backwards(dated: Sequence[tuple[int, date]]) -> list[Finding]:
     """Dates never go backwards along the number series: a reader sorting by
     number or by date must find the same order."""
     ordered = sorted(dated)
-    return [Finding(f"document {number} dated {day} is before document {before}'s date {previous_day}",
-                    number)
+    return [Finding(f"dokument {number}, daterat {day}, är daterat före dokument {before} ({previous_day})",
+                    number, code="date_backwards")
             for (before, previous_day), (number, day) in zip(ordered, ordered[1:]) if day < previous_day]
 
 
 def _finding(found: SeriesBreak, next_number: int) -> Finding:
     if found.kind is BreakKind.MISSING:
-        return Finding(f"number(s) {found.span} missing from the series", found.first)
+        return Finding(f"{_numbers(found)} {found.span} saknas i serien", found.first, code=found.kind)
     if found.kind is BreakKind.DUPLICATE:
-        return Finding(f"number {found.first} used {found.count} times", found.first)
-    return Finding(f"number {found.first} was never issued by the series (next number {next_number})",
-                   found.first)
+        return Finding(f"nummer {found.first} används {found.count} gånger", found.first, code=found.kind)
+    return Finding(f"nummer {found.first} har aldrig utfärdats av serien (nästa nummer {next_number})",
+                   found.first, code=found.kind)
+
+
+def _numbers(found: SeriesBreak) -> str:
+    return "nummer" if found.first == found.last else "numren"
 
 
 def _runs(numbers: Iterable[int]) -> Iterable[tuple[int, int]]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from billing.audit.journal import ChainLink
 from billing.errors import DataError
+from billing.plural import counted
 
 SEAL = re.compile(r"[0-9a-f]{64}")
 
@@ -41,7 +42,7 @@ class PinnedHead:
 class HeadMatch:
     pinned: PinnedHead
     found: bool
-    message: str
+    message: str  # for the controller, in Swedish
     since: int = 0  # links (documents, for a document's seal) written after the pinned head
 
 
@@ -60,29 +61,35 @@ def match_pinned(pinned: PinnedHead, links: Sequence[ChainLink],
         return _at_position(pinned, pinned.position, links, last)
     at = next((link for link in links if link.seal == pinned.seal), None)
     if at is not None:
-        return HeadMatch(pinned, True, f"the pinned head is journal link {at.position}; "
-                                       f"{last - at.position} link(s) written since", last - at.position)
+        return HeadMatch(pinned, True, f"det fastlagda huvudet är journallänk {at.position}; "
+                                       f"sedan dess har {_links(last - at.position)} skrivits", last - at.position)
     numbers = [number for number, seal in document_seals if seal == pinned.seal]
     if numbers:
         later = sum(1 for number, _ in document_seals if number > numbers[0])
-        return HeadMatch(pinned, True, f"the pinned head is the seal of document {numbers[0]}; "
-                                       f"{later} document(s) issued since", later)
-    return HeadMatch(pinned, False, f"the pinned head {pinned.seal[:12]} is no link of the journal and no "
-                                    "document's seal: the chain was rewritten, or the head is another "
-                                    "database's")
+        return HeadMatch(pinned, True, f"det fastlagda huvudet är sigillet för dokument {numbers[0]}; "
+                                       f"sedan dess har {counted(later, 'dokument', 'dokument')} utfärdats", later)
+    return HeadMatch(pinned, False, f"det fastlagda huvudet {pinned.seal[:12]} är varken en länk i journalen "
+                                    "eller ett dokuments sigill: kedjan har skrivits om, eller så hör "
+                                    "huvudet till en annan databas")
 
 
 def _at_position(pinned: PinnedHead, position: int, links: Sequence[ChainLink], last: int) -> HeadMatch:
-    noted = f" (noted {pinned.written_at})" if pinned.written_at else ""
+    noted = f" (noterat {pinned.written_at})" if pinned.written_at else ""
     if position == 0:
-        return HeadMatch(pinned, True, f"the pinned head is the empty journal{noted}; {last} link(s) "
-                                       "written since", last)
+        return HeadMatch(pinned, True, f"det fastlagda huvudet är den tomma journalen{noted}; sedan dess har "
+                                       f"{_links(last)} skrivits", last)
     link = next((link for link in links if link.position == position), None)
     if link is None:
-        return HeadMatch(pinned, False, f"the pinned head{noted} is journal link {position}, but the "
-                                        f"journal has no link {position} (it ends at {last}): links removed")
+        return HeadMatch(pinned, False, f"det fastlagda huvudet{noted} är journallänk {position}, men "
+                                        f"journalen har ingen länk {position} (den slutar vid {last}): "
+                                        "länkar borttagna")
     if link.seal != pinned.seal:
-        return HeadMatch(pinned, False, f"journal link {position} is {link.seal[:12]}, not the pinned head "
-                                        f"{pinned.seal[:12]}{noted}: the chain up to it was rewritten")
-    return HeadMatch(pinned, True, f"the pinned head{noted} is journal link {position}; {last - position} "
-                                   "link(s) written since", last - position)
+        return HeadMatch(pinned, False, f"journallänk {position} är {link.seal[:12]}, inte det fastlagda "
+                                        f"huvudet {pinned.seal[:12]}{noted}: kedjan fram till den har "
+                                        "skrivits om")
+    return HeadMatch(pinned, True, f"det fastlagda huvudet{noted} är journallänk {position}; "
+                                   f"sedan dess har {_links(last - position)} skrivits", last - position)
+
+
+def _links(count: int) -> str:
+    return counted(count, "länk", "länkar")

@@ -19,6 +19,6 @@ def draw_sample(documents: Sequence[Invoice], size: int, seed: int) -> CheckResu
                   "volume_records": sum(len(l.volume_record_ids) for l in by_number[n].lines)}
                  for n in chosen)
     return CheckResult("sample", f"Stickprov: {len(chosen)} av {len(numbers)} dokument (seed {seed})",
-                       tuple(Finding(f"review document {n} against its basis "
-                                     f"('billing audit trace {n}')", n) for n in chosen),
+                       tuple(Finding(f"granska dokument {n} mot dess underlag "
+                                     f"('billing audit trace {n}')", n, code="sample") for n in chosen),
                        informational=True, rows=rows)

@@ -12,6 +12,7 @@ from billing.domain.volume import VolumeRecord
 from billing.invoicing.document import Invoice
 from billing.money import round_percent
 from billing.period import Month
+from billing.swedish import amount, number, percent
 
 
 def check_variance(month: Month, threshold: Decimal,
@@ -30,8 +31,9 @@ def check_variance(month: Month, threshold: Decimal,
     findings: list[Finding] = []
     title = f"Variation mot {previous} över {threshold} %"
     if not volumes.get(previous) and not documents.get(previous):
-        return CheckResult("variance", title, (Finding(f"no volumes or documents in {previous} "
-                                                       "to compare with"),), informational=True)
+        return CheckResult("variance", title, (Finding(f"inga volymer eller dokument i {previous} "
+                                                       "att jämföra med", code="nothing_to_compare"),),
+                           informational=True)
 
     def compare(kind: str, subject: str, before: Decimal, now: Decimal, **shown: object) -> None:
         if before == now:
@@ -41,8 +43,10 @@ def check_variance(month: Month, threshold: Decimal,
         if before == 0 or abs(now - before) * 100 > threshold * abs(before):
             rows.append({"kind": kind, "subject": subject, "previous": before, "current": now,
                          "change_percent": change, **shown})
-            moved = "new" if change is None else f"{change:+} %"
-            findings.append(Finding(f"{kind} {subject}: {before} -> {now} ({moved})"))
+            moved = "ny" if change is None else ("+" if change > 0 else "") + percent(change)
+            shown = number if kind != "amount" else amount
+            findings.append(Finding(f"{_KINDS[kind]} {subject}: {shown(before)} → {shown(now)} ({moved})",
+                                    code=kind.replace(", all agencies", "_all_agencies")))
 
     totals: dict[Month, dict[str, Decimal]] = {}
     for m in (previous, month):
@@ -78,6 +82,10 @@ def check_variance(month: Month, threshold: Decimal,
                 agency=org.partition(" ")[2], service=None, service_name=None, **moved((org, "")))
     return CheckResult("variance", title, tuple(findings),
                        informational=True, rows=tuple(rows))
+
+
+# A row's kind (the rows keep the English one) as the finding names it.
+_KINDS = {"volume": "volym", "volume, all agencies": "volym, alla kunder", "amount": "nettobelopp"}
 
 
 def _by_agency_service(volumes: Mapping[int, Sequence[VolumeRecord]]) -> dict[tuple[int, str], Decimal]:

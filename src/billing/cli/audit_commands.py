@@ -12,6 +12,7 @@ import typer
 from billing.cli.context import console, emit, fail, parse_month, read
 from billing.cli.formats import refuse
 from billing.cli.progress import progress_bars
+from billing.cli.width import print_fitted
 from billing.reports.tabular import to_csv, to_json
 
 
@@ -69,7 +70,7 @@ def audit(ctx: typer.Context,
     text = {AuditFormat.HTML: lambda: as_html(report, recovery_threshold), AuditFormat.CSV: lambda: to_csv(finding_rows(report), FINDING_FIELDS),
             AuditFormat.JSON: lambda: to_json(as_json(report))}.get(output_format)
     if text is None:
-        console.print(summary(report, recovery_threshold))
+        print_fitted(console, summary(report, recovery_threshold))
     elif out is not None:
         _write(out, text())
         console.print(f"Audit report written to {out}: {'passed' if report.passed else 'FAILED'}.")

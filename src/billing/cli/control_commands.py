@@ -12,8 +12,10 @@ from billing.cli.context import console, errors, fail, read, upgrade_database
 from billing.cli.fields import user_message
 from billing.cli.formats import FormatOption, OutputFormat, show_listing
 from billing.cli.listings import event_listing
+from billing.cli.width import print_fitted
 from billing.errors import BillingError
 from billing.plural import counted
+from billing.reports.wrapped_text import WrappedText, number_width
 
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 
@@ -79,15 +81,26 @@ def _pinned(expect_head: str | None, head_file: Path | None):
     return None if expect_head is None else PinnedHead(parse_seal(expect_head))
 
 
+# What was found, as the controller reads it; the findings keep the English kinds as codes.
+_KIND = {"changed": "ändrad", "deleted": "borttagen", "inserted": "tillagd", "rewritten": "omskriven"}
+
+
 def _print_findings(result) -> None:
-    table = Table("Slag", "Post", "Avvikelse", title="Verifiering av dokumentkedjan och journalen")
-    for finding in result.documents.findings:
-        table.add_row(finding.kind, str(finding.number or "-"), finding.message)
-    for found in result.journal_findings:
-        table.add_row(found.kind, found.record, found.message)
+    from billing.audit.journal_check import named
+    rows = [(finding.kind, named("document", str(finding.number or "-")), finding.message)
+            for finding in result.documents.findings]
+    rows += [(found.kind, named(found.record_kind, found.key), found.message)
+             for found in result.journal_findings]
     if result.pinned is not None and not result.pinned.found:
-        table.add_row("rewritten", "head", result.pinned.message)
-    errors.print(table)
+        rows.append(("rewritten", "huvud", result.pinned.message))
+    # Kind and record whole; the message wraps between words, never inside a number (cli/width.py).
+    table = Table(title="Verifiering av dokumentkedjan och journalen")
+    table.add_column("Slag", no_wrap=True)
+    table.add_column("Post", no_wrap=True)
+    table.add_column("Avvikelse", min_width=number_width(message for _, _, message in rows))
+    for kind, record, message in rows:
+        table.add_row(_KIND.get(kind, kind), record, WrappedText(message))
+    print_fitted(errors, table)
     errors.print(f"{counted(len(result.documents.findings), 'finding')} in "
                  f"{counted(result.documents.documents, 'document')}.", style="red")
     outside = " and the head kept outside" if result.pinned is not None else ""

@@ -102,7 +102,9 @@ def _table_width(console: Console, table: Table) -> int:
         widest = max((Measurement.get(console, options, cell).maximum
                       for cell in (column.header, *column.cells)), default=0)
         widest = max(widest, column.min_width or 0)
-        width += (widest if column.no_wrap else min(widest, NARROWEST_TEXT)) + left + right
+        # A text column's min_width is what it may not fold below (the widest number in it).
+        narrowest = widest if column.no_wrap else max(min(widest, NARROWEST_TEXT), column.min_width or 0)
+        width += narrowest + left + right
     return width
 
 

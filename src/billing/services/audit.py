@@ -147,12 +147,12 @@ def _integrity(session: Session, sealed: list[SealedDocument], series: SeriesSta
     events, and every stored price list against its own hash. Numbers missing
     or never issued are the numbering check's."""
     changed, _ = seal_findings(sealed, series)
-    findings = [Finding(f"{f.kind}: {f.message}", f.number) for f in changed]
-    findings += [Finding(f"{f.kind}: {f.message}", f.document) for f in journal_findings(session, sealed, series)]
+    findings = [Finding(f.message, f.number, code=f.kind) for f in changed]
+    findings += [Finding(f.message, f.document, code=f.kind) for f in journal_findings(session, sealed, series)]
     for row in session.scalars(select(PriceListRow).order_by(PriceListRow.id)):
         if hashlib.sha256(row.document.encode()).hexdigest() != row.content_hash:
-            findings.append(Finding(f"price list {row.id} does not match the hash it was loaded "
-                                    "with: changed in the database"))
+            findings.append(Finding(f"prislistan {row.id} stämmer inte med kontrollsumman den lästes in "
+                                    "med: ändrad i databasen", code="price_list_changed"))
     return CheckResult("integrity", "Integritet: sigill, dokumentkedja och prislistor", tuple(findings))
 
 
