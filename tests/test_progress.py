@@ -17,12 +17,15 @@ from billing.ledger.export import Selection
 from billing.period import Month
 from billing.progress import silent, tracked
 from billing.quoting.whatif import compare_price_lists
+from billing.services.agencies import import_agencies
 from billing.services.audit import run_audit
 from billing.services.billing_run import run_month
 from billing.services.outputs import export_pdfs, export_peppol, export_sie
+from billing.services.passthrough import import_pass_through
+from billing.services.tariffs import load_tariffs
 from billing.services.volumes import import_volumes
-from db_helpers import (ORG_A, TARIFFS, WORLD_AGENCIES, WORLD_VOLUMES, billed, load_world, write,
-                        write_volumes)
+from db_helpers import (ORG_A, ORG_B, POSTAGE, TARIFFS, WORLD_AGENCIES, WORLD_VOLUMES, billed, load_world,
+                        write, write_amounts, write_volumes)
 from helpers_cli import cli
 
 NOVEMBER = Month(2012, 11)
@@ -63,6 +66,28 @@ def test_a_volume_import_tells_the_lines_read_batch_by_batch(engine, tmp_path):
         assert import_volumes(session, path, batch_size=2, progress=told).added == 6
     # Batches of two records: lines 2-3, 4-5, 6-7; the total is not known before the end.
     assert told.of("Reading nov.csv (lines)") == [(0, None), (3, None), (5, None), (7, None)]
+
+
+def test_an_agency_import_tells_each_agency(engine, tmp_path):
+    told = Recorder()
+    with Session(engine) as session, session.begin():
+        load_tariffs(session, TARIFFS)
+        assert import_agencies(session, write(tmp_path, "a.toml", WORLD_AGENCIES), told).added == 3
+    # Alfaverket, Betaverket and Gammaverket: three agencies, each told once stored.
+    assert told.of("Importing agencies") == [(0, 3), (1, 3), (2, 3), (3, 3)]
+
+
+def test_a_pass_through_import_tells_each_amount_checked_and_stored(engine, tmp_path):
+    told = Recorder()
+    amounts = write_amounts(tmp_path, "amounts.csv", [
+        f"2012-11,{ORG_A},payroll,Porto november,10.00,0,Postnord,P-1,{POSTAGE}",
+        f"2012-11,{ORG_B},payroll,Porto november,20.00,0,Postnord,P-2,{POSTAGE}"])
+    with Session(engine) as session, session.begin():
+        load_world(session, tmp_path, months=())
+        assert import_pass_through(session, amounts, progress=told).added == 2
+    # Two lines: each checked against the agencies' agreements, then each stored.
+    assert told.of("Checking pass-through amounts") == [(0, 2), (1, 2), (2, 2)]
+    assert told.of("Storing pass-through amounts") == [(0, 2), (1, 2), (2, 2)]
 
 
 # Gammaverket with a buyer reference, which an e-invoice needs.
@@ -118,8 +143,10 @@ def test_no_bar_when_stderr_is_not_a_terminal(engine, database_url, tmp_path):
     agencies = write(tmp_path, "a.toml", WORLD_AGENCIES)
     assert cli(database_url, "agencies", "import", agencies).exit_code == 0
     volumes = write_volumes(tmp_path, "nov.csv", [f"2012-11,{ORG_A},PAY-SLIP-DEV,3,Palasso,"])
-    for args in (("volumes", "import", volumes), ("run", "2012-11", "--date", "2012-12-05"),
-                 ("audit", "2012-11")):
+    amounts = write_amounts(tmp_path, "amounts.csv", [
+        f"2012-11,{ORG_A},payroll,Porto november,10.00,0,Postnord,P-1,{POSTAGE}"])
+    for args in (("volumes", "import", volumes), ("passthrough", "import", amounts),
+                 ("run", "2012-11", "--date", "2012-12-05"), ("audit", "2012-11")):
         result = cli(database_url, *args)
         assert result.stderr == "", args  # CliRunner's stderr is no terminal
 

@@ -49,7 +49,8 @@ def tariffs_list(output_format: FormatOption = OutputFormat.TABLE) -> None:
 def agencies_import(file: Path) -> None:
     """Add or update agencies, sizes, agreements and discounts from a TOML file."""
     from billing.services.agencies import import_agencies
-    result = run_in_transaction(lambda s: import_agencies(s, file))
+    with progress_bars() as progress:
+        result = run_in_transaction(lambda s: import_agencies(s, file, progress))
     console.print(f"{file}: {counted(result.added, 'agency', 'agencies')} added, {result.updated} updated, "
                   f"{result.unchanged} unchanged.")
 
@@ -137,7 +138,9 @@ def volumes_correct(file: Path, reason: Annotated[str, typer.Option(
 def passthrough_import(file: Path, allow_future: AllowFuture = "", sheet: Sheet = None) -> None:
     """Import pass-through amounts per agency (CSV or .xlsx)."""
     from billing.services.passthrough import import_pass_through
-    result = run_in_transaction(lambda s: import_pass_through(s, file, allow_future, sheet=sheet))
+    with progress_bars() as progress:
+        result = run_in_transaction(lambda s: import_pass_through(s, file, allow_future, sheet=sheet,
+                                                                  progress=progress))
     _print_read(file, result.read)
     completed = (f", {result.completed} given the VAT exemption reason they lacked"
                  if result.completed else "")

@@ -12,6 +12,7 @@ from billing.files.agencies_file import load_agencies as read_agencies
 from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import agency_from_row, agency_rows
 from billing.persistence.models import AgencyRow
+from billing.progress import Progress, silent, tracked
 from billing.services.batches import record_batch
 from billing.services.catalogue import stored_catalogue
 
@@ -23,12 +24,13 @@ class AgencyImport:
     unchanged: int
 
 
-def import_agencies(session: Session, path: Path) -> AgencyImport:
+def import_agencies(session: Session, path: Path, progress: Progress = silent) -> AgencyImport:
     """Add new agencies and replace the sizes, agreements and discounts of known ones.
 
     Issued invoices keep their own copy of what they need (name, organisation
     number, address, reference, lines), so updating an agency never changes one.
     A new agency needs an address; a known one the file gives none keeps its own.
+    ``progress`` is told each agency stored.
     """
     # Wait for a run that is rating agreements, as the other imports do, so
     # a run never bills a month with agreements changed under it (persistence/locks.py).
@@ -41,7 +43,7 @@ def import_agencies(session: Session, path: Path) -> AgencyImport:
         .options(selectinload(AgencyRow.sizes), selectinload(AgencyRow.agreements),
                  selectinload(AgencyRow.discounts)))}
     added = updated = unchanged = 0
-    for agency in agencies:
+    for agency in tracked(agencies, "Importing agencies", progress):
         row = rows.get(agency.organisation_number)
         if row is not None and agency.address is None:
             agency = replace(agency, address=agency_from_row(row).address)

@@ -18,6 +18,7 @@ from billing.files.reading import Reading, ReadSummary
 from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import agency_ids, charge_exemption, load_agencies, load_volumes
 from billing.persistence.models import AgencyRow, ImportBatch, PassThroughRow
+from billing.progress import Progress, silent, tracked
 from billing.rating.allocation import allocate
 from billing.services.batches import record_batch
 from billing.services.billing_run import billed_months
@@ -33,19 +34,19 @@ class PassThroughImport:
 
 
 def import_pass_through(session: Session, path: Path, allow_future: str = "",
-                        sheet: str | None = None) -> PassThroughImport:
+                        sheet: str | None = None, progress: Progress = silent) -> PassThroughImport:
     """Amounts per agency, as the sub-supplier billed them. A period beyond
     next month needs ``allow_future``, the reason (domain/timing.py).
     ``sheet`` names the sheet of a workbook, whose problems are told by sheet
-    and column."""
+    and column. ``progress`` is told each amount checked, then each stored."""
     reading = Reading()
     with reading.locating():
-        result = _import_pass_through(session, path, allow_future, sheet, reading)
+        result = _import_pass_through(session, path, allow_future, sheet, reading, progress)
     return replace(result, read=reading.summary())
 
 
 def _import_pass_through(session: Session, path: Path, allow_future: str, sheet: str | None,
-                         reading: Reading) -> PassThroughImport:
+                         reading: Reading, progress: Progress) -> PassThroughImport:
     # Before anything is read: the "billed" check in _store is made under the
     # lock a run of the month holds until it commits (persistence/locks.py).
     lock_billing(session)
@@ -56,7 +57,7 @@ def _import_pass_through(session: Session, path: Path, allow_future: str, sheet:
                                               if c.organisation_number in ids}))
     problems = []
     keyed = []
-    for line, charge in charges:
+    for line, charge in tracked(charges, "Checking pass-through amounts", progress):
         agency_id = ids.get(charge.organisation_number)
         if agency_id is None:
             problems.append(Problem(f"unknown agency {charge.organisation_number}", str(path), line,
@@ -68,7 +69,7 @@ def _import_pass_through(session: Session, path: Path, allow_future: str, sheet:
             keyed.append((line, agency_id, charge, None))
     if problems:
         raise DataError(problems)
-    return _store(session, path, "pass_through", keyed, allow_future)
+    return _store(session, path, "pass_through", keyed, allow_future, progress)
 
 
 def allocate_supplier_invoices(session: Session, path: Path, allow_future: str = "",
@@ -131,7 +132,8 @@ def _weights(invoice: SupplierInvoice, agencies, volumes) -> dict[str, Decimal]:
     return weights
 
 
-def _store(session: Session, path: Path, kind: str, keyed, allow_future: str = "") -> PassThroughImport:
+def _store(session: Session, path: Path, kind: str, keyed, allow_future: str = "",
+           progress: Progress = silent) -> PassThroughImport:
     """All charges, or none.
 
     A charge is identified by period, agency, supplier and the supplier's
@@ -152,7 +154,7 @@ def _store(session: Session, path: Path, kind: str, keyed, allow_future: str = "
     names = dict(session.execute(select(AgencyRow.id, AgencyRow.name)).all())
     problems, rows, skipped, completed = [], [], 0, 0
     in_file: dict[ChargeKey, int] = {}
-    for line, agency_id, charge, key in keyed:
+    for line, agency_id, charge, key in tracked(keyed, "Storing pass-through amounts", progress):
         identity = charge_key(charge)
         if identity in in_file:
             problems.append(Problem(f"duplicate of line {in_file[identity]} (same period, agency, supplier "
