@@ -166,18 +166,23 @@ def test_a_line_amount_altered_in_the_database(engine, tmp_path):
     # 15772.00 + 3.00 = 15775.00, VAT 25 % of it 3943.75, gross 19718.75,
     # payable 19719, rounding 0.25; stored are 15772.00, 3943.00, 0.00, 19715.
     assert (arithmetic[0].document, arithmetic[0].line) == (2, line)
-    assert "line amount 333.00 but 5 x 66.00 = 330.00" in arithmetic[0].message
+    assert arithmetic[0].code == "line_amount"
+    assert "radbelopp 333,00, men 5 × 66,00 = 330,00" in arithmetic[0].message
     assert {f.document for f in arithmetic} == {2}
     assert {f.line for f in arithmetic[1:]} == {None}
     messages = " | ".join(f.message for f in arithmetic[1:])
-    for expected in ("net 15772.00 but the lines give 15775.00", "vat 3943.00 but the lines give 3943.75",
-                     "rounding 0.00 but the lines give 0.25", "payable 19715 but the lines give 19719"):
+    assert [f.code for f in arithmetic[1:]] == ["total_net", "total_vat", "total_rounding", "total_payable",
+                                                "vat_per_rate"]
+    for expected in ("netto 15 772,00, men raderna ger 15 775,00", "moms 3 943,00, men raderna ger 3 943,75",
+                     "öresavrundning 0,00, men raderna ger 0,25", "att betala 19 715,00, men raderna ger 19 719,00"):
         assert expected in messages, expected
-    assert "VAT per rate does not match" in messages
+    assert "momsen per sats stämmer inte med raderna" in messages
     assert located(report, "rerating") == [(2, line)]
-    assert "amount 333.00, re-rated 330.00" in check(report, "rerating").findings[0].message
+    assert check(report, "rerating").findings[0].code == "rerated_amount"
+    assert "belopp 333,00, omräknat 330,00" in check(report, "rerating").findings[0].message
     assert located(report, "integrity") == [(2, None)]
-    assert check(report, "integrity").findings[0].message.startswith("changed: document 2 does not match")
+    assert check(report, "integrity").findings[0].code == "changed"
+    assert check(report, "integrity").findings[0].message.startswith("dokument 2 stämmer inte med sitt sigill")
 
 
 def test_an_invoice_deleted(engine, tmp_path):
@@ -193,15 +198,17 @@ def test_an_invoice_deleted(engine, tmp_path):
     # which are right. The gap is one finding, numbering's: integrity (seals
     # and chain) has nothing to add, as 3 not chaining to 1 is the same gap.
     assert_only(report, {"numbering", "completeness"})
-    assert [(f.document, f.message) for f in check(report, "numbering").findings] == [
-        (2, "number(s) 2 missing from the series")]
+    assert [(f.document, f.code, f.message) for f in check(report, "numbering").findings] == [
+        (2, "missing", "nummer 2 saknas i serien")]
     assert check(report, "integrity").findings == ()
     completeness = sorted(f.message for f in check(report, "completeness").findings)
     assert completeness == sorted([
-        f"{ORG_B} Betaverket has an agreement in force in 2012-11 but no invoice",
-        f"volume record {beta['PAY-SLIP-DEV']} ({ORG_B} PAY-SLIP-DEV 5 in 2012-11) is on no invoice",
-        f"volume record {beta['FIN-CUSTINV']} ({ORG_B} FIN-CUSTINV 30 in 2012-11) is on no invoice",
-        f"volume record {beta['FIN-ASSET']} ({ORG_B} FIN-ASSET 200 in 2012-11) is on no invoice"])
+        f"{ORG_B} Betaverket har avtal som gäller 2012-11 men ingen faktura",
+        f"volymposten {beta['PAY-SLIP-DEV']} ({ORG_B} PAY-SLIP-DEV 5 i 2012-11) finns inte på någon faktura",
+        f"volymposten {beta['FIN-CUSTINV']} ({ORG_B} FIN-CUSTINV 30 i 2012-11) finns inte på någon faktura",
+        f"volymposten {beta['FIN-ASSET']} ({ORG_B} FIN-ASSET 200 i 2012-11) finns inte på någon faktura"])
+    assert sorted(f.code for f in check(report, "completeness").findings) == [
+        "no_invoice", "volume_not_invoiced", "volume_not_invoiced", "volume_not_invoiced"]
 
 
 def test_a_gap_in_the_numbering_without_a_document_deleted(engine, tmp_path):
@@ -217,8 +224,8 @@ def test_a_gap_in_the_numbering_without_a_document_deleted(engine, tmp_path):
     # numbering check (billing verify reports the same gap from the same
     # check); integrity passes: the documents and their chain are intact.
     assert_only(report, {"numbering"})
-    assert [(f.document, f.message) for f in check(report, "numbering").findings] == [
-        (4, "number(s) 4-5 missing from the series")]
+    assert [(f.document, f.code, f.message) for f in check(report, "numbering").findings] == [
+        (4, "missing", "numren 4-5 saknas i serien")]
     assert check(report, "integrity").findings == ()
 
 
@@ -236,9 +243,9 @@ def test_a_credit_note_deleted_leaves_two_invoices_in_force(engine, tmp_path):
     # their own records), so does completeness (the record in force is on 5;
     # Alfaverket has an invoice).
     assert_only(report, {"numbering"})
-    assert [(f.document, f.message) for f in check(report, "numbering").findings] == [
-        (4, "number(s) 4 missing from the series"),
-        (1, f"{ORG_A} has 2 invoices in force for 2012-11: 1, 5")]
+    assert [(f.document, f.code, f.message) for f in check(report, "numbering").findings] == [
+        (4, "missing", "nummer 4 saknas i serien"),
+        (1, "doubled", f"{ORG_A} har 2 fakturor som gäller för 2012-11: 1, 5")]
     assert check(report, "integrity").findings == ()
 
 
@@ -256,7 +263,7 @@ def test_volumes_never_billed_inserted_by_plain_sql(engine, tmp_path):
     # Fails: completeness only. The invoices still match their own basis and seals.
     assert_only(report, {"completeness"})
     assert [(f.document, f.line, f.message) for f in check(report, "completeness").findings] == [
-        (None, None, f"volume record {new_id} ({ORG_A} PAY-EXPENSE 12 in 2012-11) is on no invoice")]
+        (None, None, f"volymposten {new_id} ({ORG_A} PAY-EXPENSE 12 i 2012-11) finns inte på någon faktura")]
 
 
 def test_a_corrected_record_not_yet_billed(engine, tmp_path):
@@ -276,7 +283,7 @@ def test_a_corrected_record_not_yet_billed(engine, tmp_path):
     # names (the superseded one, 5 payslips), so re-rating passes.
     assert_only(report, {"completeness"})
     assert [f.message for f in check(report, "completeness").findings] == [
-        f"volume record {new} ({ORG_B} PAY-SLIP-DEV 7 in 2012-11) is on no invoice"]
+        f"volymposten {new} ({ORG_B} PAY-SLIP-DEV 7 i 2012-11) finns inte på någon faktura"]
 
 
 def test_a_price_list_altered_after_issue(engine, tmp_path):
@@ -300,10 +307,14 @@ def test_a_price_list_altered_after_issue(engine, tmp_path):
     # hash it was loaded with, and names the altered list.
     assert_only(report, {"rerating", "integrity"})
     [finding] = next(c for c in report.checks if c.name == "integrity").findings
-    assert "price list standard-2012-06 does not match the hash" in finding.message
-    found = {(f.document, f.line, f.message.split(": ", 1)[1]) for f in check(report, "rerating").findings}
-    assert found == {(1, alfa, "unit_price 66.00, re-rated 67.00"), (1, alfa, "amount 198.00, re-rated 201.00"),
-                     (2, beta, "unit_price 66.00, re-rated 67.00"), (2, beta, "amount 330.00, re-rated 335.00")}
+    assert finding.code == "price_list_changed"
+    assert "prislistan standard-2012-06 stämmer inte med kontrollsumman" in finding.message
+    found = {(f.document, f.line, f.code, f.message.split(": ", 1)[1])
+             for f in check(report, "rerating").findings}
+    assert found == {(1, alfa, "rerated_unit_price", "à-pris 66,00, omräknat 67,00"),
+                     (1, alfa, "rerated_amount", "belopp 198,00, omräknat 201,00"),
+                     (2, beta, "rerated_unit_price", "à-pris 66,00, omräknat 67,00"),
+                     (2, beta, "rerated_amount", "belopp 330,00, omräknat 335,00")}
 
 
 # --- variance -------------------------------------------------------------------------
@@ -340,7 +351,7 @@ def test_variance_lists_what_moved_more_than_the_threshold(engine, tmp_path):
 
     variance = check(report, "variance")
     assert variance_rows(report) == AT_30
-    assert "volume Alfaverket PAY-SLIP-DEV: 3 -> 4 (+33.3 %)" in [f.message for f in variance.findings]
+    assert "volym Alfaverket PAY-SLIP-DEV: 3 → 4 (+33,3 %)" in [f.message for f in variance.findings]
     assert "2012-11" in variance.title and "30 %" in variance.title
     # A review list: noted, and the audit still passes.
     assert variance.status is Status.NOTED and report.passed
@@ -400,7 +411,8 @@ def test_variance_of_a_first_month_has_nothing_to_compare(engine, tmp_path):
     report = audit(engine)
     variance = check(report, "variance")
     assert variance.rows == () and variance.status is Status.NOTED
-    assert [f.message for f in variance.findings] == ["no volumes or documents in 2012-10 to compare with"]
+    assert [(f.code, f.message) for f in variance.findings] == [
+        ("nothing_to_compare", "inga volymer eller dokument i 2012-10 att jämföra med")]
 
 
 def test_variance_of_a_range_compares_each_month_with_the_one_before(engine, tmp_path):
@@ -430,15 +442,15 @@ def test_variance_just_over_the_threshold_is_listed():
     # (2601 - 2000) / 2000 = 30.05 %: shown half up as +30.1 %.
     volumes = {**_records(NOVEMBER, "2000"), **_records(DECEMBER, "2601")}
     result = check_variance(DECEMBER, Decimal(30), volumes, {}, {1: "Alfaverket"})
-    assert "volume Alfaverket PAY-SLIP-DEV: 2000 -> 2601 (+30.1 %)" in [f.message for f in result.findings]
+    assert "volym Alfaverket PAY-SLIP-DEV: 2 000 → 2 601 (+30,1 %)" in [f.message for f in result.findings]
 
 
 def test_a_service_new_this_month_is_listed_as_new():
     volumes = {NOVEMBER: {}, **_records(DECEMBER, "5")}
     volumes[NOVEMBER] = {1: [VolumeRecord(2, NOVEMBER, ORG_A, "PAY-EXPENSE", Decimal("1"))]}
     result = check_variance(DECEMBER, Decimal(30), volumes, {}, {1: "Alfaverket"})
-    assert "volume Alfaverket PAY-SLIP-DEV: 0 -> 5 (new)" in [f.message for f in result.findings]
-    assert "volume Alfaverket PAY-EXPENSE: 1 -> 0 (-100.0 %)" in [f.message for f in result.findings]
+    assert "volym Alfaverket PAY-SLIP-DEV: 0 → 5 (ny)" in [f.message for f in result.findings]
+    assert "volym Alfaverket PAY-EXPENSE: 1 → 0 (-100,0 %)" in [f.message for f in result.findings]
 
 
 def test_variance_just_under_the_threshold_is_not_listed():

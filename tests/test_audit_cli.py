@@ -73,7 +73,7 @@ def test_a_failed_check_exits_1_and_names_the_document_and_line(engine, database
     for name in ("completeness", "numbering"):
         assert re.search(re.escape(TITLES[name]) + r"[^│]*│ godkänd │ 0 │", out), name
     # Betaverket's lines: payroll fixed, variable, then the payslips on line 3.
-    assert "│ 2 │ 3 │ line amount 333.00 but 5 x 66.00 = 330.00 │" in out
+    assert "│ 2 │ 3 │ radbelopp 333,00, men 5 × 66,00 = 330,00 │" in out
     assert "Minst en kontroll är underkänd." in out
     assert dump(engine) == before  # the audit changes nothing, failed or not
 
@@ -96,7 +96,7 @@ def test_the_seed_is_printed_and_draws_the_same_sample_again(engine, database_ur
     again = sample("--seed", seed)
     assert again[0] == seed and len(again[1]) == 2
     assert sample("--seed", seed) == again
-    assert re.search(rf"│ {again[1][0]} │ - │ review document {again[1][0]} against its basis", flat(first.stdout))
+    assert re.search(rf"│ {again[1][0]} │ - │ granska dokument {again[1][0]} mot dess underlag", flat(first.stdout))
 
 
 def test_threshold_changes_the_variance_but_never_the_exit_status(engine, database_url, tmp_path):
@@ -169,8 +169,8 @@ def test_the_summary_prints_names_as_written(engine, database_url, tmp_path):
     result = cli(database_url, "audit", "2012-12")
 
     assert result.exit_code == 0
-    assert "PAY-SLIP-DEV: 3 -> 4 (+33.3 %)" in flat(result.stdout)  # the finding is there
-    assert "volume Alfaverket [avvecklas] PAY-SLIP-DEV: 3 -> 4 (+33.3 %)" in flat(result.stdout)
+    assert "PAY-SLIP-DEV: 3 → 4 (+33,3 %)" in flat(result.stdout)  # the finding is there
+    assert "volym Alfaverket [avvecklas] PAY-SLIP-DEV: 3 → 4 (+33,3 %)" in flat(result.stdout)
 
 
 # --- JSON and CSV ----------------------------------------------------------------------------
@@ -205,7 +205,8 @@ def test_json_is_machine_readable_and_exact(engine, database_url, tmp_path):
     (rerating,) = [c for c in report["checks"] if c["name"] == "rerating"]
     messages = sorted(f["message"] for f in rerating["findings"])
     # The descriptions exactly as given: only CSV cells are neutralised (issue 10).
-    assert messages == sorted(f"{d}: amount 11.00, re-rated 10.00" for d in FORMULAS)
+    assert messages == sorted(f"{d}: belopp 11,00, omräknat 10,00" for d in FORMULAS)
+    assert {f["code"] for f in rerating["findings"]} == {"rerated_amount"}
     assert {f["document"] for f in rerating["findings"]} == {3}
     assert all(isinstance(f["line"], int) for f in rerating["findings"])
     # Amounts are exact decimal text, never floats; a negative amount is not neutralised.
@@ -221,9 +222,10 @@ def test_csv_of_the_findings_is_machine_readable_and_neutralised(engine, databas
 
     assert result.exit_code == 1
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert list(rows[0]) == ["check", "status", "document", "line", "message"]
+    assert list(rows[0]) == ["check", "status", "code", "document", "line", "message"]
     rerating = sorted(r["message"] for r in rows if r["check"] == "rerating")
-    assert rerating == sorted(f"'{d}: amount 11.00, re-rated 10.00" for d in FORMULAS)
+    assert rerating == sorted(f"'{d}: belopp 11,00, omräknat 10,00" for d in FORMULAS)
+    assert {r["code"] for r in rows if r["check"] == "rerating"} == {"rerated_amount"}
     assert {r["status"] for r in rows if r["check"] == "rerating"} == {"failed"}
     assert {r["document"] for r in rows if r["check"] == "rerating"} == {"3"}
     assert {r["check"] for r in rows if r["status"] == "failed"} == {"rerating", "arithmetic", "integrity"}
@@ -340,7 +342,7 @@ def test_html_of_a_failed_audit_escapes_what_the_findings_quote(engine, database
     assert f"Audit report written to {out}: FAILED." in flat(result.stdout)
     page = out.read_text(encoding="utf-8")
     assert_self_contained(page)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;: amount 11.00, re-rated 10.00" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;: belopp 11,00, omräknat 10,00" in page
     assert "Minst en kontroll är underkänd." in page
     assert page.count('<td class="failed">underkänd</td>') == 3  # re-rating, arithmetic, integrity
 
