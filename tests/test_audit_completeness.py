@@ -51,8 +51,9 @@ def test_a_pass_through_amount_of_a_billed_month_on_no_invoice_is_found(engine, 
     # Fails: completeness only. Invoice 1 still matches the basis it names.
     assert {c.name for c in report.checks if c.status is Status.FAILED} == {"completeness"}
     [finding] = [f for c in report.checks if c.name == "completeness" for f in c.findings]
-    assert finding.message == (f"pass-through amount {charge} ({ORG_A} payroll Systemtjänst Palasso "
-                               "november 99999.00 in 2012-11) is on no invoice")
+    assert finding.code == "pass_through_not_invoiced"
+    assert finding.message == (f"det vidarefakturerade beloppet {charge} ({ORG_A} Lön Systemtjänst Palasso "
+                               "november 99 999,00 i 2012-11) finns inte på någon faktura")
 
 
 def _line(description: str, amount: str):
@@ -75,9 +76,9 @@ def test_an_agreed_connection_item_due_in_the_month_must_be_on_its_document():
     def completeness(doc):
         return check_completeness(catalogue(), [NOVEMBER], [issued(doc)], {1: customer}, {}, {}, {})
 
-    assert [(f.document, f.message) for f in completeness(without).findings] == [
-        (1, "connection item 'Integration mot ekonomisystem' (45000.00, payroll, due 2012-11-20) of "
-            f"{ORG} {customer.name} is not on its document for 2012-11")]
+    assert [(f.document, f.code, f.message) for f in completeness(without).findings] == [
+        (1, "connection_item_missing", "anslutningsposten 'Integration mot ekonomisystem' (45 000,00, Lön, "
+            f"förfaller 2012-11-20) för {ORG} {customer.name} finns inte på dokumentet för 2012-11")]
     assert completeness(with_item).findings == ()
     # The same item twice needs two lines.
     twice = agency(agreement(connection_items=[connection_item("Integration mot ekonomisystem", "45000.00",

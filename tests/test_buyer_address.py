@@ -181,7 +181,7 @@ def test_the_address_is_sealed_only_where_a_document_has_one(engine, tmp_path):
         connection.execute(sa.update(InvoiceRow).where(InvoiceRow.number == 1).values(buyer_street="Box 1"))
     result = cli(engine.url.render_as_string(hide_password=False), "verify")
     assert result.exit_code == 1
-    assert "document 1 does not match its seal: changed after issue" in flat(result.output)
+    assert "dokument 1 stämmer inte med sitt sigill: ändrat efter utfärdandet" in flat(result.output)
     assert "1 finding in 3 documents" in flat(result.output)
 
 

@@ -213,8 +213,8 @@ def test_reasons_of_corrections_and_credit_notes_are_shown_as_written(billed_hos
     out = flat(audited.stdout)
     # Credited on its own: the finding names the credit note and the command that bills it again.
     # (the table wraps the message over two rows).
-    assert f"{ORG_B} {NAME_B} is unbilled for 2012-11: invoice 2 was credited on its own by credit" in out
-    assert f"bill it again with 'billing correct 2012-11 --agency {ORG_B}'" in out
+    assert f"{ORG_B} {NAME_B} är ofakturerad för 2012-11: faktura 2 krediterades ensam med" in out
+    assert f"fakturera på nytt med 'billing correct 2012-11 --agency {ORG_B}'" in out
     # The program's own styling is style, not markup printed as text.
     assert "│ underkänd │" in out and "Minst en kontroll är underkänd." in out
     assert "[green]" not in out and "[red]" not in out and "[yellow]" not in out

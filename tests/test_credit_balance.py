@@ -139,12 +139,12 @@ def test_the_audit_flags_the_held_back_month_with_the_command_until_it_is_issued
 
     assert failed(report) == {"completeness"}
     completeness = findings(report, "completeness")
-    assert (f"{ORG_A} Alfaverket: 2012-11 nets to a credit (net -6 762,00, VAT -1 690,50, payable "
-            f"-8 453,00 SEK) and was held back; issue it as a credit note: billing credit-balance 2012-11 "
+    assert (f"{ORG_A} Alfaverket: 2012-11 ger ett kreditsaldo (netto -6 762,00, moms -1 690,50, att betala "
+            f"-8 453,00 kr) och hölls tillbaka; utfärda det som kreditnota: billing credit-balance 2012-11 "
             f"--agency {ORG_A} --reason TEXT") in completeness
-    assert (f"pass-through amount {charge} ({ORG_A} payroll Återbetalning Palasso -10000.00 in 2012-11) "
-            "is on no invoice") in completeness
-    assert not any("but no invoice" in message for message in completeness)
+    assert (f"det vidarefakturerade beloppet {charge} ({ORG_A} Lön Återbetalning Palasso -10 000,00 i 2012-11) "
+            "finns inte på någon faktura") in completeness
+    assert not any("men ingen faktura" in message for message in completeness)
 
     [note] = credit_balance(engine)
 
@@ -234,7 +234,7 @@ def test_a_correction_that_stays_a_credit_is_held_back_then_reissued(engine, tmp
     # Note 3 still stands, re-rated from the records it names; the new record is on no document.
     report = audit(engine)
     assert failed(report) == {"completeness"}
-    assert [m for m in findings(report, "completeness") if "PAY-SLIP-DEV 4 in 2012-11) is on no invoice" in m]
+    assert [m for m in findings(report, "completeness") if "PAY-SLIP-DEV 4 i 2012-11) finns inte på någon faktura" in m]
 
     reversal, note = credit_balance(engine, reason="Rättade volymer", on=date(2012, 12, 21))
 
@@ -316,8 +316,8 @@ def test_a_negative_invoice_issued_before_the_rule_is_found_and_put_right(engine
 
     assert failed(report) == {"completeness"}
     assert findings(report, "completeness") == [
-        "invoice with a negative amount (net -6 762,00, VAT -1 690,50, payable -8 453,00 SEK): a month "
-        f"that nets to a credit is a credit note: billing credit-balance 2012-11 --agency {ORG_A} --reason TEXT"]
+        "faktura med negativt belopp (netto -6 762,00, moms -1 690,50, att betala -8 453,00 kr): en månad "
+        f"med kreditsaldo ska vara en kreditnota: billing credit-balance 2012-11 --agency {ORG_A} --reason TEXT"]
 
     credit_note, note = credit_balance(engine)
 

@@ -132,7 +132,7 @@ def test_a_deleted_event_is_found(engine, tmp_path):
     verification = verify(engine)
 
     assert found(verification) == [("deleted", "event 5")]
-    assert "event 5 (journal link 9) is missing: deleted" in verification.journal_findings[0].message
+    assert "händelse 5 (journallänk 9) saknas: posten raderades" in verification.journal_findings[0].message
     assert verification.documents.intact  # the documents' own chain cannot see it
 
 
@@ -143,7 +143,7 @@ def test_a_changed_event_summary_is_found(engine, tmp_path):
     verification = verify(engine)
 
     assert found(verification) == [("changed", "event 4")]
-    assert "event 4 does not match journal link 8" in verification.journal_findings[0].message
+    assert "händelse 4 stämmer inte med journallänk 8" in verification.journal_findings[0].message
 
 
 def test_a_changed_event_argument_time_or_user_is_found(engine, tmp_path):
@@ -164,7 +164,7 @@ def test_an_inserted_event_is_found(engine, tmp_path):
     verification = verify(engine)
 
     assert found(verification) == [("inserted", "event 7")]
-    assert "event 7 is not in the journal" in verification.journal_findings[0].message
+    assert "händelse 7 finns inte i journalen" in verification.journal_findings[0].message
 
 
 def delete_the_run():
@@ -182,7 +182,7 @@ def test_a_deleted_run_row_is_found_with_the_documents_it_issued(engine, tmp_pat
     # The run is gone, and its documents no longer name the run they were issued by.
     assert found(verification) == [("deleted", "run 1"), ("changed", "document 1"), ("changed", "document 2"),
                                    ("changed", "document 3")]
-    assert "run 1 (journal link 4) is missing" in verification.journal_findings[0].message
+    assert "körning 1 (journallänk 4) saknas" in verification.journal_findings[0].message
     assert verification.documents.intact  # every document still matches its own seal
 
 
@@ -217,7 +217,8 @@ def test_the_audit_reports_the_deleted_run(engine, tmp_path):
     integrity = next(c for c in report.checks if c.name == "integrity")
     assert not report.passed
     messages = [f.message for f in integrity.findings]
-    assert messages[0].startswith("deleted: run 1 (journal link 4) is missing")
+    assert [f.code for f in integrity.findings] == ["deleted", "changed", "changed", "changed"]
+    assert messages[0].startswith("körning 1 (journallänk 4) saknas")
     assert [f.document for f in integrity.findings] == [None, 1, 2, 3]
 
 
@@ -229,7 +230,7 @@ def test_a_removed_journal_link_is_found(engine, tmp_path):
 
     # The gap, and the record it held, now in no link.
     assert found(verification) == [("deleted", "link 9"), ("inserted", "event 5")]
-    assert "journal link(s) 9 missing" in verification.journal_findings[0].message
+    assert "journallänk 9 saknas" in verification.journal_findings[0].message
 
 
 def test_the_newest_links_removed_with_their_records_are_found(engine, tmp_path):
@@ -241,7 +242,7 @@ def test_the_newest_links_removed_with_their_records_are_found(engine, tmp_path)
     verification = verify(engine)
 
     assert ("deleted", "link 10-12") in found(verification)
-    assert "missing at the end: the head recorded is link 12" in flat(
+    assert "saknas i slutet: det registrerade huvudet är länk 12" in flat(
         " ".join(f.message for f in verification.journal_findings))
 
 
@@ -260,7 +261,7 @@ def test_a_changed_and_resealed_link_is_named(engine, tmp_path):
     resealed = verify(engine)
 
     assert found(resealed) == [("changed", "event 5")]
-    assert "event 5 is not the record link 10 was chained to" in resealed.journal_findings[0].message
+    assert "händelse 5 är inte posten som länk 10 kedjades till" in resealed.journal_findings[0].message
 
 
 # --- a rewrite that recomputes every seal, and the head kept outside ----------------------
@@ -303,12 +304,12 @@ def test_a_rewrite_that_recomputes_every_seal_is_caught_only_by_the_head_kept_ou
     # Against the head noted before, it is caught: link 12 has another seal now.
     caught = verify(engine, PinnedHead(pinned.seal, pinned.position))
     assert not caught.intact and not caught.pinned.found
-    assert caught.pinned.message.startswith(f"journal link 12 is {verify(engine).journal.head.seal[:12]}, "
-                                            f"not the pinned head {pinned.seal[:12]}")
-    assert "rewritten" in caught.pinned.message
+    assert caught.pinned.message.startswith(f"journallänk 12 är {verify(engine).journal.head.seal[:12]}, "
+                                            f"inte det fastlagda huvudet {pinned.seal[:12]}")
+    assert "skrivits om" in caught.pinned.message
     # A bare seal is looked for anywhere in the chain: it is nowhere.
     bare = verify(engine, PinnedHead(pinned.seal))
-    assert not bare.pinned.found and "is no link of the journal" in bare.pinned.message
+    assert not bare.pinned.found and "är varken en länk i journalen" in bare.pinned.message
 
 
 def test_the_rewrite_fails_verify_with_the_head_file(engine, tmp_path, database_url):
@@ -321,8 +322,8 @@ def test_the_rewrite_fails_verify_with_the_head_file(engine, tmp_path, database_
     caught = cli(database_url, "verify", "--expect-head", f"@{head_file}")
 
     assert caught.exit_code == 1
-    assert "│ rewritten │ head │ journal link 12 is" in caught.stderr
-    assert "the chain up to it was rewritten" in flat(caught.stderr)
+    assert "│ omskriven │ huvud │ journallänk 12 är" in caught.stderr
+    assert "kedjan fram till den har skrivits om" in flat(caught.stderr)
 
 
 def test_write_head_round_trip(engine, tmp_path, database_url):
@@ -341,8 +342,8 @@ def test_write_head_round_trip(engine, tmp_path, database_url):
     for option in (["--expect-head", f"@{head_file}"], ["--head-file", head_file]):
         again = cli(database_url, "verify", *option)
         assert again.exit_code == 0, again.output
-        assert ("Pinned head found: the pinned head (noted " f"{content['written_at']}) is journal link 12; "
-                "0 link(s) written since.") in flat(again.stdout)
+        assert ("Pinned head found: det fastlagda huvudet (noterat " f"{content['written_at']}) är journallänk "
+                "12; sedan dess har 0 länkar skrivits.") in flat(again.stdout)
 
 
 def test_a_head_noted_before_legitimate_actions_still_matches(engine, tmp_path, database_url):
@@ -357,9 +358,9 @@ def test_a_head_noted_before_legitimate_actions_still_matches(engine, tmp_path, 
     by_seal = cli(database_url, "verify", "--expect-head", noted.seal.upper())
 
     assert by_file.exit_code == 0, by_file.output
-    assert "is journal link 12; 2 link(s) written since." in flat(by_file.stdout)
+    assert "är journallänk 12; sedan dess har 2 länkar skrivits." in flat(by_file.stdout)
     assert by_seal.exit_code == 0, by_seal.output
-    assert "the pinned head is journal link 12; 2 link(s) written since." in flat(by_seal.stdout)
+    assert "det fastlagda huvudet är journallänk 12; sedan dess har 2 länkar skrivits." in flat(by_seal.stdout)
     assert verify(engine).journal.head.position == 14
 
 
@@ -369,7 +370,7 @@ def test_an_unknown_head_fails_verify(engine, tmp_path, database_url):
     wrong = cli(database_url, "verify", "--expect-head", "ab" * 32)
 
     assert wrong.exit_code == 1
-    assert "│ rewritten │ head │ the pinned head abababababab is no link of the journal" in wrong.stderr
+    assert "│ omskriven │ huvud │ det fastlagda huvudet abababababab är varken en länk i" in wrong.stderr
 
 
 def test_the_document_chain_head_printed_before_the_journal_still_matches(engine, tmp_path, database_url):
@@ -381,7 +382,8 @@ def test_the_document_chain_head_printed_before_the_journal_still_matches(engine
     result = cli(database_url, "verify", "--expect-head", old_head)
 
     assert result.exit_code == 0, result.output
-    assert "the pinned head is the seal of document 5; 1 document(s) issued since." in flat(result.stdout)
+    assert ("det fastlagda huvudet är sigillet för dokument 5; sedan dess har 1 dokument utfärdats."
+            in flat(result.stdout))
 
 
 def test_no_head_is_written_for_a_chain_with_findings(engine, tmp_path, database_url):
@@ -392,7 +394,7 @@ def test_no_head_is_written_for_a_chain_with_findings(engine, tmp_path, database
     refused = cli(database_url, "verify", "--write-head", head_file)
 
     assert refused.exit_code == 1
-    assert "│ deleted │ event 5 │ event 5 (journal link 9) is missing" in refused.stderr
+    assert "│ borttagen │ händelse 5 │ händelse 5 (journallänk 9) saknas" in refused.stderr
     assert f"No head written to {head_file}" in flat(refused.stderr)
     assert not head_file.exists()
 

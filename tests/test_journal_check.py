@@ -88,7 +88,7 @@ def test_a_resealed_link_is_named_by_the_break_after_it():
                 *links[2:]]
     findings = check_journal(resealed, head, records).findings
     assert [(f.kind, f.record, f.position) for f in findings] == [("changed", "run 1", 2)]
-    assert "run 1 is not the record link 3 was chained to" in findings[0].message
+    assert "körning 1 är inte posten som länk 3 kedjades till" in findings[0].message
 
 
 def test_a_head_that_is_not_where_the_chain_ends_is_found():
@@ -105,7 +105,7 @@ def test_a_pinned_head_matches_at_its_position_and_counts_what_came_after():
     assert match.found and match.since == 2
     assert not match_pinned(replace(at_three, position=2), links, []).found  # its seal, but not there
     beyond = match_pinned(replace(at_three, position=9), links, [])
-    assert not beyond.found and "has no link 9 (it ends at 5)" in beyond.message
+    assert not beyond.found and "har ingen länk 9 (den slutar vid 5)" in beyond.message
     assert match_pinned(PinnedHead("", 0), links, []).since == 5  # pinned before the first link
     assert match_pinned(PinnedHead(links[4].seal), links, []).since == 0
     by_document = match_pinned(PinnedHead("c" * 64), links, [(1, "d" * 64), (2, "c" * 64), (3, "e" * 64)])

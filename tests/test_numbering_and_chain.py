@@ -45,11 +45,11 @@ def test_a_number_twice_and_a_number_never_issued():
 
 def test_the_numbering_check_reports_each_break_once_in_order():
     result = check_numbering([1, 2, 2, 5, 9], 7, [])
-    assert [(f.document, f.message) for f in result.findings] == [
-        (3, "number(s) 3-4 missing from the series"),
-        (6, "number(s) 6 missing from the series"),
-        (2, "number 2 used 2 times"),
-        (9, "number 9 was never issued by the series (next number 7)")]
+    assert [(f.document, f.code, f.message) for f in result.findings] == [
+        (3, "missing", "numren 3-4 saknas i serien"),
+        (6, "missing", "nummer 6 saknas i serien"),
+        (2, "duplicate", "nummer 2 används 2 gånger"),
+        (9, "never_issued", "nummer 9 har aldrig utfärdats av serien (nästa nummer 7)")]
 
 
 def test_two_invoices_in_force_for_one_agency_and_month():
@@ -58,8 +58,8 @@ def test_two_invoices_in_force_for_one_agency_and_month():
     heads = [head(1), head(2), head(3, kind=NOTE, credits=1), head(4, replaces=1),
              head(5, agency_id=2, org=OTHER_ORG)]
     result = check_numbering([1, 2, 3, 4, 5], 6, heads)
-    assert [(f.document, f.message) for f in result.findings] == [
-        (2, f"{ORG} has 2 invoices in force for 2012-11: 2, 4")]
+    assert [(f.document, f.code, f.message) for f in result.findings] == [
+        (2, "doubled", f"{ORG} har 2 fakturor som gäller för 2012-11: 2, 4")]
     assert check_numbering([1, 2, 3, 4, 5], 6, [h for h in heads if h.number != 2]).findings == ()
 
 
@@ -95,7 +95,7 @@ def test_a_document_changed_after_issue():
     chain[1] = replace(chain[1], document=altered)
     verification = verify_chain(chain, series_of(sealed_chain()))
     assert found(verification) == [("changed", 2)]
-    assert "document 2 does not match its seal: changed after issue" == verification.findings[0].message
+    assert "dokument 2 stämmer inte med sitt sigill: ändrat efter utfärdandet" == verification.findings[0].message
 
 
 def test_a_document_changed_and_sealed_anew_breaks_the_link_to_the_next():
@@ -104,7 +104,7 @@ def test_a_document_changed_and_sealed_anew_breaks_the_link_to_the_next():
     chain[1] = SealedDocument(altered, chain[0].seal, seal(chain[0].seal, altered))
     verification = verify_chain(chain, series_of(sealed_chain()))
     assert found(verification) == [("changed", 2)]
-    assert "not the document that 3 was chained to" in verification.findings[0].message
+    assert "inte det dokument som 3 kedjades till" in verification.findings[0].message
 
 
 def test_a_document_deleted_is_one_finding_from_the_numbers():
@@ -113,7 +113,7 @@ def test_a_document_deleted_is_one_finding_from_the_numbers():
     del chain[1]
     verification = verify_chain(chain, series)
     assert [(f.kind, f.number, f.message) for f in verification.findings] == [
-        ("deleted", 2, "document(s) 2 missing: the series has no gaps")]
+        ("deleted", 2, "dokument 2 saknas: serien har inga luckor")]
     # The seals add nothing: 3 not chaining to 1 is the same gap.
     assert seal_findings(chain, series) == ([], chain[-1].seal)
 
@@ -123,14 +123,14 @@ def test_the_newest_document_deleted_with_the_series_unchanged():
     series = series_of(chain)
     verification = verify_chain(chain[:2], series)
     assert [(f.kind, f.number, f.message) for f in verification.findings] == [
-        ("deleted", 3, "document(s) 3 missing at the end")]
+        ("deleted", 3, "dokument 3 saknas i slutet")]
 
 
 def test_the_chain_head_replaced_on_the_series():
     chain = sealed_chain()
     verification = verify_chain(chain, SeriesState(4, "0" * 64))
     assert found(verification) == [("changed", 3)]
-    assert "not the chain head the series recorded" in verification.findings[0].message
+    assert "inte det kedjehuvud som serien registrerade" in verification.findings[0].message
 
 
 def test_a_document_the_series_never_issued():

@@ -109,8 +109,9 @@ def test_a_source_changed_after_issue_breaks_the_seal_and_the_rerating(engine, e
     failed = {c.name: c.findings for c in report.checks if c.findings and c.name in ("rerating", "integrity")}
     assert [(f.document, f.line, f.message) for f in failed["rerating"]] == [
         (epsilon, payslips, "Löneadministration avvikelserapportering 8-17, per lönespecifikation: "
-                            "price_source agreed_price, re-rated price_list")]
-    assert [(f.document, f.message.split(":")[0]) for f in failed["integrity"]] == [(epsilon, "changed")]
+                            "priskälla avtalat pris, omräknat prislistan")]
+    assert [f.code for f in failed["rerating"]] == ["rerated_price_source"]
+    assert [(f.document, f.code) for f in failed["integrity"]] == [(epsilon, "changed")]
     # The trace shows what the document now claims.
     traced, = [t for t in lines if t.line_no == payslips]
     assert traced.price_item.startswith("agreement: agreed price 66.00")

@@ -91,8 +91,8 @@ def test_the_first_month_billed_has_nothing_to_compare_with():
 
 def test_dates_going_backwards_along_the_series_are_found():
     dated = [(1, date(2013, 1, 5)), (2, date(2013, 1, 5)), (3, date(2013, 1, 4)), (4, date(2013, 2, 1))]
-    assert [(f.document, f.message) for f in dates_backwards(dated)] == [
-        (3, "document 3 dated 2013-01-04 is before document 2's date 2013-01-05")]
+    assert [(f.document, f.code, f.message) for f in dates_backwards(dated)] == [
+        (3, "date_backwards", "dokument 3 är daterat 2013-01-04, före dokument 2 (2013-01-05)")]
 
 
 # --- volumes that look missing ---------------------------------------------------------
@@ -217,9 +217,10 @@ def test_run_and_audit_name_the_agency_credited_on_its_own(engine, tmp_path):
         report = run_audit(session, NOV, NOV, seed=1)
     [completeness] = [c for c in report.checks if c.name == "completeness"]
     # Its volume records are on no invoice in force, too (found beside it).
-    assert [f.message for f in completeness.findings if "Betaverket" in f.message] == [
-        f"{ORG_B} Betaverket is unbilled for 2012-11: invoice 2 was credited on its own by credit note 4; "
-        f"bill it again with 'billing correct 2012-11 --agency {ORG_B}'"]
+    assert [(f.code, f.message) for f in completeness.findings if "Betaverket" in f.message] == [
+        ("credited_alone",
+         f"{ORG_B} Betaverket är ofakturerad för 2012-11: faktura 2 krediterades ensam med kreditnota 4; "
+         f"fakturera på nytt med 'billing correct 2012-11 --agency {ORG_B}'")]
 
 
 def test_the_audit_finds_a_document_dated_before_the_one_before_it(engine, tmp_path):
@@ -230,7 +231,7 @@ def test_the_audit_finds_a_document_dated_before_the_one_before_it(engine, tmp_p
     with Session(engine) as session:
         report = run_audit(session, NOV, NOV, seed=1)
     [numbering] = [c for c in report.checks if c.name == "numbering"]
-    assert "document 3 dated 2012-12-04 is before document 2's date 2012-12-05" in [
+    assert "dokument 3 är daterat 2012-12-04, före dokument 2 (2012-12-05)" in [
         f.message for f in numbering.findings]
 
 

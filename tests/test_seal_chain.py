@@ -111,7 +111,7 @@ def test_a_changed_line_amount_is_found(engine, tmp_path):
     verification = verify(engine)
 
     assert kinds_and_numbers(verification) == [("changed", 2)]
-    assert "document 2 does not match its seal" in verification.findings[0].message
+    assert "dokument 2 stämmer inte med sitt sigill" in verification.findings[0].message
     assert verification.documents == 5
 
 
@@ -173,7 +173,7 @@ def test_a_changed_and_resealed_document_breaks_the_chain(engine, tmp_path):
     # change: 3 is intact and chains to 2's original seal, so 2 is named.
     assert not verification.intact
     assert [f.number for f in verification.findings] == [2]
-    assert "not the document that 3 was chained to" in verification.findings[0].message
+    assert "inte det dokument som 3 kedjades till" in verification.findings[0].message
 
 
 def test_a_changed_and_resealed_document_is_named(engine, tmp_path):
@@ -196,7 +196,7 @@ def test_a_document_deleted_in_the_middle_is_found(engine, tmp_path):
     assert verification.documents == 4
     kinds = kinds_and_numbers(verification)
     assert ("deleted", 3) in kinds
-    assert "document(s) 3 missing" in verification.findings[kinds.index(("deleted", 3))].message
+    assert "dokument 3 saknas" in verification.findings[kinds.index(("deleted", 3))].message
     assert {kind for kind, _ in kinds} == {"deleted"}
     assert {number for _, number in kinds} <= {3, 4}
 
@@ -209,7 +209,7 @@ def test_the_newest_document_deleted_is_found(engine, tmp_path):
 
     kinds = kinds_and_numbers(verification)
     assert ("deleted", 5) in kinds
-    assert re.search(r"document\(s\) 5(-5)? missing at the end",
+    assert re.search(r"dokument 5(-5)? saknas i slutet",
                      verification.findings[kinds.index(("deleted", 5))].message)
     assert {kind for kind, _ in kinds} == {"deleted"}
     assert {number for _, number in kinds} <= {5, None}
@@ -251,7 +251,7 @@ def test_a_forged_document_beyond_the_series_is_found(engine, tmp_path):
 
     assert verification.documents == 6
     assert kinds_and_numbers(verification) == [("inserted", 6)]
-    assert "document 6 was never issued" in verification.findings[0].message
+    assert "dokument 6 har aldrig utfärdats" in verification.findings[0].message
 
 
 def test_a_forged_document_with_a_made_up_seal_is_found(engine, tmp_path):
@@ -290,6 +290,6 @@ def test_verify_command_exits_0_when_intact_and_1_with_the_findings(engine, data
 
     assert found.exit_code == 1
     err = flat(found.stderr)
-    assert "│ changed │ 2 │ document 2 does not match its seal" in err
-    assert "│ deleted │ 3 │ document(s) 3 missing" in err
+    assert "│ ändrad │ dokument 2 │ dokument 2 stämmer inte med sitt sigill" in err
+    assert "│ borttagen │ dokument 3 │ dokument 3 saknas" in err
     assert "findings in 4 documents." in err

@@ -54,3 +54,9 @@ def unit_price(value: Decimal) -> str:
 def percent(value: Decimal) -> str:
     """A percentage given in per cent: "12,5 %", "25 %"."""
     return f"{number(value)} %"
+
+
+def change(value: Decimal) -> str:
+    """A change in per cent, rounded to one decimal before it gets here, with
+    its sign and that decimal: "+33,3 %", "-100,0 %", "+30,0 %"."""
+    return ("+" if value > 0 else "") + f"{_formatted(value, '#,##0.0', quantize=True)} %"

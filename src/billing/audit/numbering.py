@@ -75,7 +75,7 @@ def dates_backwards(dated: Sequence[tuple[int, date]]) -> list[Finding]:
     """Dates never go backwards along the number series: a reader sorting by
     number or by date must find the same order."""
     ordered = sorted(dated)
-    return [Finding(f"dokument {number}, daterat {day}, är daterat före dokument {before} ({previous_day})",
+    return [Finding(f"dokument {number} är daterat {day}, före dokument {before} ({previous_day})",
                     number, code="date_backwards")
             for (before, previous_day), (number, day) in zip(ordered, ordered[1:]) if day < previous_day]
 

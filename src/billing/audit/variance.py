@@ -12,7 +12,7 @@ from billing.domain.volume import VolumeRecord
 from billing.invoicing.document import Invoice
 from billing.money import round_percent
 from billing.period import Month
-from billing.swedish import amount, number, percent
+from billing.swedish import amount, change, number, percent
 
 
 def check_variance(month: Month, threshold: Decimal,
@@ -29,7 +29,7 @@ def check_variance(month: Month, threshold: Decimal,
     previous = month.previous()
     rows: list[dict] = []
     findings: list[Finding] = []
-    title = f"Variation mot {previous} över {threshold} %"
+    title = f"Variation mot {previous} över {percent(threshold)}"
     if not volumes.get(previous) and not documents.get(previous):
         return CheckResult("variance", title, (Finding(f"inga volymer eller dokument i {previous} "
                                                        "att jämföra med", code="nothing_to_compare"),),
@@ -38,14 +38,14 @@ def check_variance(month: Month, threshold: Decimal,
     def compare(kind: str, subject: str, before: Decimal, now: Decimal, **shown: object) -> None:
         if before == now:
             return
-        change = round_percent(now - before, before)
+        moved_by = round_percent(now - before, before)
         # Compared exactly; the one-decimal figure is only for the reader.
         if before == 0 or abs(now - before) * 100 > threshold * abs(before):
             rows.append({"kind": kind, "subject": subject, "previous": before, "current": now,
-                         "change_percent": change, **shown})
-            moved = "ny" if change is None else ("+" if change > 0 else "") + percent(change)
-            shown = number if kind != "amount" else amount
-            findings.append(Finding(f"{_KINDS[kind]} {subject}: {shown(before)} → {shown(now)} ({moved})",
+                         "change_percent": moved_by, **shown})
+            moved = "ny" if moved_by is None else change(moved_by)
+            form = number if kind != "amount" else amount
+            findings.append(Finding(f"{_KINDS[kind]} {subject}: {form(before)} → {form(now)} ({moved})",
                                     code=kind.replace(", all agencies", "_all_agencies")))
 
     totals: dict[Month, dict[str, Decimal]] = {}
