@@ -11,6 +11,7 @@ quote amounts of 14 characters.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from decimal import Decimal
@@ -19,7 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from billing.cli.app import app
-from billing.reports.wrapped_text import number_width, words, wrap
+from billing.cli.width import OutputConsole
+from billing.reports.wrapped_text import WrappedText, number_width, words, wrap
 from db_helpers import ORG_C, billed
 from helpers_tamper import delete_document, line_no, tamper, update_line
 
@@ -102,3 +104,12 @@ def test_a_number_is_one_word_with_its_groups_and_sign():
     assert wrap("belopp 4 063,00 kr", 10) == ["belopp", "4 063,00", "kr"]
     # A word longer than the width is folded only when nothing else can be done.
     assert wrap("abcdefghijkl", 5) == ["abcde", "fghij", "kl"]
+
+
+def test_a_finding_quoting_data_is_shown_as_written_never_obeyed():
+    screen = io.StringIO()
+    console = OutputConsole(file=screen, force_terminal=False)
+    with console.exactly(40):
+        console.print(WrappedText("Ny \x1b[31m [bold]x[/bold]: belopp 4 063,00"))
+    # The escape written out, the brackets as they are, the amount whole.
+    assert screen.getvalue() == "Ny \\x1b[31m [bold]x[/bold]: belopp\n4 063,00\n"

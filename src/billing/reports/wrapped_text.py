@@ -70,7 +70,10 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 class WrappedText:
-    """A rich renderable of ``text`` (one style) wrapped by ``wrap``."""
+    """A rich renderable of ``text`` (one style) wrapped by ``wrap``. The text
+    is data (a finding quotes names and descriptions): it goes through the
+    console's own strings, so a PlainConsole (cli/text.py) shows brackets as
+    written and control characters escaped."""
 
     def __init__(self, text: str, style: StyleType = "") -> None:
         self.text = text
@@ -79,13 +82,16 @@ class WrappedText:
     def __str__(self) -> str:
         return self.text
 
+    def _plain(self, console: Console) -> str:
+        return console.render_str(self.text, markup=False, emoji=False, highlight=False).plain
+
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        lines = self.text.split("\n")
+        lines = self._plain(console).split("\n")
         return Measurement(max((cell_len(w) for line in lines for w in words(line)), default=0),
                            max(cell_len(line) for line in lines)).with_maximum(options.max_width)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
         style = console.get_style(self.style) if self.style else Style()
-        for line in wrap(self.text, options.max_width):
+        for line in wrap(self._plain(console), options.max_width):
             yield Segment(line, style)
             yield Segment.line()
