@@ -99,7 +99,7 @@ def test_the_upgraded_database_verifies_clean(database_0002, database_url):
     # The document head noted before the upgrade still pins the documents.
     pinned = cli(database_url, "verify", "--expect-head", OLD_HEAD)
     assert pinned.exit_code == 0, pinned.output
-    assert "the seal of document 9; 0 document(s) issued since" in flat(pinned.stdout)
+    assert "sigillet för dokument 9; sedan dess har 0 dokument utfärdats" in flat(pinned.stdout)
     with Session(database_0002) as session:
         report = run_audit(session, NOVEMBER, NOVEMBER, seed=1)
     assert next(c for c in report.checks if c.name == "integrity").findings == ()
