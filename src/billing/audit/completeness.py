@@ -136,4 +136,3 @@ def _connection_items_missing(agency: Agency, month: Month, document: Invoice) -
 def _amounts(totals: InvoiceTotals) -> str:
     return (f"netto {amount(totals.net)}, moms {amount(totals.vat)}, "
             f"att betala {amount(totals.payable)} kr")
-

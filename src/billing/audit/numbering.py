@@ -82,11 +82,11 @@ def dates_backwards(dated: Sequence[tuple[int, date]]) -> list[Finding]:
 
 def _finding(found: SeriesBreak, next_number: int) -> Finding:
     if found.kind is BreakKind.MISSING:
-        return Finding(f"{_numbers(found)} {found.span} saknas i serien", found.first, code=found.kind)
+        return Finding(f"{_numbers(found)} {found.span} saknas i serien", found.first, code=str(found.kind))
     if found.kind is BreakKind.DUPLICATE:
-        return Finding(f"nummer {found.first} används {found.count} gånger", found.first, code=found.kind)
+        return Finding(f"nummer {found.first} används {found.count} gånger", found.first, code=str(found.kind))
     return Finding(f"nummer {found.first} har aldrig utfärdats av serien (nästa nummer {next_number})",
-                   found.first, code=found.kind)
+                   found.first, code=str(found.kind))
 
 
 def _numbers(found: SeriesBreak) -> str:
