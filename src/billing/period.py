@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 # ASCII digits only: \d would also take other scripts' digits ('٢٠١٢-12').
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -48,7 +49,7 @@ class Month:
 
     @property
     def days(self) -> int:
-        return calendar.monthrange(self.year, self.month)[1]
+        return _days_in(self.year, self.month)
 
     def days_in_force(self, start: date, end: date | None) -> int:
         """Days of this month within [start, end]; end inclusive, None for open-ended."""
@@ -67,3 +68,9 @@ class Month:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+@cache
+def _days_in(year: int, month: int) -> int:
+    # Asked for by every proration and every day count of an agreement.
+    return calendar.monthrange(year, month)[1]
