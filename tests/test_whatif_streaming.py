@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from billing.persistence.mapping import load_agencies, load_price_lists, load_volumes
-from billing.persistence.volume_stream import month_volume_records
+from billing.persistence.volume_stream import month_service_totals
 from billing.quoting.whatif import STEP, compare_months, compare_price_lists
 from billing.services.catalogue import stored_catalogue
 from billing.files.tariff_file import load_price_list
@@ -26,9 +26,18 @@ def test_streamed_months_give_exactly_the_comparison_of_all_months_held(engine, 
         catalogue = stored_catalogue(session)
         held = compare_price_lists(catalogue, load_price_lists(session), load_price_list(draft_path, catalogue),
                                    load_agencies(session), {m: load_volumes(session, m) for m in months})
-        # The plain-row reader gives the very records the ORM reader gives.
+        # A month's totals hold each agency's quantity of each service, as its records sum.
+        orgs = {i: a.organisation_number for i, a in load_agencies(session).items()}
         for month in months:
-            assert month_volume_records(session, month) == load_volumes(session, month)
+            records = load_volumes(session, month)
+            totals = month_service_totals(session, month, orgs)
+            assert set(totals) == set(records)
+            for agency_id, summed in totals.items():
+                expected = {}
+                for r in records[agency_id]:
+                    expected[r.service] = expected.get(r.service, Decimal(0)) + r.quantity
+                assert {t.service: t.quantity for t in summed} == expected
+                assert {t.organisation_number for t in summed} == {orgs[agency_id]}
     assert months == [NOV, DEC]
     assert streamed == held
     assert _rows(streamed) == WORLD_DIFFERENCES

@@ -67,11 +67,14 @@ def compare_months(catalogue: Catalogue, current: Sequence[PriceList], draft: Pr
     lists = tuple(current)
     drafted = tuple(p for p in lists if p.series != draft.series) + (
         replace(draft, valid_from=date(1, 1, 1)),)
+    # One memo per side: a base fee is the same lines month after month (see RatingContext).
+    memos: tuple[dict, dict] = ({}, {})
     sums: dict[tuple[int, ServiceArea], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     total, done = month_count * len(agencies), 0
     progress(STEP, 0, total)
     for month, by_agency in monthly:
-        now, then = RatingContext(month, catalogue, lists), RatingContext(month, catalogue, drafted)
+        now = RatingContext(month, catalogue, lists, base_fees=memos[0])
+        then = RatingContext(month, catalogue, drafted, base_fees=memos[1])
         for agency_id, agency in agencies.items():
             records = by_agency.get(agency_id, ())
             if records or agency.has_agreement_in(month):
