@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from billing.domain.volume import VolumeRecord
@@ -29,15 +29,16 @@ def month_service_totals(session: Session, period: Month,
                          organisation_numbers: Mapping[int, str]) -> dict[int, list[VolumeRecord]]:
     """By agency id, one record per service: the sum of the month's records in
     force (not superseded), without id or reference."""
-    # The quantity's stored text, made a Decimal here: ExactDecimal's own
-    # conversion (the same Decimal(text)) costs a call per row through the type system.
-    query = (select(VolumeRow.agency_id, VolumeRow.service_code, type_coerce(VolumeRow.quantity, String))
-             .where(VolumeRow.period == period, VolumeRow.superseded_by_id.is_(None)))
-    totals: dict[tuple[int, str], Decimal] = {}
+    # One row per agency and service, its quantities as their stored text joined
+    # by the database (group_concat, string_agg): summed here as Decimals, exactly,
+    # where the database's own SUM would go through floating point on SQLite.
+    texts = func.aggregate_strings(type_coerce(VolumeRow.quantity, String), " ")
+    query = (select(VolumeRow.agency_id, VolumeRow.service_code, texts)
+             .where(VolumeRow.period == period, VolumeRow.superseded_by_id.is_(None))
+             .group_by(VolumeRow.agency_id, VolumeRow.service_code))
     zero = Decimal(0)
-    for agency_id, service, quantity in session.execute(query):
-        key = (agency_id, service)
-        totals[key] = totals.get(key, zero) + Decimal(quantity)
+    totals = {(agency_id, service): sum(map(Decimal, quantities.split(" ")), zero)
+              for agency_id, service, quantities in session.execute(query)}
     result: dict[int, list[VolumeRecord]] = defaultdict(list)
     for (agency_id, service), quantity in sorted(totals.items()):
         result[agency_id].append(VolumeRecord(None, period, organisation_numbers.get(agency_id, ""),
