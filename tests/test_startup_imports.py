@@ -91,3 +91,10 @@ def test_the_cheap_check_finds_the_stored_revision(tmp_path, stored, at_head):
         database.migrate(engine, revision=stored)
     assert database._current_at_head(engine) is at_head
     engine.dispose()
+
+
+def test_the_settings_name_the_centre_file_the_reader_defaults_to():
+    from billing.files.centre_file import DEFAULT_CENTRE_FILE
+    from billing.settings import DEFAULT_CENTRE_FILE as named, Settings
+    assert named == DEFAULT_CENTRE_FILE and named.exists()
+    assert Settings.model_fields["centre"].default == DEFAULT_CENTRE_FILE
