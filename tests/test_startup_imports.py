@@ -22,7 +22,7 @@ from db_helpers import load_world
 # The libraries that only some commands use (issue 14: "import only what a command needs").
 HEAVY = ("fpdf", "fontTools", "lxml", "openpyxl", "jinja2", "saxonche", "alembic", "PIL")
 # Not needed to build the command line nor to print its help.
-NOT_FOR_HELP = HEAVY + ("sqlalchemy", "pydantic", "pydantic_settings", "babel", "psycopg",
+NOT_FOR_HELP = HEAVY + ("sqlalchemy", "pydantic", "pydantic_settings", "babel", "psycopg", "stdnum",
                         "billing.persistence", "billing.services")
 
 _PROBE = """
