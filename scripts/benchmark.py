@@ -8,6 +8,11 @@ database must be empty), then bills each month and prints, per step, the wall
 time, the SQL statements issued and the invoices and lines written. The target
 (issue 2): a billing run of one example month takes a few seconds at most, with
 a statement count that does not grow with the number of agencies.
+
+Then issue 14's W1 (start-up: --help and the run, scripts/bench_startup.py)
+and W2 (what-if over ten years of 377 agencies, scripts/bench_whatif.py;
+``--no-whatif`` skips it, its data set takes minutes to make), each figure
+with its target.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ EXAMPLES = ROOT / "examples"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url")
+    parser.add_argument("--no-whatif", action="store_true", help="skip W2 (minutes to build its data)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/benchmark.sqlite"
@@ -74,6 +80,17 @@ def main() -> None:
         with Session(engine) as session:
             print(f"invoice lines stored: {session.scalar(select(func.count()).select_from(InvoiceLineRow))}")
         engine.dispose()
+    issue_14_w1_w2(whatif=not args.no_whatif)
+
+
+def issue_14_w1_w2(whatif: bool = True) -> None:
+    """Start-up (W1) and what-if (W2) figures with their targets."""
+    import bench_startup
+    import bench_whatif
+    bench_startup.measure()
+    if whatif:
+        # In a temporary SQLite file of its own: the database above holds the examples.
+        bench_whatif.measure(None, agencies=377, years=10)
 
 
 if __name__ == "__main__":

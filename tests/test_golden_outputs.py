@@ -66,7 +66,7 @@ def _scenario(url: str, work: Path) -> dict[str, bytes]:
 
     outputs: dict[str, bytes] = {}
     for period in ("2012-11", "2012-12"):
-        outputs[f"list-{period}.txt"] = run("invoices", "list", "--period", period).stdout.encode()
+        outputs[f"list-{period}.txt"] = run("invoices", "list", "--period", period, "--show").stdout.encode()
     with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
         [(last,)] = db.execute("select max(number) from invoices").fetchall()
     for number in range(1, last + 1):
@@ -87,7 +87,7 @@ def _scenario(url: str, work: Path) -> dict[str, bytes]:
         run("invoices", "pdf", "2012-12", "--out", out)
         outputs |= {f"pdf-2012-12/{p.name}": p.read_bytes() for p in sorted(out.iterdir())}
         for period in ("2012-11", "2012-12"):
-            outputs[f"list-{period}-exported.txt"] = run("invoices", "list", "--period", period).stdout.encode()
+            outputs[f"list-{period}-exported.txt"] = run("invoices", "list", "--period", period, "--show").stdout.encode()
     return outputs
 
 

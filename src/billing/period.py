@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache, lru_cache
 
 # ASCII digits only: \d would also take other scripts' digits ('٢٠١٢-12').
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -48,13 +49,11 @@ class Month:
 
     @property
     def days(self) -> int:
-        return calendar.monthrange(self.year, self.month)[1]
+        return _days_in(self.year, self.month)
 
     def days_in_force(self, start: date, end: date | None) -> int:
         """Days of this month within [start, end]; end inclusive, None for open-ended."""
-        first = max(start, self.first_day)
-        last = min(end or self.last_day, self.last_day)
-        return max(0, (last - first).days + 1)
+        return _days_in_force(self.year, self.month, start, end)
 
     def contains(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
@@ -67,3 +66,18 @@ class Month:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+@cache
+def _days_in(year: int, month: int) -> int:
+    # Asked for by every proration and every day count of an agreement.
+    return calendar.monthrange(year, month)[1]
+
+
+@lru_cache(maxsize=1 << 16)
+def _days_in_force(year: int, month: int, start: date, end: date | None) -> int:
+    # Asked for by every agreement of every agency in every month rated; few distinct answers.
+    first_day, last_day = date(year, month, 1), date(year, month, _days_in(year, month))
+    first = max(start, first_day)
+    last = min(end or last_day, last_day)
+    return max(0, (last - first).days + 1)

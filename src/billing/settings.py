@@ -23,9 +23,11 @@ from pydantic_settings import (BaseSettings, EnvSettingsSource, InitSettingsSour
                                TomlConfigSettingsSource)
 
 from billing.errors import BillingError
-from billing.files.centre_file import DEFAULT_CENTRE_FILE
 from billing.persistence.database import DEFAULT_URL, describe, engine_url, mask_url, sqlite_file
 
+# files/centre_file.DEFAULT_CENTRE_FILE, named here without importing the
+# centre's reader (pydantic models, the agencies file) into every command.
+DEFAULT_CENTRE_FILE = Path(__file__).resolve().parent / "config" / "centre.toml"
 ENV_PREFIX = "BILLING_"
 CONFIG_NAME = "billing.toml"
 SYSTEM_CONFIG_FILE = Path("/etc/billing") / CONFIG_NAME

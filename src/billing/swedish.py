@@ -10,22 +10,29 @@ searching for "4 063,00"), and a negative number has an ASCII minus.
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
+from functools import cache
 
-from babel import Locale
-from babel.numbers import format_decimal
-
-LOCALE = Locale.parse("sv_SE")
 # Babel's spaces and minus sign for sv_SE (no-break, narrow no-break, U+2212),
 # written plainly.
 _PLAIN = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2212": "-"})
 
 
+@cache
+def _babel():
+    """Babel's formatter and the sv_SE locale, loaded at the first number
+    formatted: a command that shows no amount (help, most errors) does not load Babel."""
+    from babel import Locale
+    from babel.numbers import format_decimal
+    return format_decimal, Locale.parse("sv_SE")
+
+
 def _formatted(value: Decimal, pattern: str | None, quantize: bool) -> str:
+    format_decimal, locale = _babel()
     with localcontext() as context:
         # Room for every digit of any value: rounding to öre never loses kronor.
         context.prec = max(context.prec, value.adjusted() + 6)
         # A negative zero ("-0.00", the negated zero of a credit note) is zero.
-        text = format_decimal(value if value else abs(value), format=pattern, locale=LOCALE,
+        text = format_decimal(value if value else abs(value), format=pattern, locale=locale,
                               decimal_quantization=quantize)
     return text.translate(_PLAIN)
 

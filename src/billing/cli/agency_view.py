@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -16,7 +17,9 @@ from billing.domain.agency import Agreement, Discount
 from billing.plural import counted
 from billing.rating.discounts import PART_LABELS
 from billing.reports.document_data import KIND_NAMES
-from billing.services.listings import AgencyOverview
+
+if TYPE_CHECKING:  # the services (and the database layer) load with the command
+    from billing.services.listings import AgencyOverview
 
 
 class ViewFormat(StrEnum):

@@ -4,7 +4,6 @@ completes or leaves the database as it was."""
 from __future__ import annotations
 
 import inspect
-from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +19,6 @@ from billing.cli.config_command import config
 from billing.cli.context import fail, state
 from billing.cli.diagnostics import configure_logging
 from billing.errors import BillingError
-from billing.settings import load_settings
 
 # Help panels and commands in the order of the month's work.
 MONTHLY, CORRECTIONS, OUTPUTS, PAYMENTS, PRICING, CONTROL, DATA = (
@@ -81,6 +79,7 @@ ledger_commands.export_app.command("peppol")(einvoice_commands.export_peppol)
 
 def _version(value: bool) -> None:
     if value:
+        from importlib.metadata import version  # a slow import, for this option only
         typer.echo(f"billing {version('billing')}")
         raise typer.Exit()
 
@@ -103,6 +102,8 @@ def _options(
         _show_version: Annotated[bool, typer.Option(
             "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
+    # Loaded here, not at import: 'billing --help' needs no settings (pydantic).
+    from billing.settings import load_settings
     level = {0: None, 1: "INFO"}.get(verbose, "DEBUG")
     try:
         state["settings"] = load_settings(database_url=database, centre=centre,

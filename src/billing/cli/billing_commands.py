@@ -17,6 +17,7 @@ from billing.cli.formats import FormatOption, OutputFormat, refuse, show_listing
 from billing.cli.listings import document_listing
 from billing.cli.progress import progress_bars
 from billing.cli.render import invoice_document, print_invoices
+from billing.cli.screenful import ShowOption, hidden, print_listing
 from billing.cli.width import DOCUMENT_WIDTH, print_fitted
 from billing.errors import AlreadyDone
 from billing.invoicing.credit_balance import held_back_message
@@ -73,8 +74,8 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
             checks, (issuable, held) = read(preview)
         drafts = [draft.document for draft in issuable]
         print_invoices(console, drafts) if show else None
-        print_fitted(console, document_listing(
-            drafts, title=f"Förhandsgranskning {month}: inget är utfärdat").table())
+        print_listing(console, document_listing(
+            drafts, title=f"Förhandsgranskning {month}: inget är utfärdat"), show, "invoice")
         print_held_back([draft.document for draft in held])
         print_findings(checks.findings, checks.blocking)
         refused = refusal(checks, month)
@@ -96,7 +97,7 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
         return
     if show:
         print_invoices(console, result.invoices)
-    print_fitted(console, document_listing(result.invoices).table())
+    print_listing(console, document_listing(result.invoices), show, "invoice")
     console.print(f"{counted(len(result.invoices), 'invoice')} issued for {month}, numbers "
                   f"{result.invoices[0].number}-{result.invoices[-1].number}, total payable "
                   f"{format_sek(sum(i.totals.payable for i in result.invoices))} SEK.")
@@ -127,7 +128,8 @@ def correct(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
                      "corrections behind each agency's month.")] = None,
             document_date: DateOption = None,
             dry_run: Annotated[bool, typer.Option(
-                "--dry-run", help="Show what the correction would issue; write nothing.")] = False) -> None:
+                "--dry-run", help="Show what the correction would issue; write nothing.")] = False,
+            show: ShowOption = False) -> None:
     """Re-rate a billed month: a credit note and a new invoice for each agency
     whose charges changed; nothing for the others."""
     from billing.services.corrections import correct_month
@@ -140,9 +142,17 @@ def correct(period: Annotated[str, typer.Argument(metavar="YYYY-MM")],
         console.print(f"Nothing {'else ' if result.held_back else ''}changed in {month}: "
                       "no document issued.")
         return
-    if not dry_run:
-        print_invoices(console, documents)
-    console.print(change_table(result.changes, month, dry_run))
+    if hidden(len(result.changes), show):
+        # More agencies than a screen: their sums, and --show for the documents and the table.
+        old, new = (sum((getattr(c, key) for c in result.changes), Decimal(0))
+                    for key in ("old_payable", "new_payable"))
+        console.print(f"{counted(len(result.changes), 'agency', 'agencies')} changed: to pay before "
+                      f"{format_sek(old)} SEK, after {format_sek(new)} SEK, difference "
+                      f"{format_sek(new - old)} SEK (--show lists them).", highlight=False)
+    else:
+        if not dry_run:
+            print_invoices(console, documents)
+        console.print(change_table(result.changes, month, dry_run))
     if dry_run:
         console.print(f"Dry run: {counted(len(result.credit_notes), 'credit note')} and "
                       f"{counted(len(result.invoices), 'invoice')} would be issued for {month}; "
@@ -216,7 +226,7 @@ def invoices_list(
             help="Invoices (and credit balance notes) in force, credited, or replaced by a corrected "
                  "document; a credit balance note reversed; an invoice reversing one "
                  "(a credit note for an invoice has no status).")] = None,
-        output_format: FormatOption = OutputFormat.TABLE) -> None:
+        output_format: FormatOption = OutputFormat.TABLE, show: ShowOption = False) -> None:
     """Issued invoices and credit notes, with each invoice's status and the day
     each was last exported in Peppol, PDF and SIE; all, or those of a month, an
     agency, a kind or a status."""
@@ -227,7 +237,7 @@ def invoices_list(
     show_listing(document_listing([d.document for d in listed],
                                   {d.document.number or 0: d.status for d in listed},
                                   exported={d.document.number or 0: d.exported for d in listed}),
-                 output_format)
+                 output_format, show)
 
 
 @invoice_app.command("show")

@@ -7,12 +7,12 @@ import json
 
 from billing.cli.context import console, fail, settings
 from billing.errors import BillingError
-from billing.settings import config_files
 
 
 def config() -> None:
     """Show the effective settings and where each came from (passwords masked),
     and the database in use."""
+    from billing.settings import config_files
     effective = settings()
     # In billing.toml's own syntax, so that a line can be copied into one.
     say = lambda text: console.print(text, highlight=False, soft_wrap=True, markup=False)  # noqa: E731

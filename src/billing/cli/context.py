@@ -11,22 +11,22 @@ from contextlib import contextmanager
 from datetime import date
 from decimal import InvalidOperation
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from billing.cli.diagnostics import command_name, summary
 from billing.cli.fields import user_message
 from billing.cli.text import visible
 from billing.cli.width import OutputConsole
-from billing.domain.seller import Centre
 from billing.errors import AlreadyDone, BillingError
-from billing.files.centre_file import load_centre
 from billing.period import Month
-from billing.services.database import create_engine_for, describe, for_reading, prepare_schema, upgrade
-from billing.settings import EffectiveSettings, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from billing.domain.seller import Centre
+    from billing.settings import EffectiveSettings
 
 T = TypeVar("T")
 log = logging.getLogger("billing.cli")
@@ -41,12 +41,18 @@ state: dict[str, EffectiveSettings] = {}
 def settings() -> EffectiveSettings:
     """The settings of this invocation (the app's callback loads them)."""
     if "settings" not in state:
+        from billing.settings import load_settings
         state["settings"] = load_settings()
     return state["settings"]
 
 
+# The database layer (SQLAlchemy, and Alembic when the schema must move) and
+# the file readers load inside the functions that use them, so that 'billing
+# --help' and commands that never open the database do not pay for them.
+
 @contextmanager
 def _engine():
+    from billing.services.database import create_engine_for, describe
     url = settings().settings.database_url
     engine = create_engine_for(url)
     log.info("database: %s", describe(url))
@@ -62,6 +68,9 @@ def _session(commit: bool) -> Iterator[Session]:
     that only reads never creates a database), then one transaction that commits
     only if the command completes (and is meant to change something); any error
     rolls everything back. Readers take no write lock (see for_reading)."""
+    from sqlalchemy.orm import Session
+
+    from billing.services.database import for_reading, prepare_schema
     with _engine() as engine:
         prepare_schema(engine, may_create=commit, auto_upgrade=settings().settings.auto_upgrade)
         with Session(engine if commit else for_reading(engine)) as session:
@@ -78,6 +87,7 @@ def _session(commit: bool) -> Iterator[Session]:
 def upgrade_database() -> str:
     """'billing db upgrade', the one command that always may create and migrate:
     what it did."""
+    from billing.services.database import describe, upgrade
     with _errors_as_messages(), _engine() as engine:
         return upgrade(engine).message(describe(settings().settings.database_url))
     raise AssertionError("unreachable")
@@ -103,6 +113,7 @@ def run_in_transaction(action: Callable[[Session], T], commit: bool = True) -> T
 
 @contextmanager
 def _errors_as_messages() -> Iterator[None]:
+    from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
     try:
         yield
     except AlreadyDone as done:
@@ -140,6 +151,7 @@ def fail(message: str) -> None:
 def centre_details(path: Path | None) -> Centre:
     """The centre's details and ledger accounts from ``path``, else the
     setting (see centre_file); a bad file is a message and exit status 1."""
+    from billing.files.centre_file import load_centre
     try:
         return load_centre(centre_file(path))
     except BillingError as error:

@@ -12,6 +12,7 @@ from billing.cli.context import console, emit, parse_month, read, run_in_transac
 from billing.cli.formats import FormatOption, OutputFormat, show_listing
 from billing.cli.listings import agency_listing, price_list_listing, volume_listing
 from billing.cli.progress import progress_bars
+from billing.cli.screenful import ShowOption
 from billing.files.reading import ReadSummary
 from billing.money import format_sek
 from billing.plural import counted
@@ -81,12 +82,12 @@ def volumes_list(period: Annotated[str, typer.Option(metavar="YYYY-MM", help="Th
                  agency: Annotated[str | None, typer.Option(
                      metavar="ORGNR|NAME", help="One agency: its organisation number or a part of its name."
                  )] = None,
-                 output_format: FormatOption = OutputFormat.TABLE) -> None:
+                 output_format: FormatOption = OutputFormat.TABLE, show: ShowOption = False) -> None:
     """A month's volume records in force (corrected ones replace what they correct)."""
     from billing.services.listings import volume_listing as records_of
     month = parse_month(period)
     records = read(lambda s: records_of(s, month, agency))
-    show_listing(volume_listing(records, f"Volymposter {month}"), output_format)
+    show_listing(volume_listing(records, f"Volymposter {month}"), output_format, show)
 
 
 AllowFuture = Annotated[str, typer.Option(

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
 from billing.cli.context import console, errors, parse_month, run_in_transaction
 from billing.cli.text import visible
 from billing.domain.exports import DocumentChoice, number_ranges, parse_numbers
 from billing.period import Month
-from billing.services.exporting import Exported
+
+if TYPE_CHECKING:  # the database layer loads with the command that exports
+    from sqlalchemy.orm import Session
+
+    from billing.services.exporting import Exported
 
 AllOption = Annotated[bool, typer.Option(
     "--all", help="Also the documents exported in this format before (written and recorded again).")]

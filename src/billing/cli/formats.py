@@ -37,14 +37,18 @@ FormatOption = Annotated[OutputFormat, typer.Option(
     "--format", help="table to read; csv or json for a script.")]
 
 
-def show_listing(listing: Listing, output_format: OutputFormat) -> None:
-    """The listing on stdout in the format asked for."""
+def show_listing(listing: Listing, output_format: OutputFormat, show: bool = True) -> None:
+    """The listing on stdout in the format asked for; without ``show``, a table
+    longer than a screen is summed up (see cli/screenful.py)."""
     if output_format is OutputFormat.CSV:
         emit(to_csv(listing.csv_records(), listing.keys))
     elif output_format is OutputFormat.JSON:
         emit(to_json(listing.records()))
-    else:
+    elif show:
         print_fitted(console, listing.table())
+    else:
+        from billing.cli.screenful import print_listing
+        print_listing(console, listing, show)
 
 
 def given(ctx: click.Context, *names: str) -> list[str]:

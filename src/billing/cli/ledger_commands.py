@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,8 +18,10 @@ from billing.cli.width import print_fitted
 from billing.errors import BillingError
 from billing.ledger.export import Selection, VoucherDate
 from billing.money import format_sek
-from billing.payments.matching import MatchReport, Status
 from billing.plural import counted
+
+if TYPE_CHECKING:
+    from billing.payments.matching import MatchReport
 
 export_app = typer.Typer(help="Issued documents for other systems.", no_args_is_help=True)
 payments_app = typer.Typer(help="Bank payments matched to invoices; changes nothing.",
@@ -100,6 +102,7 @@ def payments_match(file: Path,
 
 
 def _print_report(report: MatchReport) -> None:
+    from billing.payments.matching import Status
     invoices = Listing("Betalningar per faktura", (
         Column("number", "Faktura", Kind.COUNT), Column("organisation_number", "Org.nr", Kind.CODE),
         Column("agency", "Kund"), Column("due_date", "Förfallodag", Kind.CODE),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from billing.cli.tables import Column, Kind, Listing
 from billing.domain.exports import ExportFormat
@@ -14,8 +15,10 @@ from billing.invoicing.document import DocumentKind, Invoice
 from billing.invoicing.in_force import InvoiceStatus
 from billing.plural import counted
 from billing.reports.document_data import KIND_NAMES
-from billing.services.catalogue import PriceListVersion
-from billing.services.listings import ListedVolume
+
+if TYPE_CHECKING:  # the services (and the database layer) load with the commands that read
+    from billing.services.catalogue import PriceListVersion
+    from billing.services.listings import ListedVolume
 
 # How a table words the kinds and statuses that CSV and JSON give as their names.
 KIND_LABELS = {name: kind.short_label for kind, name in KIND_NAMES.items()}

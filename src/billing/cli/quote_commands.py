@@ -13,6 +13,7 @@ from rich.table import Table
 
 from billing.cli.context import console, emit, errors, fail, parse_month, read
 from billing.cli.progress import progress_bars
+from billing.cli.screenful import ShowOption, hidden
 from billing.cli.width import keep_whole, print_fitted
 from billing.domain.agency import ConnectionItem
 from billing.domain.catalogue import ServiceArea
@@ -119,7 +120,7 @@ def whatif(tariff: Annotated[Path, typer.Option(help="The draft price-list file.
                help="Also save the agencies most affected as an HTML page.")] = None,
            show_unchanged: Annotated[bool, typer.Option(
                "--show-unchanged", help="Also list agencies and areas the draft does not change.")] = False,
-           ) -> None:
+           show: ShowOption = False) -> None:
     """Re-rate the recorded volumes of existing agencies under a draft price list;
     per agency and area: current, draft, difference. Changes nothing."""
     from billing.reports.whatif_page import whatif_html
@@ -155,17 +156,22 @@ def whatif(tariff: Annotated[Path, typer.Option(help="The draft price-list file.
     table = Table("Org.nr", "Kund", "Område", "Nuvarande", "Utkast", "Skillnad", "%",
                   title=f"Utkast {draft_id} mot gällande prislistor, {months[0]}-{months[-1]}")
     shown = [d for d in differences if show_unchanged or d.change]
-    for d in shown:
+    summed_up = hidden(len(shown), show)  # beyond a screenful: the sums only
+    for d in () if summed_up else shown:
         table.add_row(d.organisation_number, d.name, d.area.label, format_sek(d.current),
                       format_sek(d.draft), format_sek(d.change),
                       "-" if d.percent is None else f"{d.percent}")
-    table.add_section()
+    if not summed_up:
+        table.add_section()
     for area, (current, draft) in totals.items():
         percent = round_percent(draft - current, current)
         table.add_row("", "Summa", area.label, format_sek(current), format_sek(draft),
                       format_sek(draft - current), "-" if percent is None else str(percent))
     table.columns[0].no_wrap = True  # the organisation number
     print_fitted(console, keep_whole(table, 3, 4, 5, 6))
+    if summed_up:
+        console.print(f"{counted(len(shown), 'row')} not listed (more than a screenful): "
+                      "--show lists them.")
     if len(shown) < len(differences):
         console.print(f"{counted(len(differences) - len(shown), 'row')} without change not shown "
                       "(--show-unchanged shows them); the sums include them.")

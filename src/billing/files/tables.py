@@ -13,7 +13,6 @@ from billing.errors import DataError, ProblemCollector
 from billing.files.csv_source import CsvRows
 from billing.files.reading import Reading
 from billing.files.table_rows import TableRows
-from billing.files.xlsx_source import SheetRows
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls), and other old Office files
@@ -25,6 +24,8 @@ def open_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...] =
     """The file's rows (see TableRows); ``sheet`` names a workbook's sheet."""
     head = _head(path)
     if head.startswith(_ZIP):
+        # openpyxl loads only for a workbook: most files are CSV.
+        from billing.files.xlsx_source import SheetRows
         return SheetRows(path, required, optional, max_lengths, problems, reading, sheet)
     if head.startswith(_OLE):
         raise DataError.single("an Excel 97-2003 workbook (.xls): save it as an Excel workbook "

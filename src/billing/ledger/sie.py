@@ -27,7 +27,6 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from importlib import metadata
 
 from billing.domain.seller import Seller
 from billing.ledger.financial_year import FinancialYear
@@ -74,6 +73,7 @@ def encode(text: str) -> bytes:
 
 
 def program_version() -> str:
+    from importlib import metadata  # slow to import; only an SIE file names the version
     try:
         return metadata.version("billing")
     except metadata.PackageNotFoundError:

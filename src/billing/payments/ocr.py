@@ -3,7 +3,8 @@ and a check digit (modulus 10, Luhn), as Swedish banks and Bankgirot check them.
 
 from __future__ import annotations
 
-from stdnum import luhn
+# python-stdnum (whose package loads ssl, among others) is imported where a
+# reference is made or checked: listing documents needs neither.
 
 
 def ocr_reference(number: int, with_length_digit: bool = True) -> str:
@@ -15,10 +16,12 @@ def ocr_reference(number: int, with_length_digit: bool = True) -> str:
     body = str(number)
     if with_length_digit:
         body += str((len(body) + 2) % 10)
+    from stdnum import luhn
     return body + luhn.calc_check_digit(body)
 
 
 def is_valid_ocr(reference: str, with_length_digit: bool = True) -> bool:
+    from stdnum import luhn
     if not reference.isdigit() or len(reference) < 2 or not luhn.is_valid(reference):
         return False
     return not with_length_digit or int(reference[-2]) == len(reference) % 10

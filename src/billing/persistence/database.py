@@ -8,14 +8,13 @@ or upgrade its schema, is decided here; the CLI only says what the command is.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError
 
 from billing.errors import BillingError
@@ -29,6 +28,9 @@ _EXPECTED = "expected sqlite:///FILE or postgresql://USER:PASSWORD@HOST/DATABASE
 _DRIVERS = {"sqlite": ("", "pysqlite"), "postgresql": ("", "psycopg"), "postgres": ("", "psycopg")}
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def mask_url(text: str) -> str:
@@ -108,6 +110,9 @@ def for_reading(engine: Engine) -> Engine:
 
 
 def alembic_config() -> Config:
+    # Alembic loads only when a command migrates or names a revision: most
+    # commands find the schema at the head (see _current_at_head).
+    from alembic.config import Config
     if not (MIGRATIONS / "env.py").exists():
         raise BillingError(f"migrations not found at {MIGRATIONS}: the installation is incomplete")
     config = Config()
@@ -119,6 +124,7 @@ def revision_name(revision: str | None) -> str:
     """A revision with its message, e.g. "0001 (Initial schema)"; "empty" for none."""
     if revision is None:
         return "empty"
+    from alembic.script import ScriptDirectory
     script = ScriptDirectory.from_config(alembic_config()).get_revision(revision)
     title = (script.doc or "").split(".")[0].strip() if script else ""
     return f"{revision} ({title})" if title else revision
@@ -136,6 +142,8 @@ class SchemaState:
 
 def schema_state(engine: Engine) -> SchemaState:
     """Where the database's schema stands against the newest migration shipped."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
     scripts = ScriptDirectory.from_config(alembic_config())
     with for_reading(engine).connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
@@ -175,11 +183,11 @@ def upgrade(engine: Engine) -> UpgradeResult:
         return UpgradeResult(before.current, before.head)
     log.info("upgrading the schema from %s to %s", revision_name(before.current),
              revision_name(before.head))
-    migrate(engine, command.upgrade, "head")
+    migrate(engine, revision="head")
     return UpgradeResult(before.current, before.head)
 
 
-def migrate(engine: Engine, action=command.upgrade, revision: str = "head") -> None:
+def migrate(engine: Engine, action=None, revision: str = "head") -> None:
     """Run an Alembic ``action`` (upgrade or downgrade) to ``revision`` in one transaction.
 
     On SQLite a migration that changes a table's constraints rebuilds the
@@ -189,6 +197,9 @@ def migrate(engine: Engine, action=command.upgrade, revision: str = "head") -> N
     checked as a whole before it commits: a migration that leaves a dangling
     reference changes nothing.
     """
+    if action is None:
+        from alembic import command
+        action = command.upgrade
     config = alembic_config()
     with engine.connect() as connection:
         driver = connection.connection.driver_connection if engine.dialect.name == "sqlite" else None
@@ -221,6 +232,9 @@ def prepare_schema(engine: Engine, *, may_create: bool, auto_upgrade: bool) -> N
         log.info("creating the SQLite database %s", path)
         upgrade(engine)
         return
+    if _current_at_head(engine):
+        log.info("schema at the newest revision")
+        return
     state = schema_state(engine)
     if state.up_to_date:
         log.info("schema at revision %s, the newest", state.current)
@@ -232,3 +246,45 @@ def prepare_schema(engine: Engine, *, may_create: bool, auto_upgrade: bool) -> N
     if state.current is None and not may_create:
         raise BillingError(f"the database has no billing schema: create it with '{UPGRADE_COMMAND}'")
     upgrade(engine)
+
+
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:'([^']*)'|\"([^\"]*)\"|None)\s*$",
+                       re.MULTILINE)
+
+
+def shipped_head() -> str | None:
+    """The newest migration shipped, read from the migration files' own
+    ``revision`` and ``down_revision`` lines (without loading Alembic); None
+    when that reading is not plain (several heads, a tuple of parents): then
+    Alembic decides (schema_state)."""
+    return _head_of(MIGRATIONS)
+
+
+@cache
+def _head_of(migrations: Path) -> str | None:
+    revisions, parents = set(), set()
+    for path in (migrations / "versions").glob("*.py"):
+        found = {}
+        for match in _REVISION.finditer(path.read_text(encoding="utf-8")):
+            found[match.group(1)] = match.group(2) or match.group(3)
+        if "revision" not in found or found["revision"] is None or "down_revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        if found["down_revision"] is not None:
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
+def _current_at_head(engine: Engine) -> bool:
+    """Whether the database's stored revision is the newest shipped: one cheap
+    read, so that a command on a current schema does not run Alembic's
+    machinery. Anything else (no schema, older, unknown) goes to schema_state."""
+    head = shipped_head()
+    if head is None:
+        return False
+    with for_reading(engine).connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        stored = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return stored == [head]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from billing.domain.agency import Agency, Agreement, FeePart
@@ -30,6 +30,10 @@ class RatingContext:
     month: Month
     catalogue: Catalogue
     price_lists: tuple[PriceList, ...]
+    # Base-fee lines already made, for work that rates many months against the
+    # same price-list objects (the what-if): a base fee is the same value for the
+    # same list, area, size and proration. None: nothing is kept.
+    base_fees: dict | None = field(default=None, compare=False, repr=False)
 
 
 def rate_agency_month(ctx: RatingContext, agency: Agency, volumes: Sequence[VolumeRecord],
@@ -124,6 +128,16 @@ class _AreaRater:
             return []
         # Base fees follow the days the agreement is in force (connection or end mid-month).
         proration = proration_for(self.month, self.agreement.active_days(self.month))
+        memo = self.ctx.base_fees
+        if memo is None:
+            return self._base_fee_lines(fee, employees, proration)
+        # The list object itself is in the key: its id is stable while the caller holds the lists.
+        key = (id(self.price_list), self.area, employees, proration)
+        if key not in memo:
+            memo[key] = self._base_fee_lines(fee, employees, proration)
+        return memo[key]
+
+    def _base_fee_lines(self, fee, employees: int, proration) -> list[RatedLine]:
         variable = variable_charge(fee.variable, employees)
         label = f"Grundavgift {self.area.label.lower()}"
         # An old agreement's list may have no fixed part: no line of nothing.

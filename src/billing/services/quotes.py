@@ -15,11 +15,12 @@ from billing.files.tariff_file import load_price_list
 from billing.period import Month
 from billing.persistence.mapping import load_agencies, load_price_lists, load_volumes
 from billing.persistence.models import VolumeRow
+from billing.persistence.volume_stream import monthly_service_totals
 from billing.progress import Progress, silent
 from billing.quoting.estimation import Ratio, per_employee_ratios
 from billing.quoting.quote import Quote, price_quote
 from billing.quoting.request import QuoteRequest, VolumeBasis
-from billing.quoting.whatif import Difference, compare_price_lists
+from billing.quoting.whatif import Difference, compare_months
 from billing.services.catalogue import stored_catalogue
 
 
@@ -80,7 +81,9 @@ def what_if(session: Session, draft_file: Path, first: Month | None, last: Month
     months = months_with_volumes(session, first, last)
     if not months:
         raise DataError.single("no recorded volumes in the months asked for", field="first_period")
-    volumes = {month: load_volumes(session, month) for month in months}
-    differences = compare_price_lists(catalogue, load_price_lists(session), draft,
-                                      load_agencies(session), volumes, progress)
+    agencies = load_agencies(session)
+    # Month by month: memory holds one month's totals, however many years are compared.
+    totals = monthly_service_totals(session, months, {i: a.organisation_number for i, a in agencies.items()})
+    differences = compare_months(catalogue, load_price_lists(session), draft, agencies, totals,
+                                 len(months), progress)
     return differences, months, draft.id
