@@ -13,7 +13,7 @@ import typer
 
 from billing.cli.context import centre_details, console, emit, fail, parse_date, parse_month, read, run_in_transaction
 from billing.cli.formats import FormatOption, OutputFormat, show_listing
-from billing.cli.tables import Column, Kind, Listing
+from billing.cli.tables import Column, Kind, Listing, exact
 from billing.cli.width import print_fitted
 from billing.money import format_sek
 from billing.plural import counted
@@ -143,7 +143,7 @@ def receivables(as_of: Annotated[str | None, typer.Option(
     if pdf is not None:
         pdf.write_bytes(render_receivables(report, centre_details(centre).seller))
     if output_format is OutputFormat.JSON:
-        emit(to_json(report.as_json()))
+        emit(to_json(exact(report.as_json())))
         return
     items = _items_listing(report)
     if output_format is OutputFormat.CSV:
