@@ -1,5 +1,5 @@
-"""Reading BGMax and camt.054 bank files (payments/bgmax.py, camt054.py,
-bank_files.py): the payments they report, and every problem located by file,
+"""Reading BGMax and camt.054 bank files (files/bgmax.py, files/camt054.py,
+payments/bank_files.py): the payments they report, and every problem located by file,
 line and field. Files are built in bank_files.py from the formats' layouts."""
 
 from __future__ import annotations

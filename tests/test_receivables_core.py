@@ -192,9 +192,8 @@ def test_every_krona_paid_is_applied_held_or_unapplied(ops):
     assert sum((p.amount for p in payments), D(0)) == (
         applied + sum(held.credit_balances.values(), D(0)) + sum((left for _, left in held.unapplied), D(0)))
     assert sum((i.open for i in items), D(0)) == sum((h.payable for h in heads), D(0)) - applied
-    for item in items:  # a payment never pays more than an item owes
-        if item.document.kind is DocumentKind.INVOICE and item.document.credits is None and \
-                len([h for h in heads if h.credits == item.document.number]) == 0:
+    for item in items:  # a payment never pays more than an item owes; a credit or a correction
+        if len(item.chain) == 1:  # after it may leave the item below zero: the agency's credit
             assert item.open >= 0
     assert check_receivables(heads, payments, applications, items, {1: "A", 2: "B", 3: "C"}).findings == ()
     # The state on any earlier day holds the same sums over what was there then.
@@ -204,3 +203,30 @@ def test_every_krona_paid_is_applied_held_or_unapplied(ops):
     assert sum((i.open for i in early_items), D(0)) == (
         sum((h.payable for h in heads if h.issue_date <= middle), D(0))
         - sum((a.amount for a in early_applications), D(0)))
+
+
+def test_a_reminder_pdf_lists_the_items_with_ocr_and_bankgiro_and_a_fee_only_when_set():
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from billing.files.centre_file import load_centre
+    from billing.pdf.reminder_pdf import render_reminder
+
+    def text(data: bytes) -> str:
+        return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(data)).pages)
+
+    seller = load_centre().seller
+    items = due_for_reminder(open_items(WORLD, []), date(2013, 1, 20), 10, 30, {})  # 1 and 3: 16 days
+    agencies = {1: ("202100-0001", "Alfaverket", ("Box 1", "100 00 Stockholm")),
+                3: ("202100-0027", "Gammaverket", ("Box 3", "300 00 Stockholm"))}
+    alfa, gamma = letters(items, date(2013, 1, 20), D("0.00"), agencies)
+    shown = text(render_reminder(gamma, seller))
+    assert "Betalningspåminnelse" in shown and "Gammaverket" in shown and "Org.nr 202100-0027" in shown
+    assert "3 2013-01-04 16 8 990,00 0,00 8 990,00 331" in shown  # document, due, days, amounts, OCR
+    assert "Betala till bankgiro 5050-1055" in shown and "Ingen påminnelseavgift" in shown
+    assert render_reminder(gamma, seller) == render_reminder(gamma, seller)  # same letter, same bytes
+    [with_fee] = letters(items[1:], date(2013, 1, 20), D("60.00"), agencies)
+    shown = text(render_reminder(with_fee, seller))
+    assert "Påminnelseavgift 60,00" in shown and "Summa att betala 9 050,00" in shown  # 8990 + 60
+    assert "Ingen påminnelseavgift" not in shown

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from billing.errors import DataError
 from billing.payments.bank_file import BankFile, BankFormat, BankPayment, content_hash
-from billing.payments.bgmax import looks_like_bgmax, read_bgmax
-from billing.payments.camt054 import looks_like_camt054, read_camt054
+from billing.files.bgmax import looks_like_bgmax, read_bgmax
+from billing.files.camt054 import looks_like_camt054, read_camt054
 from billing.payments.payments_csv import read_payments
 
 

@@ -30,7 +30,8 @@ def _heading(pdf: DocumentPDF) -> None:
 
 
 def _build(letter: ReminderLetter, seller: Seller, pages: int) -> DocumentPDF:
-    heading = PageHeading("Betalningspåminnelse", "Datum", letter.day.isoformat(), letter.day,
+    # "Påminnelse" in the page header, whose column is too narrow for the whole word at its size.
+    heading = PageHeading("Påminnelse", "Datum", letter.day.isoformat(), letter.day,
                           f"{letter.name} ({letter.organisation_number})")
     pdf = DocumentPDF(seller, heading, f"Betalningspåminnelse till {letter.name}", pages, asks_payment=True)
     pdf.add_page()
@@ -39,6 +40,7 @@ def _build(letter: ReminderLetter, seller: Seller, pages: int) -> DocumentPDF:
                                                 *((line, "", 9.5, 5) for line in letter.address),
                                                 (f"Org.nr {letter.organisation_number}", "", 9.5, 5)), greys=(True,))
     pdf.set_xy(MARGIN, bottom + 4)
+    pdf.text_line("Betalningspåminnelse", size=12, style="B", height=7)
     pdf.text_line("Enligt vår bokföring är följande fakturor förfallna och obetalda. Vi ber er betala det "
                   "som står att betala till bankgirot nedan, med fakturans OCR-nummer som referens. Har ni "
                   "redan betalat kan ni bortse från denna påminnelse.", size=9.5)
