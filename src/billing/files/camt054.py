@@ -146,7 +146,8 @@ class _Reader:
         if stated_count and stated_count != str(len(credit_entries)):
             self.problems.add(f"the summary counts {stated_count} credit entries; the file has "
                               f"{len(credit_entries)}", line=credits.sourceline, field="TtlCdtNtries")
-        actual = sum((Decimal(self.text(e, "c:Amt") or "0") for e in credit_entries), Decimal("0")).quantize(_ORE)
+        # An entry's amount that is not one was named where the entry was read.
+        actual = sum((self.amount_text(e, "c:Amt") or Decimal("0") for e in credit_entries), Decimal("0.00"))
         if stated_sum is not None and stated_sum != actual:
             self.problems.add(f"the summary's credit sum {stated_sum} is not the entries', {actual}",
                               line=credits.sourceline, field="TtlCdtNtries")
