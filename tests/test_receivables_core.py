@@ -230,3 +230,21 @@ def test_a_reminder_pdf_lists_the_items_with_ocr_and_bankgiro_and_a_fee_only_whe
     shown = text(render_reminder(with_fee, seller))
     assert "Påminnelseavgift 60,00" in shown and "Summa att betala 9 050,00" in shown  # 8990 + 60
     assert "Ingen påminnelseavgift" not in shown
+
+
+def test_the_centre_file_sets_the_ledger_accounts_and_a_reminder_fee(tmp_path):
+    import pytest
+
+    from billing.errors import BillingError
+    from billing.files.centre_file import DEFAULT_CENTRE_FILE, load_centre
+
+    default = load_centre().receivables
+    assert (default.bank, default.unapplied, default.reminder_fee) == ("1930", "2420", D("0.00"))
+    text = DEFAULT_CENTRE_FILE.read_text(encoding="utf-8")
+    charged = tmp_path / "centre.toml"
+    charged.write_text(text.replace('reminder_fee = "0"', 'reminder_fee = "60"'), encoding="utf-8")
+    assert load_centre(charged).receivables.reminder_fee == D("60.00")
+    charged.write_text(text.replace('reminder_fee = "0"', 'reminder_fee = "60.005"'), encoding="utf-8")
+    with pytest.raises(BillingError) as caught:
+        load_centre(charged)
+    assert "reminder_fee" in str(caught.value)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from billing.money import ORE
 from billing.payments.ageing import BUCKET_KEYS, BUCKETS, Ageing, ageing, bucket_of
