@@ -130,6 +130,13 @@ def test_the_csv_is_imported_stored_applied_and_refused_a_second_time(engine, tm
     rows = list(csv.DictReader(io.StringIO(cli(url, "payments", "list", "--format", "csv").output)))
     assert rows[8]["reference"] == "'=1+1"  # neutralised: a spreadsheet shows it, never runs it
 
+    # A credit balance is the agency's: not to be spent on another agency's invoice; paid back, it is gone.
+    other = cli(url, "payments", "assign", "5", "3")
+    assert other.exit_code == 1 and "payment 5 is Betaverket's; document 3 is Gammaverket's" in flat(other.output)
+    refund = cli(url, "payments", "refund", "4", "--reason", "överbetalning", "--date", "2013-01-20")
+    assert refund.exit_code == 0 and "Payment 4: 2,00 SEK recorded as paid back." in flat(refund.output)
+    assert [(r["payment"], r["left"], r["status"]) for r in listed(url)][3] == (4, "0.00", "refunded")
+
     before = dump(engine)
     again = cli(url, "payments", "import", bank)
     assert again.exit_code == 1
