@@ -20,13 +20,15 @@ def test_payments_json_carries_a_formula_like_reference_exactly_and_csv_neutrali
     billed(engine, tmp_path)  # invoices 1-3 of 2012-11
     bank = write(tmp_path, "bank.csv", f"reference,amount,date\n{FORMULA},1.00,2013-01-03\n")
 
-    data = json.loads(cli(database_url, "payments", "match", bank, "--format", "json").stdout)
-    [unmatched] = data["unmatched"]
-    assert (unmatched["line"], unmatched["reference"], unmatched["amount"]) == (2, FORMULA, "1.00")
+    # `payments match` became `payments import` and `payments list`: the payment is stored, unapplied.
+    assert cli(database_url, "payments", "import", bank).exit_code == 0
+    [unapplied] = json.loads(cli(database_url, "payments", "list", "--format", "json").stdout)
+    assert (unapplied["file"].endswith("bank.csv:2"), unapplied["reference"], unapplied["amount"],
+            unapplied["status"]) == (True, FORMULA, "1.00", "unapplied")
 
     rows = list(csv.DictReader(io.StringIO(
-        cli(database_url, "payments", "match", bank, "--format", "csv").stdout)))
-    assert [(r["line"], r["reference"]) for r in rows] == [("2", "'" + FORMULA)]
+        cli(database_url, "payments", "list", "--format", "csv").stdout)))
+    assert [(r["file"].rsplit(":", 1)[1], r["reference"]) for r in rows] == [("2", "'" + FORMULA)]
 
 
 def test_whatif_json_carries_a_formula_like_name_exactly_and_csv_neutralises_it(engine, database_url,

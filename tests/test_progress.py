@@ -124,8 +124,8 @@ def test_exports_and_the_audit_tell_each_document_and_check(engine, tmp_path):
     for step in ("Making e-invoices", "Booking vouchers", "Rendering PDFs"):
         assert told.of(step) == [(0, 3), (1, 3), (2, 3), (3, 3)], step
     # Re-rating, arithmetic, completeness, numbering, integrity, the variance of
-    # the one month, the sample and revenue: eight checks.
-    assert told.of("Auditing")[-1] == (8, 8) and len(told.of("Auditing")) == 9
+    # the one month, the sample, revenue and the receivables' reconciliation: nine checks.
+    assert told.of("Auditing")[-1] == (9, 9) and len(told.of("Auditing")) == 10
 
 
 def test_a_what_if_tells_each_agency_month():

@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 
 from billing.cli import audit_commands, billing_commands, control_commands, data_commands, quote_commands
 from billing.cli import pdf_commands  # noqa: F401  (adds "invoice pdf" and "invoices pdf")
-from billing.cli import ledger_commands
+from billing.cli import ledger_commands, receivables_commands
 from billing.cli import einvoice_commands
 from billing.cli.config_command import config
 from billing.cli.context import fail, state
@@ -36,7 +36,9 @@ ENTRIES = (
     (billing_commands.credit_balance, "credit-balance", CORRECTIONS),
     (ledger_commands.export_app, "export", OUTPUTS),
     (einvoice_commands.validate_einvoice, "validate-einvoice", OUTPUTS),
-    (ledger_commands.payments_app, "payments", PAYMENTS),
+    (receivables_commands.payments_app, "payments", PAYMENTS),
+    (receivables_commands.receivables, "receivables", PAYMENTS),
+    (receivables_commands.reminders, "reminders", PAYMENTS),
     (data_commands.tariffs_app, "tariffs", PRICING),
     (quote_commands.quote, "quote", PRICING),
     (quote_commands.whatif, "whatif", PRICING),
@@ -75,6 +77,7 @@ for entry, name, panel in ENTRIES:
 # "export" is one group for every receiving system; "export sie" is the ledger's.
 ledger_commands.export_app.command("sie")(ledger_commands.export_sie)
 ledger_commands.export_app.command("peppol")(einvoice_commands.export_peppol)
+ledger_commands.export_app.command("sie-payments")(receivables_commands.export_sie_payments)
 
 
 def _version(value: bool) -> None:

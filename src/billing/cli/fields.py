@@ -38,6 +38,13 @@ FLAGS = {
     "estimate": "--estimate",
     # verify
     "pinned_head": "--expect-head",
+    # payments, reminders
+    "payment": "PAYMENT",
+    "document": "DOCUMENT",
+    "application": "APPLICATION",
+    "amount": "--amount",
+    "days": "--days",
+    "interval": "--interval",
 }
 
 

@@ -41,8 +41,24 @@ class Accounts:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceivablesSettings:
+    """The customer ledger: the accounts payments are booked on, and reminders.
+
+    Money received that is not (yet) put on a document, an agency's credit
+    balance or a payment nobody is known for, waits on ``unapplied``
+    (förskott från kunder) until it is applied or paid back. Between state
+    agencies no reminder fee or interest is charged: the fee is 0 unless the
+    centre sets one."""
+
+    bank: str = "1930"
+    unapplied: str = "2420"
+    reminder_fee: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
 class Centre:
     seller: Seller
     accounts: Accounts
     source: str = "the centre file"  # where the details were read, for messages
     financial_year_first_month: int = 1  # 1 = the calendar year
+    receivables: ReceivablesSettings = ReceivablesSettings()

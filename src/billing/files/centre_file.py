@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, field_validator
 
 from billing.domain.catalogue import ServiceArea
-from billing.domain.seller import Accounts, Centre, Seller
+from billing.domain.seller import Accounts, Centre, ReceivablesSettings, Seller
 from billing.files.agencies_file import OrganisationNumber
 from billing.files.fields import Frozen
 from billing.files.toml_source import read_toml, validate
@@ -66,10 +66,18 @@ class _Ledger(Frozen):
     financial_year_first_month: int = Field(default=1, ge=1, le=12)
 
 
+class _Receivables(Frozen):
+    bank: str = Field(default="1930", pattern=r"^[0-9]{4}$")
+    unapplied: str = Field(default="2420", pattern=r"^[0-9]{4}$")
+    # Text, so the fee is exact: "0", "60", "60.00".
+    reminder_fee: str = Field(default="0", pattern=r"^[0-9]{1,6}(\.[0-9]{1,2})?$")
+
+
 class _CentreFile(Frozen):
     seller: _Seller
     accounts: _Accounts
     ledger: _Ledger = _Ledger()
+    receivables: _Receivables = _Receivables()
 
 
 def load_centre(path: Path = DEFAULT_CENTRE_FILE) -> Centre:
@@ -81,4 +89,6 @@ def load_centre(path: Path = DEFAULT_CENTRE_FILE) -> Centre:
     return Centre(Seller(**parsed.seller.model_dump()),
                   Accounts(a.receivables, vat, a.pass_through, a.rounding, dict(a.revenue),
                            a.exempt_revenue),
-                  source=str(path), financial_year_first_month=parsed.ledger.financial_year_first_month)
+                  source=str(path), financial_year_first_month=parsed.ledger.financial_year_first_month,
+                  receivables=ReceivablesSettings(parsed.receivables.bank, parsed.receivables.unapplied,
+                                                  Decimal(parsed.receivables.reminder_fee).quantize(ORE)))

@@ -1,1 +1,1 @@
-"""Payment references and matching of payments to invoices."""
+"""The customer ledger's pure rules: OCR references, bank payments as values, applying them, open items, ageing, reminders."""

@@ -115,6 +115,12 @@ def heads_around(session: Session, numbers: Iterable[int]) -> list[DocumentHead]
     return [found[n] for n in sorted(found)]
 
 
+def heads_issued_until(session: Session, last: date | None = None) -> list[DocumentHead]:
+    """Headers of every document issued on or before ``last`` (all when None), by
+    number: the customer ledger's documents."""
+    return _heads(session) if last is None else _heads(session, InvoiceRow.issue_date <= last)
+
+
 def credited_alone_invoices(session: Session, month: Month) -> list[DocumentHead]:
     """The invoices of ``month`` credited with no invoice replacing them, by number."""
     return credited_alone(heads_for_period(session, month))

@@ -361,3 +361,6 @@ class ExportRecordRow(Base):
     os_user: Mapped[str] = mapped_column(String(100))
     # The file the document is in: its own (Peppol, PDF) or the batch's (SIE).
     path: Mapped[str] = mapped_column(String(1000))
+
+# The customer ledger's tables live in a module of their own, on the same Base.
+from billing.persistence import receivables_models as _receivables_models  # noqa: E402,F401

@@ -40,6 +40,7 @@ from billing.persistence.models import PassThroughRow, PriceListRow, VolumeRow
 from billing.progress import Progress, silent, tracked
 from billing.services.billing_run import billed_months, draft_month
 from billing.services.catalogue import stored_catalogue
+from billing.services.receivables import receivables_check
 from billing.services.verify import journal_findings
 
 
@@ -101,6 +102,7 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
         lambda: draw_sample(period_documents, sample_size, seed),
         lambda: check_revenue(period_documents,
                               _costs(costs_file, costs_sheet, months) if costs_file else None),
+        lambda: receivables_check(session),
     ]
     return AuditReport(first, last, seed, tuple(step() for step in tracked(steps, "Auditing", progress)))
 

@@ -20,11 +20,9 @@ from billing.files.output import write_file, write_files
 from billing.invoicing.document import Invoice
 from billing.invoicing.series import SealedDocument
 from billing.ledger.export import Selection, VoucherDate, sie_file
-from billing.payments.matching import MatchReport, match_payments, referenced_numbers
-from billing.payments.payments_csv import Payment
 from billing.pdf import pdf_files, pdf_name, render_invoice
 from billing.period import Month
-from billing.persistence.documents import heads_around, sealed_document
+from billing.persistence.documents import sealed_document
 from billing.progress import Progress, silent
 from billing.services.exporting import (Exported, nothing_to_write, read_selected, select_documents,
                                         write_and_record)
@@ -105,9 +103,3 @@ def write_pdfs(documents: Sequence[Invoice], seller: Seller, directory: Path,
     """Every document to ``directory``, all or nothing: all are rendered first,
     and a document that fails to render is named and nothing is written."""
     return write_files(directory, pdf_files(documents, seller, progress), "PDFs")
-
-
-def payments_report(session: Session, payments: Sequence[Payment]) -> MatchReport:
-    """A bank file's payments matched to the documents their references name."""
-    heads = heads_around(session, referenced_numbers(payments))
-    return match_payments(payments, {head.number: head for head in heads})
