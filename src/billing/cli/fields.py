@@ -38,6 +38,13 @@ FLAGS = {
     "estimate": "--estimate",
     # verify
     "pinned_head": "--expect-head",
+    # prices plan
+    "plan": "--plan",
+    "costs": "--costs",
+    "opening": "--costs",
+    "start": "--start",
+    "target_year": "--target-year",
+    "step": "--step",
 }
 
 
