@@ -63,13 +63,20 @@ def _variable_pairs(old, new) -> list[tuple[str, Decimal, Decimal]]:
     return [(f", trappsteg {t.up_to or 'över'}", t.rate, n.rate) for t, n in zip(old.tiers, new.tiers)]
 
 
+def short_name(unit: ServiceArea | None) -> str:
+    return "Hela myndigheten" if unit is None else unit.short_label
+
+
 def plan_html(plan: PricePlan, assumptions: list[str]) -> str:
     setup = plan.setup
     years = [str(y) for y in setup.years]
     units = (*setup.areas, None)
-    accumulated = line_chart(years, [
-        Series(unit_name(unit), tuple(r.accumulated for r in plan.rows if r.area is unit))
-        for unit in units], "Ackumulerat resultat vid årets slut, SEK", fmt=swedish.kronor_short)
+    # From the opening result at the end of the base year, so the way to zero shows.
+    opening = {unit: sum((setup.opening[a] for a in setup.areas_of(unit)), Decimal(0)) for unit in units}
+    accumulated = line_chart([str(setup.years[0] - 1), *years], [
+        Series(unit_name(unit), (opening[unit], *(r.accumulated for r in plan.rows if r.area is unit)))
+        for unit in units], "Ackumulerat resultat vid årets slut, SEK (första punkten: ingående)",
+        fmt=swedish.kronor_short)
     centre = [r for r in plan.rows if r.area is None]
     money = line_chart(years, [Series("Intäkter", tuple(r.total_revenue for r in centre)),
                                Series("Kostnader", tuple(r.cost for r in centre))],
@@ -80,5 +87,6 @@ def plan_html(plan: PricePlan, assumptions: list[str]) -> str:
              else f"Prisplan för full kostnadstäckning {years[0]}–{setup.target.year}")
     return render("price_plan.html", title=title, verdicts=verdicts(plan), assumptions=assumptions,
                   accumulated_chart=accumulated, money_chart=money, rows=plan.rows,
-                  parts=PARTS, unit_name=unit_name, drafts=drafts, start=setup.start,
+                  parts=[p for p in PARTS if p is FeePart.CONNECTION or any(r.revenue.get(p) for r in plan.rows)],
+                  unit_name=unit_name, short_name=short_name, drafts=drafts, start=setup.start,
                   target_year=setup.target.year)
