@@ -45,9 +45,9 @@ def forecast(costs: dict, opening: dict | None = None, **kwargs) -> CostForecast
 
 
 def plan_for(start: PriceList, plan: ConnectionPlan, costs: CostForecast, target: Target,
-             rates=None):
+             rates=None, list_id: str = "plan-2013"):
     rates = RATES if rates is None else rates
-    setup = prepare(CATALOGUE, start, plan, costs, rates, target, "plan-2013")
+    setup = prepare(CATALOGUE, start, plan, costs, rates, target, list_id)
     return planned(setup, plan, costs, rates)
 
 

@@ -107,10 +107,11 @@ def test_a_yearly_index_gives_a_list_per_year_that_meets_the_target():
     # give 1200 x (round(10(1+x)) + round(10(1+x)^2)) >= 26 400, i.e. prices
     # adding up to 22: 11 and 11 (x = 5 %: 10.5 -> 11, 11.025 -> 11).
     result = plan_for(price_list(), one_agency_plan(),
-                      forecast({(2013, PAY): "12000", (2014, PAY): "14400"}), Target(2014, method=Method.INDEX))
+                      forecast({(2013, PAY): "12000", (2014, PAY): "14400"}), Target(2014, method=Method.INDEX),
+                      list_id="plan")
     lists = result.price_lists
-    assert [(p.id, p.valid_from) for p in lists] == [("plan-2013-2013", date(2013, 1, 1)),
-                                                     ("plan-2013-2014", date(2014, 1, 1))]
+    assert [(p.id, p.valid_from) for p in lists] == [("plan-2013", date(2013, 1, 1)),
+                                                     ("plan-2014", date(2014, 1, 1))]
     assert [p.prices["PAY-SLIP-DEV"] for p in lists] == [D(11), D(11)]
     assert row(result, 2014, PAY).accumulated == D("0.00")
     assert D("0.05") <= result.solution.parameters[PAY] < D("0.0501")

@@ -184,3 +184,24 @@ def test_bad_inputs_are_named_and_nothing_is_computed(engine, database_url, tmp_
     assert "[--target-year]: the target year 2019 is not one of the plan's years 2014-2015" in flat(outside.stderr)
     step = cli(database_url, "prices", "plan", "--plan", plan, "--costs", costs, "--step", "nought")
     assert step.exit_code == 2
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_report_opens_in_a_browser_and_a_file_name_stays_text(engine, database_url, tmp_path):
+    from test_html_in_browser import rendered
+    setup_world(engine, tmp_path, months=("2012-11",))
+    hostile = '"><img src=x onerror=alert(1)>'
+    plan = write(tmp_path, f"{hostile}.toml", PLAN)
+    costs = write(tmp_path, "costs.toml", COSTS)
+    page = tmp_path / "plan.html"
+    result = cli(database_url, "prices", "plan", "--plan", plan, "--costs", costs, "--target-year", "2015",
+                 "--method", "index", "--balance", "centre", "--html", page, "--draft", tmp_path / "d")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["plan-2014.toml", "plan-2015.toml"]
+    dom = rendered(page)
+    assert not dom.xpath("//img") and not dom.xpath("//script")
+    said = " ".join(li.text_content() for li in dom.xpath("//ul[@id='assumptions']/li"))
+    assert f"Anslutningsplan: {plan};" in said
+    verdict, = [li.text_content() for li in dom.xpath("//ul[@id='verdicts']/li")]
+    assert verdict.startswith("Hela myndigheten: årligt index ")
+    assert len(dom.xpath("//table[@class='draft']")) == 2  # one list per year

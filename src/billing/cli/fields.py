@@ -41,7 +41,6 @@ FLAGS = {
     # prices plan
     "plan": "--plan",
     "costs": "--costs",
-    "opening": "--costs",
     "start": "--start",
     "target_year": "--target-year",
     "step": "--step",

@@ -43,7 +43,7 @@ def plan(
         max_multiplier: Annotated[str, typer.Option(
             help="No price more than this many times the starting price.")] = "10",
         list_id: Annotated[str | None, typer.Option(
-            "--id", help="The draft list's id [default: plan-FIRST_YEAR].")] = None,
+            "--id", help="The draft list's id [default: plan-FIRST_YEAR; with --method index, plan-YEAR for each year].")] = None,
         draft: Annotated[Path | None, typer.Option(
             metavar="DIR", help="Write the draft price list(s) into this directory.")] = None,
         check: Annotated[Path | None, typer.Option(
@@ -73,7 +73,7 @@ def plan(
             path = draft / f"{price_list.id}.toml"
             try:
                 draft.mkdir(parents=True, exist_ok=True)
-                path.write_text(price_list_toml(price_list, _header(result, said)), encoding="utf-8")
+                path.write_text(price_list_toml(price_list, _header(said)), encoding="utf-8")
             except OSError as exc:
                 fail(f"cannot write the draft price list to {path}: {exc.strerror or exc}")
             written.append(path)
@@ -107,7 +107,7 @@ def _decimal(text: str, option: str) -> Decimal:
     return value
 
 
-def _header(result, said: list[str]) -> list[str]:
+def _header(said: list[str]) -> list[str]:
     return ["UTKAST från billing prices plan: en prislista som ännu inte är beslutad.", "",
             *said]
 

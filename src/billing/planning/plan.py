@@ -50,7 +50,7 @@ def prepare(catalogue: Catalogue, start: PriceList, plan: ConnectionPlan, foreca
     if any(v is None for v in opening.values()):
         raise DataError.single("the cost forecast gives no opening result for "
                                + ", ".join(str(a) for a, v in opening.items() if v is None),
-                               field="opening")
+                               field="costs")
     return Setup(catalogue, start, groups, years, plan.areas, area_costs(forecast, plan, years),
                  opening, target, list_id)  # type: ignore[arg-type]
 

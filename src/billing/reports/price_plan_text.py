@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from billing.domain.catalogue import ServiceArea
-from billing.money import HUNDRED
+from billing.money import round_percent
 from billing.planning.inputs import Balance, EfficiencyBasis, Method
 from billing.planning.outcome import first_balance
 from billing.planning.plan import PricePlan
@@ -24,10 +24,10 @@ def parameter_text(plan: PricePlan, unit: ServiceArea | None) -> str:
     assert plan.solution is not None
     value = plan.solution.parameters[unit]
     if plan.setup.target.method is Method.MULTIPLIER:
-        change = ((value - 1) * HUNDRED).quantize(Decimal("0.1"))
+        change = round_percent(value - 1, Decimal(1))
         return f"multiplikator {swedish.number(value.quantize(MULTIPLIER_PLACES))} ({'+' if change >= 0 else ''}{swedish.percent(change)})"
-    change = (value * HUNDRED).quantize(Decimal("0.01"))
-    return f"årligt index {'+' if change >= 0 else ''}{swedish.number(change)} % per år"
+    change = round_percent(value, Decimal(1))
+    return f"årligt index {'+' if change >= 0 else ''}{swedish.percent(change)} per år"
 
 
 def verdicts(plan: PricePlan) -> list[str]:
@@ -58,42 +58,59 @@ def assumptions(plan: PricePlan, plan_file: str, costs_file: str) -> list[str]:
     target = setup.target
     years = f"{setup.years[0]}–{setup.years[-1]}"
     start = setup.start
+    if plan.solution is None:
+        checked = plan.price_lists[0]
+        first = (f"Prislista som prövas: {checked.id} (serie {checked.series}), för alla prognosår; "
+                 "inget räknas fram.")
+    else:
+        first = (f"Utgångsprislista: {start.id} (serie {start.series}, gäller från "
+                 f"{start.valid_from.isoformat()}).")
     text = [
-        f"Utgångsprislista: {start.id} (serie {start.series}, gäller från {start.valid_from.isoformat()}).",
+        first,
         f"Anslutningsplan: {plan_file}; kostnadsprognos: {costs_file}; prognosår {years}.",
         f"Mål: ackumulerat resultat minst 0 vid utgången av {target.year}, "
         + ("för varje område för sig." if target.balance is Balance.AREA else "för myndigheten som helhet."),
         "Ingående ackumulerat resultat: " + "; ".join(
             f"{a.short_label} {swedish.kronor(v)}" for a, v in setup.opening.items()) + ".",
     ]
-    if target.method is Method.MULTIPLIER:
-        text.append("Metod: en multiplikator per "
-                    + ("område" if target.balance is Balance.AREA else "myndigheten")
-                    + " på styckpriser, grundavgifter (fast och rörlig del) och abonnemang"
-                    + (" och anslutningsavgifter" if target.include_connection else
-                       "; anslutningsavgifterna oförändrade") + ", samma prislista alla år.")
-    else:
-        text.append("Metod: en prislista per år, utgångspriserna höjda med ett årligt index "
-                    "(första året en gång)"
-                    + ("; anslutningsavgifterna med." if target.include_connection else
-                       "; anslutningsavgifterna oförändrade."))
-    if target.balance is Balance.AREA:
-        text.append("Timpriser som flera områden delar lämnas oförändrade (inget enskilt områdes "
-                    "multiplikator är deras).")
+    if plan.solution is not None:
+        text += _method_text(plan)
     text += [
-        f"Priserna avrundas till närmaste {swedish.number(target.step)} kr (hälften uppåt); "
-        "sökningen görs på de avrundade priserna, så avrundningen kan inte ta ett år under målet. "
-        f"Högsta tillåtna multiplikator: {swedish.number(target.max_multiplier)}.",
         "Intäkterna räknas med samma debiteringsmotor som fakturorna: summan av de beräknade "
         "kundmånaderna för de planerade kunderna, utan moms och utan vidarefakturering.",
         "Planerade kunder: varje års antal myndigheter och anställda per område enligt planen; "
         "nya ansluter den 1 januari och betalar anslutningsavgift det året; storlekarna fördelas "
         "efter storleksprofilen " + ", ".join(swedish.number(w) for w in _profile(plan)) + ".",
+        *(f"Namngiven kund: {n.name}, {n.employees} anställda, "
+          f"{', '.join(a.short_label for a in n.areas)}, ansluter {n.connects.isoformat()}."
+          for n in plan.connection_plan.named),
         "Volymerna per anställd och månad (hela styck, timmar på hundradelar) gäller varje "
         "planerad kund i området, också anslutningsmånaden:",
         *(f"  {code}: {rate.source}" for code, rate in plan.rates.items()),
         _efficiency_text(plan),
     ]
+    return text
+
+
+def _method_text(plan: PricePlan) -> list[str]:
+    target = plan.setup.target
+    if target.method is Method.MULTIPLIER:
+        text = ["Metod: en multiplikator per "
+                + ("område" if target.balance is Balance.AREA else "myndigheten")
+                + " på styckpriser, grundavgifter (fast och rörlig del) och abonnemang"
+                + (" och anslutningsavgifter" if target.include_connection else
+                   "; anslutningsavgifterna oförändrade") + ", samma prislista alla år."]
+    else:
+        text = ["Metod: en prislista per år, utgångspriserna höjda med ett årligt index "
+                "(första året en gång)"
+                + ("; anslutningsavgifterna med." if target.include_connection else
+                   "; anslutningsavgifterna oförändrade.")]
+    if target.balance is Balance.AREA:
+        text.append("Timpriser som flera områden delar lämnas oförändrade (inget enskilt områdes "
+                    "multiplikator är deras).")
+    text.append(f"Priserna avrundas till närmaste {swedish.number(target.step)} kr (hälften uppåt); "
+                "sökningen görs på de avrundade priserna, så avrundningen kan inte ta ett år under "
+                f"målet. Högsta tillåtna multiplikator: {swedish.number(target.max_multiplier)}.")
     return text
 
 

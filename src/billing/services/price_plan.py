@@ -16,7 +16,7 @@ from billing.files.cost_forecast_file import read_cost_forecast
 from billing.files.tariff_file import load_price_list
 from billing.period import Month
 from billing.persistence.mapping import load_agencies, load_price_lists, load_volumes
-from billing.planning.inputs import ConnectionPlan, Target, VolumeRate
+from billing.planning.inputs import ConnectionPlan, Method, Target, VolumeRate
 from billing.planning.plan import PricePlan, checked, planned, prepare
 from billing.quoting.estimation import per_employee_ratios
 from billing.services.catalogue import stored_catalogue
@@ -36,7 +36,7 @@ def price_plan(session: Session, plan_file: Path, costs_file: Path, target: Targ
     starting = _starting_list(start, stored, catalogue, first_year)
     rates = volume_rates(session, catalogue, plan, first, last)
     setup = prepare(catalogue, starting, plan, forecast, rates, target,
-                    list_id or f"plan-{first_year}")
+                    list_id or (f"plan-{first_year}" if target.method is Method.MULTIPLIER else "plan"))
     if check is not None:
         return checked(setup, plan, forecast, rates, load_price_list(check, catalogue))
     return planned(setup, plan, forecast, rates)
