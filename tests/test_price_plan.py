@@ -206,3 +206,10 @@ def test_a_target_year_outside_the_plan_and_a_bad_step_are_refused():
         plan_for(price_list(), one_agency_plan(), forecast({(2013, PAY): "1"}), Target(2019, step=D("0.001")))
     fields = {p.field for p in caught.value.problems}
     assert fields == {"target_year", "step"}
+
+
+def test_common_costs_with_nowhere_to_go_are_refused():
+    plan = one_agency_plan()
+    costs = forecast({(2013, PAY): "1000"}, common={2013: D("100.00")}, key={FIN: D(1)})
+    with pytest.raises(DataError, match="the common costs of 2013 have no area to go to"):
+        area_costs(costs, plan, (2013, 2014))

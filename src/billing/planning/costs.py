@@ -65,6 +65,9 @@ def area_costs(forecast: CostForecast, plan: ConnectionPlan, years: Sequence[int
         weights = ({str(a): forecast.key.get(a, Decimal(0)) for a in plan.areas}
                    if forecast.key is not None
                    else {str(a): employees(year, a) for a in plan.areas})
+        if not any(weights.values()):
+            raise DataError.single(f"the common costs of {year} have no area to go to: the key (or "
+                                   "the employees served) is zero for every planned area", field="costs")
         for area, share in allocate(round_forecast(common[year]), weights).items():
             costs[(year, ServiceArea(area))] += share
     return costs
