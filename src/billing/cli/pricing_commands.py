@@ -20,7 +20,7 @@ from billing.planning.inputs import Balance, Method, Target
 from billing.reports import swedish
 from billing.reports.tabular import to_csv, to_json
 
-prices_app = typer.Typer(no_args_is_help=True, help="Price setting for full cost recovery.")
+prices_app = typer.Typer(no_args_is_help=True, help="Price setting for full cost recovery: a multi-year price plan.")
 
 _CHECK_REFUSES = ("draft", "list_id", "method", "step", "include_connection", "max_multiplier")
 
@@ -31,25 +31,26 @@ def plan(
         plan_file: Annotated[Path, typer.Option("--plan", metavar="FILE", help="The connection plan (TOML).")],
         costs_file: Annotated[Path, typer.Option("--costs", metavar="FILE", help="The cost forecast (TOML).")],
         start: Annotated[str | None, typer.Option(
-            metavar="ID|FILE", help="The price list to start from: a stored id or a file "
-                                    "[default: the standard list in force on 1 January of the first year].")] = None,
-        target_year: Annotated[int, typer.Option(help="Accumulated result at least 0 at the end of this year.")] = 2019,
+            metavar="ID|FILE", help="The price list to start from: a stored id or a file (default: the "
+                                    "standard list in force on 1 January of the first year).")] = None,
+        target_year: Annotated[int, typer.Option(metavar="YEAR", help="Accumulated result at least 0 at the end of this year.")] = 2019,
         balance: Annotated[Balance, typer.Option(help="Each area on its own, or the centre as a whole.")] = Balance.AREA,
         method: Annotated[Method, typer.Option(
             help="One multiplier on the starting prices, or a price list per year with a yearly index.")] = Method.MULTIPLIER,
-        step: Annotated[str, typer.Option(help="Prices are rounded to this step, in kronor.")] = "1",
+        step: Annotated[str, typer.Option(metavar="KRONOR", help="Prices are rounded to this step, in kronor.")] = "1",
         include_connection: Annotated[bool, typer.Option(
             "--include-connection", help="Scale the connection fees too.")] = False,
         max_multiplier: Annotated[str, typer.Option(
-            help="No price more than this many times the starting price.")] = "10",
+            metavar="N", help="No price more than this many times the starting price.")] = "10",
         list_id: Annotated[str | None, typer.Option(
-            "--id", help="The draft list's id [default: plan-FIRST_YEAR; with --method index, plan-YEAR for each year].")] = None,
+            "--id", metavar="ID", help="The draft list's id (default: plan-FIRST_YEAR; with --method index, "
+                              "plan-YEAR for each year).")] = None,
         draft: Annotated[Path | None, typer.Option(
             metavar="DIR", help="Write the draft price list(s) into this directory.")] = None,
         check: Annotated[Path | None, typer.Option(
             metavar="TARIFF", help="Evaluate this price-list file against the plan instead.")] = None,
-        history_from: Annotated[str | None, typer.Option(help="Volume history from (YYYY-MM).")] = None,
-        history_to: Annotated[str | None, typer.Option(help="Volume history to (YYYY-MM).")] = None,
+        history_from: Annotated[str | None, typer.Option(metavar="YYYY-MM", help="Volume history from (YYYY-MM).")] = None,
+        history_to: Annotated[str | None, typer.Option(metavar="YYYY-MM", help="Volume history to (YYYY-MM).")] = None,
         output_format: FormatOption = OutputFormat.TABLE,
         html: Annotated[Path | None, typer.Option(metavar="FILE", help="Also save the plan as an HTML report.")] = None,
 ) -> None:
