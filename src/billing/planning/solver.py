@@ -4,9 +4,10 @@ Revenue grows with every price, so the accumulated result at the end of the
 target year grows with the multiplier (or the yearly index): bisection finds
 the smallest parameter whose rounded prices meet the target. The search works
 on the rounded prices themselves, so rounding can never leave the target
-unmet; it stops when the parameter is fine enough that lowering it any further
-moves no price by more than one step, so the plan's prices one step lower
-(per area balanced) miss the target.
+unmet. For a multiplier it stops when the parameter is fine enough that
+lowering it any further moves no price by more than one step, so the plan's
+prices one step lower (per area balanced, or all of them for the centre)
+miss the target; a yearly index is found to a millionth.
 """
 
 from __future__ import annotations
