@@ -5,7 +5,9 @@ only in the functions below, each named for the rule it implements:
 
 - ``round_line``: a line amount, to öre, half up;
 - ``round_vat``: the VAT of one rate, on the sum of that rate's lines, to öre, half up;
-- ``round_payable``: the payable amount, to whole kronor, half up.
+- ``round_payable``: the payable amount, to whole kronor, half up;
+- ``round_to_step``: a planned unit price, to the price plan's step, half up;
+- ``round_forecast``: a forecast cost extrapolated by the price plan, to öre, half up.
 
 ``ROUND_HALF_UP`` in ``decimal`` rounds halves away from zero, so a credit
 (negative) amount rounds to the same magnitude as the matching debit; that
@@ -36,6 +38,17 @@ def round_vat(amount: Decimal) -> Decimal:
 def round_payable(amount: Decimal) -> Decimal:
     """The payable amount: to whole kronor, half up (öresavrundning)."""
     return amount.quantize(KRONA, rounding=ROUND_HALF_UP)
+
+
+def round_to_step(price: Decimal, step: Decimal) -> Decimal:
+    """A unit price of a price plan: to a multiple of ``step`` (whole kronor,
+    0.50), half up; written with the step's decimals."""
+    return ((price / step).quantize(KRONA, rounding=ROUND_HALF_UP) * step).quantize(step)
+
+
+def round_forecast(amount: Decimal) -> Decimal:
+    """A cost the price plan extrapolates from the forecast: to öre, half up."""
+    return amount.quantize(ORE, rounding=ROUND_HALF_UP)
 
 
 def round_percent(part: Decimal, whole: Decimal) -> Decimal | None:

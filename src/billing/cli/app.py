@@ -15,6 +15,7 @@ from billing.cli import audit_commands, billing_commands, control_commands, data
 from billing.cli import pdf_commands  # noqa: F401  (adds "invoice pdf" and "invoices pdf")
 from billing.cli import ledger_commands, receivables_commands
 from billing.cli import einvoice_commands
+from billing.cli import pricing_commands
 from billing.cli.config_command import config
 from billing.cli.context import fail, state
 from billing.cli.diagnostics import configure_logging
@@ -42,6 +43,7 @@ ENTRIES = (
     (data_commands.tariffs_app, "tariffs", PRICING),
     (quote_commands.quote, "quote", PRICING),
     (quote_commands.whatif, "whatif", PRICING),
+    (pricing_commands.prices_app, "prices", PRICING),
     (audit_commands.audit, "audit", CONTROL),
     (control_commands.verify, "verify", CONTROL),
     (control_commands.log, "log", CONTROL),

@@ -45,6 +45,12 @@ FLAGS = {
     "amount": "--amount",
     "days": "--days",
     "interval": "--interval",
+    # prices plan
+    "plan": "--plan",
+    "costs": "--costs",
+    "start": "--start",
+    "target_year": "--target-year",
+    "step": "--step",
 }
 
 

@@ -80,6 +80,7 @@ def in_years(day: date) -> date:
 
 
 _Number = BeforeValidator(_number_text)
+NumberText = _Number  # a number in ASCII digits, for the files that build their own types
 # Unit prices may carry fractions of an öre; amounts charged as they stand are
 # whole öre. Neither may be negative: a reduction is a discount, not a price.
 Price = Annotated[Decimal, _Number, Field(ge=0, le=Decimal("1e12"), decimal_places=4)]

@@ -191,3 +191,53 @@ def nice_step(span: Decimal) -> Decimal:
         if factor * power >= raw:
             return factor * power
     return 10 * power
+
+
+def line_chart(categories: Sequence[str], series: Sequence[Series], title: str,
+               fmt: Format = swedish.kronor, tick_fmt: Format = swedish.number,
+               width: int = 860, plot_height: int = 260) -> Chart:
+    """One line per series over the categories (years), a point at each value
+    with its value on hover, a scale of round steps with the zero line drawn
+    darker (where an accumulated result crosses it), and a legend below."""
+    left, right, top = Decimal(110), Decimal(width - 20), Decimal(30)
+    bottom = top + plot_height
+    values = [v for s in series for v in s.values] + [Decimal(0)]
+    step = nice_step(max(values) - min(values))
+    low = (min(values) / step).to_integral_value(ROUND_FLOOR) * step
+    high = max((max(values) / step).to_integral_value(ROUND_CEILING) * step, low + step)
+    scale = (bottom - top) / (high - low)
+
+    def y(value: Decimal) -> Decimal:
+        return px(bottom - (value - low) * scale)
+
+    slot = (right - left) / max(len(categories), 1)
+
+    def x(index: int) -> Decimal:
+        return px(left + slot * index + slot / 2)
+
+    rules, labels, rects = [], [], []
+    tick = low
+    while tick <= high:
+        if tick != 0:
+            rules.append(Rule(left, y(tick), right, y(tick), GRID))
+        labels.append(Label(left - 8, y(tick) + 4, tick_fmt(tick), "end", "tick"))
+        tick += step
+    rules.append(Rule(left, y(Decimal(0)), right, y(Decimal(0)), AXIS))
+    for index, category in enumerate(categories):
+        labels.append(Label(x(index), bottom + 18, short(category, int(slot)), "middle"))
+    for number, s in enumerate(series):
+        colour = SERIES_COLOURS[number % len(SERIES_COLOURS)]
+        points = [(x(i), y(v)) for i, v in enumerate(s.values)]
+        rules += [Rule(x1, y1, x2, y2, colour) for (x1, y1), (x2, y2) in zip(points, points[1:])]
+        rects += [Rect(px_ - 3, py - 3, Decimal(6), Decimal(6), colour,
+                       f"{s.name}, {categories[i]}: {fmt(s.values[i])}")
+                  for i, (px_, py) in enumerate(points)]
+    legend_y = bottom + 44
+    for number, s in enumerate(series):
+        lx = left + 250 * (number % 3)
+        row_y = legend_y + 22 * (number // 3)
+        rects.append(Rect(lx, Decimal(row_y - 11), Decimal(14), Decimal(14),
+                          SERIES_COLOURS[number % len(SERIES_COLOURS)], s.name))
+        labels.append(Label(lx + 20, Decimal(row_y), short(s.name, 230), css="legend"))
+    height = int(legend_y + 22 * ((len(series) + 2) // 3))
+    return Chart(title, width, height, tuple(rects), tuple(labels), tuple(rules))
