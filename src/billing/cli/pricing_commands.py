@@ -17,7 +17,6 @@ from billing.cli.tables import Column, Kind, Listing
 from billing.cli.width import print_fitted
 from billing.domain.catalogue import ServiceArea
 from billing.planning.inputs import Balance, Method, Target
-from billing.reports import swedish
 from billing.reports.tabular import to_csv, to_json
 
 prices_app = typer.Typer(no_args_is_help=True, help="Price setting for full cost recovery: a multi-year price plan.")
@@ -114,6 +113,8 @@ def _header(said: list[str]) -> list[str]:
 
 
 def _print(result, rows: list[dict], said: list[str], written: list[Path]) -> None:
+    from billing.reports import swedish
+
     setup = result.setup
     what = (f"Kontroll av {result.price_lists[0].id}" if result.solution is None
             else f"Prisplan från {setup.start.id}")
