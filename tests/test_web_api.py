@@ -157,3 +157,16 @@ def test_failed_sign_ins_are_logged_and_limited(engine, database_url, tmp_path):
     cookie = ok.headers["set-cookie"].lower()
     assert ok.status_code == 303 and "billing_session=" in cookie
     assert "httponly" in cookie and "secure" in cookie and "samesite=strict" in cookie
+
+
+def test_statuses_in_the_list_follow_a_correction(engine, database_url, tmp_path):
+    from billing.services.users import UserKind, add_user
+    from db_helpers import billed_and_corrected
+    billed_and_corrected(engine, tmp_path)  # credit note 4 credits invoice 1, invoice 5 replaces it
+    with Session(engine) as session, session.begin():
+        add_user(session, "alfa", PASSWORD, UserKind.AGENCY, ORG_A)
+    client = signed_in(client_for(database_url), "alfa")
+    listed = client.get("/api/v1/documents").json()["items"]
+    assert [(d["number"], d["kind"], d["status"]) for d in listed] == [
+        (5, "invoice", "in-force"), (4, "credit_note", None), (1, "invoice", "replaced")]
+    assert client.get("/api/v1/documents/1").json()["status"] == "replaced"

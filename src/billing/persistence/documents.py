@@ -119,6 +119,19 @@ def heads_page(session: Session, agency_id: int | None, period: Month | None, of
     return [by_number[n] for n in numbers], total
 
 
+def heads_of_agency_months(session: Session, heads: Iterable[DocumentHead]) -> list[DocumentHead]:
+    """Headers of every document of the agencies and months of ``heads``: the
+    documents that decide their statuses (a credit note or a corrected invoice
+    bills its invoice's agency and month), read by the agency's index."""
+    heads = list(heads)
+    if not heads:
+        return []
+    agencies, months = sorted({h.agency_id for h in heads}), sorted({h.period for h in heads})
+    pairs = {(h.agency_id, h.period) for h in heads}
+    return [h for h in _heads(session, InvoiceRow.agency_id.in_(agencies), InvoiceRow.period.in_(months))
+            if (h.agency_id, h.period) in pairs]
+
+
 def document_agency(session: Session, number: int) -> int | None:
     """The agency a document was issued to, or None when there is no such document."""
     if number not in _plausible([number]):

@@ -30,7 +30,7 @@ from billing.invoicing.in_force import DocumentHead, InvoiceStatus, documents_in
 from billing.pdf import pdf_name, render_invoice
 from billing.period import Month
 from billing.persistence.documents import (document_agency, document_by_number, documents_by_number,
-                                           heads_around, heads_of_agency, heads_page)
+                                           heads_of_agency, heads_of_agency_months, heads_page)
 from billing.persistence.mapping import load_agencies, load_price_lists
 from billing.quoting.cost_classes import COST_CLASS
 from billing.quoting.request import QuoteRequest
@@ -78,7 +78,7 @@ def document_page(session: Session, scope: Scope, offset: int = 0, limit: int = 
     if not scope.everything:
         agency_id = scope.agency_id
     heads, total = heads_page(session, agency_id, period, offset, limit)
-    statuses = invoice_statuses(heads_around(session, [h.number for h in heads]))
+    statuses = invoice_statuses(heads_of_agency_months(session, heads))
     return Page(tuple((h, statuses.get(h.number)) for h in heads), total, offset, limit)
 
 
@@ -88,7 +88,7 @@ def scoped_document(session: Session, scope: Scope, number: int) -> tuple[Invoic
     found = document_by_number(session, number)
     if found is None:
         raise _not_found(number)
-    statuses = invoice_statuses(heads_around(session, [number]))
+    statuses = invoice_statuses(heads_of_agency_months(session, [DocumentHead.of(found)]))
     return found.document, found.agency_id, statuses.get(number)
 
 
