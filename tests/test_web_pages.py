@@ -132,3 +132,15 @@ def test_hostile_names_are_shown_as_text(engine, database_url, tmp_path):
     header = _dom(alfa.get("/documents").text).xpath("//header//span")[0].text_content()
     assert SCRIPT in header
     assert "default-src 'none'" in alfa.get("/documents").headers["content-security-policy"]
+
+
+def test_agreements_and_the_prices_paid_now(engine, database_url, tmp_path):
+    web_world(engine, tmp_path)
+    client = signed_in(client_for(database_url), "alfa")
+    dom = _dom(client.get("/agreements").text)
+    rows = {r.xpath("td")[1].text_content(): [td.text_content() for td in r.xpath("td")]
+            for r in dom.xpath("//h2[starts-with(., 'Priser')]/following::table[1]/tbody/tr")}
+    # Today is long after 2013-01, so standard-2013-01 is in force: a payslip 68.00 (66.00 before).
+    [slip] = [cells for name, cells in rows.items() if "(PAY-SLIP-DEV)" in name]
+    assert slip[2] == "68,00" and slip[4] == "standard-2013-01"
+    assert all(cells[0] == "Lön" for cells in rows.values())  # Alfaverket has payroll only
