@@ -9,7 +9,7 @@ agencies with a payroll agreement, a year of volumes, twelve billing runs:
 120,000 invoices), unless --reuse is given and the database has them; adds an
 agency user; starts `billing serve` as a process of its own on a free port of
 127.0.0.1; signs in; then sends a bounded load: --requests requests to each
-page (default 500) from --threads client threads (default 4), stopped after
+page (default 500) from --threads client threads (default 2, one per core), stopped after
 --seconds (default 120) whatever is left, each answer checked. Prints the
 50th and 95th percentile and the largest time of each page, and exits 1 when a
 95th percentile is 100 ms or more (the target of issue 17). --postgres starts
@@ -196,7 +196,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL 15 server")
     parser.add_argument("--requests", type=int, default=500)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--agencies", type=int, default=AGENCIES, help="fewer, to try the script out")
     args = parser.parse_args()
