@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from billing.web.app import route_table
 from billing.web.security import PUBLIC_PATHS
 from db_helpers import ORG_B, ORG_C

@@ -38,6 +38,10 @@ FLAGS = {
     "estimate": "--estimate",
     # verify
     "pinned_head": "--expect-head",
+    # billing users
+    "name": "NAME",
+    "password": "the password",
+    "token": "--revoke",
 }
 
 

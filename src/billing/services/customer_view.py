@@ -202,7 +202,7 @@ def added_area_quote(session: Session, agency: Agency, area_name: str, today: da
     try:
         area = ServiceArea(area_name)
     except ValueError:
-        raise DataError.single(f"no service area {area_name!r}", field="area") from None
+        raise DataError.single(f"no service area {area_name!r}", field="areas") from None
     month = Month.of(today)
     employees = agency.size_for(month) or 1
     request = QuoteRequest(name=agency.name, employees=employees, areas=(area,), start=month.next(), months=12)

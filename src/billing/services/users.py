@@ -108,7 +108,7 @@ def add_user(session: Session, name: str, password: str, kind: UserKind,
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DataError.single(f"a password has at least {MIN_PASSWORD_LENGTH} characters", field="password")
     if (kind is UserKind.AGENCY) != (agency is not None):
-        raise DataError.single("an agency user names an agency; a staff user none", field="agency")
+        raise DataError.single("an agency user names an agency; a staff user none", field="organisation_number")
     agency_id = find_agency(session, agency).id if agency is not None else None
     row = WebUserRow(name=name, kind=str(kind), agency_id=agency_id, password_hash=_hasher.hash(password),
                      created_at=now(), created_by=operator())

@@ -156,7 +156,7 @@ def issue(request: Request, period: str, body: out.IssueIn, who: Viewer = Depend
     """Bill the month, as 'billing run' does (the same lock and guards), after the confirmation "UTFÄRDA"."""
     wanted = month(period)
     if body.confirm != CONFIRMATION:
-        raise DataError.single(f"confirm with {CONFIRMATION!r}", field="confirm")
+        raise DataError.single(f"confirm with {CONFIRMATION!r}")
     with acting_as(who.user.actor), writing(request) as session:
         result = run_month(session, wanted, date.today())
     return out.IssueOut(period=str(wanted), issued=len(result.invoices),

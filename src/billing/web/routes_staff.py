@@ -43,7 +43,7 @@ def month_page(request: Request, period: str, who: Viewer = Depends(staff),
 def issue(request: Request, period: str, confirm: str = Form(""), who: Viewer = Depends(staff)) -> Response:
     wanted = month(period)
     if confirm.strip() != CONFIRMATION:
-        raise DataError.single(f"type {CONFIRMATION} to confirm that {wanted} is to be issued", field="confirm")
+        raise DataError.single(f"type {CONFIRMATION} to confirm that {wanted} is to be issued")
     with acting_as(who.user.actor), writing(request) as session:
         result = run_month(session, wanted, date.today())
     with Session(request.app.state.reader) as session:

@@ -9,10 +9,8 @@ from collections import defaultdict
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from billing.errors import DataError
-from billing.web.database import reading
 from billing.web.render import page
 from billing.web.security import Viewer, checked_viewer, viewer
 from billing.web.uploads import received_volumes, shown_rows
@@ -21,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/volumes")
-def volumes_form(request: Request, who: Viewer = Depends(viewer), session: Session = Depends(reading)) -> Response:
+def volumes_form(request: Request, who: Viewer = Depends(viewer)) -> Response:
     return page(request, "volumes.html", who, result=None, problems=[], rows=[], file_name="")
 
 

@@ -22,5 +22,5 @@ def chosen_agency(session: Session, who: Viewer, agency: str | None) -> int | No
 def required_agency(session: Session, who: Viewer, agency: str | None) -> int:
     found = chosen_agency(session, who, agency)
     if found is None:
-        raise DataError.single("choose an agency (?agency=ORGNR)", field="agency")
+        raise DataError.single("choose an agency (?agency=ORGNR)", field="organisation_number")
     return found
