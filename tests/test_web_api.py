@@ -170,3 +170,31 @@ def test_statuses_in_the_list_follow_a_correction(engine, database_url, tmp_path
     assert [(d["number"], d["kind"], d["status"]) for d in listed] == [
         (5, "invoice", "in-force"), (4, "credit_note", None), (1, "invoice", "replaced")]
     assert client.get("/api/v1/documents/1").json()["status"] == "replaced"
+
+
+def test_volumes_as_a_workbook_with_the_bad_cell_named(engine, database_url, tmp_path):
+    import io
+
+    from openpyxl import Workbook
+    web_world(engine, tmp_path)
+    client = client_for(database_url)
+    headers = {"Authorization": f"Bearer {_token(database_url, 'alfa')}",
+               "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Januari"
+    for row in (["Månad", "Orgnr", "Tjänst", "Antal"], ["2013-01", ORG_A, "PAY-SLIP-DEV", 5],
+                ["2013-01", ORG_A, "PAY-SLIP-ATT", "många"]):
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    bad = client.post("/api/v1/volumes", params={"name": "januari.xlsx"}, headers=headers, content=data.getvalue())
+    assert bad.status_code == 400
+    [problem] = bad.json()["problems"]
+    # Recorded under the name it was sent with, by the web user; the row is the sheet's.
+    assert problem == "web:alfa/januari.xlsx:3 [quantity]: not a number: 'många'"
+    sheet.delete_rows(3)
+    data = io.BytesIO()
+    book.save(data)
+    good = client.post("/api/v1/volumes", params={"name": "januari.xlsx"}, headers=headers, content=data.getvalue())
+    assert good.status_code == 200 and good.json() == {"added": 1, "skipped": 0}
