@@ -70,3 +70,12 @@ def test_a_second_start_for_a_billed_month_issues_nothing_and_exits_0(engine, da
     again = cli(database_url, "--no-auto-upgrade", "run", "2012-11", "--date", "2012-12-05")
     assert again.exit_code == 0
     assert "2012-11 is already billed: 3 invoices issued 2012-12-05" in flat(again.stdout)
+
+
+def test_the_web_service_serves_on_localhost_as_billing_without_migrating():
+    unit = _unit("billing-web.service")
+    service = unit["Service"]
+    assert service["ExecStart"].split()[:2] == [BILLING, "serve"]
+    assert "--host 127.0.0.1" in service["ExecStart"]
+    assert service["User"] == "billing" and "BILLING_AUTO_UPGRADE=false" in service["Environment"]
+    assert unit["Install"]["WantedBy"] == "multi-user.target"

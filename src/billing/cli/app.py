@@ -16,6 +16,7 @@ from billing.cli import pdf_commands  # noqa: F401  (adds "invoice pdf" and "inv
 from billing.cli import ledger_commands, receivables_commands
 from billing.cli import einvoice_commands
 from billing.cli import pricing_commands
+from billing.cli import users_commands
 from billing.cli.config_command import config
 from billing.cli.context import fail, state
 from billing.cli.diagnostics import configure_logging
@@ -48,6 +49,8 @@ ENTRIES = (
     (control_commands.verify, "verify", CONTROL),
     (control_commands.log, "log", CONTROL),
     (data_commands.agencies_app, "agencies", DATA),
+    (users_commands.users_app, "users", DATA),
+    (users_commands.serve, "serve", DATA),
     (control_commands.db_app, "db", DATA),
     (config, "config", DATA),
 )

@@ -53,32 +53,23 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
     Refused while an earlier month is unbilled, or when the month's volumes
     look missing (none at all, an agency without its basic services, a
     service falling by more than the threshold) unless allowed on purpose."""
-    from billing.invoicing.credit_balance import split_credit_balances
-    from billing.services.billing_run import (Override, already_billed, billed_months, check_in_arrears,
-                                              check_issuable, check_run, draft_month, refusal, run_month)
+    from billing.services.billing_run import Override, preview_run, run_month
     month, issue = parse_month(period), parse_date(invoice_date)
     threshold = parse_percent(drop_threshold)
 
     def override():  # checked inside the transaction, so that a bad value is a plain message
         return Override.of(allow_missing or [], reason, threshold)
     if dry_run:
-        def preview(session):
-            if month in billed_months(session):
-                raise already_billed(session, month)
-            check_in_arrears(month, issue)
-            checks = check_run(session, month, issue, override())
-            issuable, held = split_credit_balances(draft_month(session, month, issue, progress=progress))
-            check_issuable(issuable)  # what the run would refuse, the preview refuses
-            return checks, (issuable, held)
         with progress_bars() as progress:
-            checks, (issuable, held) = read(preview)
+            preview = read(lambda session: preview_run(session, month, issue, override(), progress))
+        checks, issuable, held = preview.checks, preview.issuable, preview.held
         drafts = [draft.document for draft in issuable]
         print_invoices(console, drafts) if show else None
         print_listing(console, document_listing(
             drafts, title=f"Förhandsgranskning {month}: inget är utfärdat"), show, "invoice")
         print_held_back([draft.document for draft in held])
         print_findings(checks.findings, checks.blocking)
-        refused = refusal(checks, month)
+        refused = preview.refused
         for problem in refused:
             console.print(f"Refused: {problem.message}", style="red", highlight=False, soft_wrap=True)
         if refused:

@@ -51,6 +51,10 @@ FLAGS = {
     "start": "--start",
     "target_year": "--target-year",
     "step": "--step",
+    # billing users
+    "name": "NAME",
+    "password": "the password",
+    "token": "--revoke",
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from billing.domain.exports import DocumentChoice
@@ -102,6 +102,41 @@ def heads_for_period(session: Session, month: Month) -> list[DocumentHead]:
 def heads_of_agency(session: Session, agency_id: int) -> list[DocumentHead]:
     """Headers of every document of one agency, by number."""
     return _heads(session, InvoiceRow.agency_id == agency_id)
+
+
+def heads_page(session: Session, agency_id: int | None, period: Month | None, offset: int,
+               limit: int) -> tuple[list[DocumentHead], int]:
+    """One page of the headers of one agency's documents (or everyone's),
+    of one month or all, newest month first and by number within it, and
+    how many there are in all."""
+    criteria = [c for c in (None if agency_id is None else InvoiceRow.agency_id == agency_id,
+                            None if period is None else InvoiceRow.period == period) if c is not None]
+    total = session.scalar(select(func.count()).select_from(InvoiceRow).where(*criteria)) or 0
+    query = (select(InvoiceRow.number).where(*criteria)
+             .order_by(InvoiceRow.period.desc(), InvoiceRow.number.desc()).offset(offset).limit(limit))
+    numbers = list(session.scalars(query))
+    by_number = {h.number: h for h in _heads(session, InvoiceRow.number.in_(numbers))} if numbers else {}
+    return [by_number[n] for n in numbers], total
+
+
+def heads_of_agency_months(session: Session, heads: Iterable[DocumentHead]) -> list[DocumentHead]:
+    """Headers of every document of the agencies and months of ``heads``: the
+    documents that decide their statuses (a credit note or a corrected invoice
+    bills its invoice's agency and month), read by the agency's index."""
+    heads = list(heads)
+    if not heads:
+        return []
+    agencies, months = sorted({h.agency_id for h in heads}), sorted({h.period for h in heads})
+    pairs = {(h.agency_id, h.period) for h in heads}
+    return [h for h in _heads(session, InvoiceRow.agency_id.in_(agencies), InvoiceRow.period.in_(months))
+            if (h.agency_id, h.period) in pairs]
+
+
+def document_agency(session: Session, number: int) -> int | None:
+    """The agency a document was issued to, or None when there is no such document."""
+    if number not in _plausible([number]):
+        return None
+    return session.scalar(select(InvoiceRow.agency_id).where(InvoiceRow.number == number))
 
 
 def heads_around(session: Session, numbers: Iterable[int]) -> list[DocumentHead]:

@@ -362,5 +362,56 @@ class ExportRecordRow(Base):
     # The file the document is in: its own (Peppol, PDF) or the batch's (SIE).
     path: Mapped[str] = mapped_column(String(1000))
 
+
+class WebUserRow(Base):
+    """A person (or system) who signs in to the web or the API: centre staff,
+    or a user of one agency, who sees that agency's data only. The password
+    is kept only as its argon2 hash (services/users.py)."""
+
+    __tablename__ = "web_users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # staff | agency
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class ApiTokenRow(Base):
+    """A token for the API. The token is "<id>.<secret>": the id finds the row,
+    the secret is kept only as its argon2 hash."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_users.id"), index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser. The cookie holds a random 256-bit key; only its
+    SHA-256 is stored (a key that random needs no slow hash, and it is looked
+    up on every request). Each session has its own CSRF token for forms."""
+
+    __tablename__ = "web_sessions"
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LoginFailureRow(Base):
+    """A failed sign-in, counted to slow down guessing (by name and by address)."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
 # The customer ledger's tables live in a module of their own, on the same Base.
 from billing.persistence import receivables_models as _receivables_models  # noqa: E402,F401

@@ -31,14 +31,15 @@ def file_sha256(path: Path) -> str:
 
 
 def open_batch(session: Session, kind: str, path: Path, sha256: str | None = None,
-               reason: str = "", allow_future: str = "") -> ImportBatch:
+               reason: str = "", allow_future: str = "", name: str | None = None) -> ImportBatch:
     """The import batch, stored before its records so that they can point to
     it as they are inserted; ``finish_batch`` gives it its counts and its event.
     ``allow_future``: why periods beyond next month were taken in
-    (domain/timing.py), kept in the batch's reason and in the event's arguments."""
+    (domain/timing.py), kept in the batch's reason and in the event's arguments.
+    ``name``: the file's name where it came from (an upload), in place of ``path``."""
     allow_future = allow_future.strip()
     kept = "; ".join(part for part in (reason, allow_future and f"allow-future: {allow_future}") if part)
-    batch = ImportBatch(kind=kind, file_name=str(path), file_sha256=sha256 or file_sha256(path),
+    batch = ImportBatch(kind=kind, file_name=name or str(path), file_sha256=sha256 or file_sha256(path),
                         imported_at=now(), imported_by=operator(), records_added=0,
                         records_skipped=0, reason=kept)
     session.add(batch)

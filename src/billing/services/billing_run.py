@@ -164,6 +164,30 @@ def check_run(session: Session, month: Month, issue_date: date,
     return RunChecks(findings, unallowed(findings, override.agencies), tuple(problems))
 
 
+@dataclass(frozen=True)
+class RunPreview:
+    """What a run of the month would do, written nowhere (the dry run)."""
+
+    checks: RunChecks
+    issuable: tuple[AgencyDocument, ...]
+    held: tuple[AgencyDocument, ...]
+    refused: tuple[Problem, ...]
+
+
+def preview_run(session: Session, month: Month, issue_date: date, override: Override = Override(),
+                progress: Progress = silent) -> RunPreview:
+    """The dry run: the checks the run would make, and the invoices it would
+    issue and hold back. A month already billed, or not yet ended, is refused
+    as the run refuses it; so is an invoice the run could not issue."""
+    if month in billed_months(session):
+        raise already_billed(session, month)
+    check_in_arrears(month, issue_date)
+    checks = check_run(session, month, issue_date, override)
+    issuable, held = split_credit_balances(draft_month(session, month, issue_date, progress=progress))
+    check_issuable(issuable)
+    return RunPreview(checks, tuple(issuable), tuple(held), tuple(refusal(checks, month)))
+
+
 def order_problems(session: Session, month: Month, billed: set[Month]) -> list[Problem]:
     """Months are billed in order: not before a month already billed, nor while
     an earlier month with an agreement in force is unbilled. The months before

@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from billing.persistence.journal import append_to_journal, event_as_record
 from billing.persistence.models import EventRow
 
 
+# Who acts when it is not the operating-system user: a person signed in to
+# the web ("web:NAME"), set for one request by the web layer (acting_as).
+_acting: ContextVar[str | None] = ContextVar("billing_acting_user", default=None)
+
+
+@contextmanager
+def acting_as(name: str) -> Iterator[None]:
+    """Within the block, every change of state is recorded as made by ``name``."""
+    token = _acting.set(name)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
 def operator() -> str:
-    """The operating-system user, as recorded on every change of state."""
+    """Who is acting, as recorded on every change of state: the web user
+    when one acts (acting_as), else the operating-system user."""
+    acting = _acting.get()
+    if acting:
+        return acting
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -34,6 +56,13 @@ def record_event(session: Session, action: str, arguments: dict[str, str], summa
     session.add(event)
     session.flush()
     append_to_journal(session, [event_as_record(event)])
+
+
+def event_page(session: Session, offset: int, limit: int) -> tuple[list[EventRow], int]:
+    """One page of the event log, newest first, and how many events there are."""
+    total = session.scalar(select(func.count()).select_from(EventRow)) or 0
+    rows = session.scalars(select(EventRow).order_by(EventRow.id.desc()).offset(offset).limit(limit)).all()
+    return list(rows), total
 
 
 def read_events(session: Session, limit: int | None = None) -> list[EventRow]:

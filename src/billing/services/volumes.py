@@ -54,13 +54,19 @@ class VolumeImport:
 
 def import_volumes(session: Session, path: Path, allow_future: str = "",
                    batch_size: int = BATCH_SIZE, sheet: str | None = None,
-                   progress: Progress = silent) -> VolumeImport:
+                   progress: Progress = silent, name: str | None = None,
+                   only_agency: str | None = None) -> VolumeImport:
     """New records only: a changed quantity, or a record for a month already
     invoiced to the agency, is a correction and is refused here. A period
     beyond next month needs ``allow_future``, the reason (domain/timing.py).
     ``sheet`` names the sheet of a workbook; ``progress`` is told the lines
-    read after each batch."""
-    return _Intake(session, path, "", allow_future, batch_size, sheet).run(progress)
+    read after each batch. ``name``: what the file is called where it came
+    from (an upload through the web), recorded and named in problems in place
+    of ``path``; ``only_agency``: the organisation number every record must
+    be of (an agency hands over its own volumes only)."""
+    intake = _Intake(session, path, "", allow_future, batch_size, sheet, name)
+    intake.only_agency = only_agency
+    return intake.run(progress)
 
 
 def correct_volumes(session: Session, path: Path, reason: str, allow_future: str = "",
@@ -76,7 +82,7 @@ class _Intake:
     """One file being taken in: what every batch is checked against."""
 
     def __init__(self, session: Session, path: Path, reason: str, allow_future: str, batch_size: int,
-                 sheet: str | None):
+                 sheet: str | None, name: str | None = None):
         # Before anything is read: a run of a month in this file waits for the
         # import, or the import for the run, and the "billed" check is made
         # under the lock (persistence/locks.py).
@@ -84,6 +90,8 @@ class _Intake:
         self.session, self.path, self.reason, self.batch_size = session, path, reason, batch_size
         self.allow_future = allow_future
         self.sheet = sheet
+        self.name = name or str(path)
+        self.only_agency: str | None = None
         self.correcting = bool(reason)
         self.catalogue: Catalogue = stored_catalogue(session)
         self.stock_codes = sorted(s.code for s in self.catalogue.services
@@ -94,8 +102,8 @@ class _Intake:
         self.billed = billed_months(session)
         # In a workbook, the database checks' problems too are told by sheet and column.
         self.reading = Reading()
-        self.file_problems = ProblemCollector(str(path))  # the reader's
-        self.problems = ProblemCollector(str(path), locate=self.reading.locate)  # the database checks'
+        self.file_problems = ProblemCollector(self.name)  # the reader's
+        self.problems = ProblemCollector(self.name, locate=self.reading.locate)  # the database checks'
         self.added = self.skipped = self.superseded = 0
 
     def fail(self, line: int, field: str, message: str) -> None:
@@ -104,7 +112,7 @@ class _Intake:
     def run(self, progress: Progress) -> VolumeImport:
         kind = "volume_corrections" if self.correcting else "volumes"
         self.batch = open_batch(self.session, kind, self.path, reason=self.reason,
-                                allow_future=self.allow_future)
+                                allow_future=self.allow_future, name=self.name)
         keys = FileKeys(self.session)
         step = f"Reading {self.path.name} (lines)"
         progress(step, 0, None)
@@ -121,7 +129,7 @@ class _Intake:
         return VolumeImport(self.added, self.skipped, self.superseded, self.reading.summary())
 
     def _take_batch(self, records: list[tuple[int, VolumeRecord]], keys: FileKeys) -> None:
-        for problem in future_problems(str(self.path), ((line, r.period) for line, r in records),
+        for problem in future_problems(self.name, ((line, r.period) for line, r in records),
                                        date.today(), self.allow_future):
             self.problems.add(problem.message, line=problem.line, field=problem.field)
         missing = {self.ids[r.organisation_number] for _, r in records
@@ -157,6 +165,10 @@ class _Intake:
                stocks: Counter) -> tuple[int | None, dict] | None:
         """(id of the revision it supersedes or None, the row to insert), or None
         when the record is refused (recorded) or already there (counted)."""
+        if self.only_agency is not None and record.organisation_number != self.only_agency:
+            self.fail(line, "organisation_number", f"{record.organisation_number} is another agency: "
+                                                   f"only volumes of {self.only_agency} are taken in here")
+            return None
         agency_id = self.ids.get(record.organisation_number)
         if agency_id is None:
             self.fail(line, "organisation_number", f"unknown agency {record.organisation_number}")
