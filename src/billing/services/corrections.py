@@ -89,8 +89,7 @@ def correct_month(session: Session, month: Month, issue_date: date,
     drafts = {d.agency_id: d.document for d in draft_month(session, month, issue_date, agency_id)}
     current = {d.agency_id: d.document for d in in_force_documents(session, month, agency_id)}
     credited = {h.agency_id: h.number for h in credited_alone_invoices(session, month)}
-    batch_reasons = {} if reason is not None else correction_reasons(session, month,
-                                                                       sorted(drafts.keys() | current.keys()))
+    batch_reasons = {} if reason is not None else correction_reasons(session, month, agency_id)
     to_issue: list[AgencyDocument] = []
     held: list[Invoice] = []
     changes: list[AgencyChange] = []
