@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billing.collector import bulk_phase
 from billing.audit.arithmetic import check_arithmetic
 from billing.audit.chain import seal_findings
 from billing.audit.completeness import check_completeness
@@ -44,6 +45,7 @@ from billing.services.catalogue import stored_catalogue
 from billing.services.verify import journal_findings
 
 
+@bulk_phase
 def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = Decimal(30),
               sample_size: int = 5, seed: int | None = None, costs_file: Path | None = None,
               costs_sheet: str | None = None, progress: Progress = silent) -> AuditReport:

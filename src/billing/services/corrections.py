@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billing.collector import bulk_phase
 from billing.errors import DataError
 from billing.domain.organisation import normalise_organisation_number
 from billing.files.fields import MAX_REASON, checked_reason
@@ -61,6 +62,7 @@ class Correction:
     dry_run: bool = False
 
 
+@bulk_phase
 def correct_month(session: Session, month: Month, issue_date: date,
                   organisation_number: str | None = None, reason: str | None = None,
                   dry_run: bool = False) -> Correction:

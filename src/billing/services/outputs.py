@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from billing.collector import bulk_phase
 from billing.domain.exports import DocumentChoice, ExportFormat, NumberRange
 from billing.domain.seller import Centre, Seller
 from billing.einvoice.export import peppol_documents
@@ -35,6 +36,7 @@ def document_with_seal(session: Session, number: int) -> SealedDocument | None:
     return sealed_document(session, number)
 
 
+@bulk_phase
 def export_peppol(session: Session, choice: DocumentChoice, out: Path, seller: Seller,
                   progress: Progress = silent) -> Exported:
     """The chosen documents' e-invoices into ``out`` (created if missing): all
@@ -53,6 +55,7 @@ def export_peppol(session: Session, choice: DocumentChoice, out: Path, seller: S
                             [out / name for name in files], lambda: write_files(out, files, "e-invoices"))
 
 
+@bulk_phase
 def export_sie(session: Session, month: Month, selection: Selection, path: Path, centre: Centre,
                generated: date, choice: DocumentChoice = DocumentChoice(),
                voucher_date: VoucherDate = VoucherDate.INVOICE, progress: Progress = silent) -> Exported:
@@ -86,6 +89,7 @@ def document_pdf(session: Session, number: int, seller: Seller, path: Path | Non
                             lambda: write_file(target, data))
 
 
+@bulk_phase
 def export_pdfs(session: Session, choice: DocumentChoice, seller: Seller, directory: Path,
                 progress: Progress = silent) -> Exported:
     """The chosen documents as PDFs in ``directory``, all or nothing."""
