@@ -221,10 +221,12 @@ class _Intake:
         if new_rows:
             insert_rows(self.session, _VOLUMES, _COLUMNS, ([row[c] for c in _COLUMNS] for row in new_rows))
         if replacing:
-            new_ids = self.session.execute(
-                insert(_VOLUMES).returning(_VOLUMES.c.id, sort_by_parameter_order=True),
-                [row for _, row in replacing]).scalars().all()
+            # Each new revision comes back with its line, not in the order
+            # given: asking for that order makes SQLite insert row by row.
+            new_ids = dict(self.session.execute(
+                insert(_VOLUMES).returning(_VOLUMES.c.source_line, _VOLUMES.c.id),
+                [row for _, row in replacing]).all())
             self.session.execute(
                 update(_VOLUMES).where(_VOLUMES.c.id == bindparam("old_id"))
                 .values(superseded_by_id=bindparam("new_id")),
-                [{"old_id": old, "new_id": new} for (old, _), new in zip(replacing, new_ids)])
+                [{"old_id": old, "new_id": new_ids[row["source_line"]]} for old, row in replacing])
