@@ -5,7 +5,7 @@
 For each size it writes the agencies and the month's volume file (scale_data.py,
 deterministic), loads the tariffs and the agencies into a fresh database, then
 runs each command in a child process and prints its wall time and the child's
-peak resident memory (ru_maxrss): ``volumes import``, ``run``, ``audit``,
+peak resident memory (VmHWM): ``volumes import``, ``run``, ``audit``,
 ``export peppol``, ``export sie``. The floor (scale_floor.py) is measured in the
 same run, with as many invoice, line and link rows as the engine wrote; the
 ratio is (import + run) / floor. PostgreSQL is a throwaway cluster started like
@@ -29,7 +29,15 @@ from scale_data import SEED_MONTH, volume_services, write_agencies, write_volume
 from scale_floor import postgres_floor, sqlite_floor
 
 ROOT = Path(__file__).resolve().parents[2]
-BILLING = [sys.executable, "-c", "from billing.cli.app import main; main()"]
+# The child says its own peak (VmHWM) as it exits: ru_maxrss from wait4 would
+# also count this parent's memory, inherited across fork and exec.
+BILLING = [sys.executable, "-c", "import atexit, sys\n"
+           "def peak():\n"
+           "    for line in open('/proc/self/status'):\n"
+           "        if line.startswith('VmHWM'):\n"
+           "            sys.stderr.write('\\nPEAK_KB ' + line.split()[1] + '\\n')\n"
+           "atexit.register(peak)\n"
+           "from billing.cli.app import main; main()"]
 ISSUE_DATE = "2013-01-08"
 MEMORY_LIMIT_MB = 500
 
@@ -49,7 +57,8 @@ def billing(url: str, *arguments: str, allowed: tuple[int, ...] = (0,)) -> tuple
         print(f"billing {' '.join(arguments)} failed (exit status {code}):\n{stderr[-1500:]}",
               file=sys.stderr)
         return None
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    peaks = [line.split()[1] for line in stderr.splitlines() if line.startswith("PEAK_KB ")]
+    return seconds, usage.ru_utime + usage.ru_stime, int(peaks[-1]) / 1024
 
 
 def engine_counts(url: str) -> dict[str, int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from sys import intern
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -157,11 +158,15 @@ def document_from_row(row: InvoiceRow, volumes: dict[tuple[int, int], list[int]]
 
 
 def _line(row: InvoiceLineRow, volume_ids: list[int]) -> RatedLine:
+    # The few texts every line repeats are shared (sys.intern), not read anew
+    # for each of a month's hundreds of thousands of lines.
     return RatedLine(
-        area=ServiceArea(row.area), part=FeePart(row.part), description=row.description,
-        quantity=row.quantity, unit=row.unit, unit_code=row.unit_code, unit_price=row.unit_price,
-        amount=row.amount, vat_rate=row.vat_rate, price_list_id=row.price_list_id,
-        service_code=row.service_code, detail=row.detail,
+        area=ServiceArea(row.area), part=FeePart(row.part), description=intern(row.description),
+        quantity=row.quantity, unit=intern(row.unit), unit_code=intern(row.unit_code),
+        unit_price=row.unit_price, amount=row.amount, vat_rate=row.vat_rate,
+        price_list_id=intern(row.price_list_id) if row.price_list_id is not None else None,
+        service_code=intern(row.service_code) if row.service_code is not None else None,
+        detail=row.detail,
         proration=(Proration(row.proration_days, row.proration_of_days)
                    if row.proration_days is not None and row.proration_of_days is not None else None),
         tier_steps=tuple(TierStep(s["first"], s["last"], Decimal(s["rate"])) for s in row.tier_steps),

@@ -32,7 +32,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
         return str(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else Decimal(value)
+        return None if value is None else _stored_decimal(value)
 
 
 class MonthType(TypeDecorator[Month]):
@@ -50,6 +50,12 @@ class MonthType(TypeDecorator[Month]):
 
     def process_result_value(self, value, dialect):
         return None if value is None else _stored_month(value)
+
+
+# Documents at scale repeat the same prices, rates and amounts on hundreds of
+# thousands of lines: one Decimal per text read (Decimal is immutable) keeps
+# them from filling memory with equal copies.
+_stored_decimal = lru_cache(maxsize=1 << 16)(Decimal)
 
 
 # A month of 300,000 volume records reads the same few months' text on every

@@ -72,19 +72,24 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
     credited = {n: known[n] for n in credited_by if n in known}
     credited |= {d.document.number: d.document
                  for d in documents_by_number(session, [n for n in credited_by if n not in known])}
+    volumes = {m: load_volumes(session, m) for m in [first.previous(), *months]}
     # The records and charges the period's lines were billed from, found by a
     # join in the database: a list of their ids would be one parameter each
     # (300,000 in a month of 10,000 agencies), beyond what a statement takes.
+    # The records in force are those just read (the same values, not read
+    # twice); only the superseded ones a line was billed from are added.
     billed_in_period = InvoiceRow.period.between(first, last)
-    volumes_by_id = {r.id: r for records in load_volume_records(session, VolumeRow.id.in_(
-        select(InvoiceLineVolume.volume_record_id)
-        .join(InvoiceRow, InvoiceRow.number == InvoiceLineVolume.invoice_number).where(billed_in_period))).values()
-        for r in records}
+    volumes_by_id = {r.id: r for m in months for records in volumes[m].values() for r in records}
+    volumes_by_id |= {r.id: r for records in load_volume_records(
+        session, VolumeRow.superseded_by_id.is_not(None), VolumeRow.id.in_(
+            select(InvoiceLineVolume.volume_record_id)
+            .join(InvoiceRow, InvoiceRow.number == InvoiceLineVolume.invoice_number)
+            .where(billed_in_period))).values() for r in records}
     charges_by_id = {c.id: c for cs in load_pass_through_charges(session, PassThroughRow.id.in_(
         select(InvoiceLineRow.pass_through_id)
-        .join(InvoiceRow, InvoiceRow.number == InvoiceLineRow.invoice_number).where(billed_in_period))).values()
+        .join(InvoiceRow, InvoiceRow.number == InvoiceLineRow.invoice_number)
+        .where(billed_in_period))).values()
         for c in cs}
-    volumes = {m: load_volumes(session, m) for m in [first.previous(), *months]}
     pass_through = {m: load_pass_through(session, m) for m in months}
     sealed, series = sealed_documents(session), series_state(session)
 
