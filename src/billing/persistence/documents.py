@@ -49,12 +49,6 @@ def documents_issued_between(session: Session, first: date, end: date) -> list[I
     return read_documents(session, InvoiceRow.issue_date >= first, InvoiceRow.issue_date < end)
 
 
-def agency_documents_for_periods(session: Session, months: Sequence[Month]) -> list[AgencyDocument]:
-    """The documents billed for any of ``months`` (a few), with their agencies, by number."""
-    return [AgencyDocument(row.agency_id, document)
-            for row, document in _read(session, InvoiceRow.period.in_(list(months)))]
-
-
 def document_by_number(session: Session, number: int) -> AgencyDocument | None:
     found = documents_by_number(session, [number])
     return found[0] if found else None
@@ -164,6 +158,12 @@ def price_lists_used(session: Session) -> set[str]:
 def sealed_documents(session: Session) -> list[SealedDocument]:
     """Every stored document with its seals as stored, by number."""
     return [SealedDocument(document, row.previous_seal, row.seal) for row, document in _read(session)]
+
+
+def sealed_agency_documents(session: Session) -> list[tuple[int, SealedDocument]]:
+    """Every stored document with its agency and its seals as stored, by number."""
+    return [(row.agency_id, SealedDocument(document, row.previous_seal, row.seal))
+            for row, document in _read(session)]
 
 
 def sealed_document(session: Session, number: int) -> SealedDocument | None:
