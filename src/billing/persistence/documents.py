@@ -9,7 +9,7 @@ no statement carries an unbounded IN list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from sqlalchemy import and_, false, or_, select
