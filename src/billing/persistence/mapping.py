@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from billing.domain.address import PostalAddress
 from billing.domain.agency import (Agency, Agreement, ConnectionItem, Discount, FeePart, SizeChange,
