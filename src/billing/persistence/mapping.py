@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from sys import intern
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -167,8 +168,10 @@ def load_volume_records(session: Session, *criteria) -> dict[int, list[VolumeRec
                     VolumeRow.service_code, VolumeRow.quantity, VolumeRow.source, VolumeRow.reference)
              .join(AgencyRow, AgencyRow.id == VolumeRow.agency_id)
              .where(*criteria).order_by(VolumeRow.id))
+    # The texts repeated on every record (agency, service, source) are shared.
     for record_id, agency_id, period, org, code, quantity, source, reference in session.execute(query):
-        result[agency_id].append(VolumeRecord(record_id, period, org, code, quantity, source, reference))
+        result[agency_id].append(VolumeRecord(record_id, period, intern(org), intern(code), quantity,
+                                              intern(source), reference))
     return result
 
 
