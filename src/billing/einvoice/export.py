@@ -1,8 +1,9 @@
-"""The e-invoices of a month: one UBL file per issued document, made all or none."""
+"""The e-invoices of a month: one UBL file per issued document, made all or none
+(and, for writing, one at a time)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from billing.domain.seller import Seller
 from billing.einvoice.checks import document_problems, seller_problems
@@ -22,6 +23,17 @@ def peppol_documents(documents: Sequence[Invoice], seller: Seller,
     checked before any is made: a problem in any of them (or in the seller's
     details) raises one DataError naming each document.
     """
+    files = peppol_files(documents, seller, unknown_kinds, progress)
+    return [(document, name, xml) for document, (name, xml) in zip(documents, files)]
+
+
+def peppol_files(documents: Sequence[Invoice], seller: Seller,
+                 unknown_kinds: Sequence[tuple[int, str, str]] = (),
+                 progress: Progress = silent) -> Iterator[tuple[str, bytes]]:
+    """(file name, XML) of each document, checked as peppol_documents checks
+    them (here, before this returns), then made one at a time as they are
+    taken: files/output.write_files writes each before the next is made, so a
+    batch of any size is never in memory as XML."""
     problems: list[Problem] = list(seller_problems(seller))
     for number, kind, name in unknown_kinds:
         problems.append(Problem(f"document {number} ({name}) is of kind {kind!r}, which has no "
@@ -34,5 +46,5 @@ def peppol_documents(documents: Sequence[Invoice], seller: Seller,
         raise DataError(problems)
     # A credit note credits, and a corrected invoice replaces, an invoice of the same month.
     issue_dates = {d.number: d.issue_date for d in documents if d.number is not None}
-    return [(d, file_name(d), to_bytes(build_document(d, seller, issue_dates)))
-            for d in tracked(documents, "Making e-invoices", progress)]
+    return ((file_name(d), to_bytes(build_document(d, seller, issue_dates)))
+            for d in tracked(documents, "Making e-invoices", progress))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from billing.errors import DataError
@@ -34,12 +34,17 @@ def write_file(path: Path, data: bytes) -> Path:
     return path
 
 
-def write_files(directory: Path, files: Mapping[str, bytes], what: str = "files") -> list[Path]:
+def write_files(directory: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]],
+                what: str = "files") -> list[Path]:
     """Every file into ``directory`` (created if missing), or none.
 
-    The files are written into a staging directory beside it first and moved in
-    (one rename each) only when all are written. Files of the same names are
-    replaced; other files are left alone.
+    ``files`` are (name, content) pairs, or a mapping of them; an iterable is
+    consumed one file at a time, so the contents of a batch of any size need
+    never be in memory together. The files are written into a staging
+    directory beside it first and moved in (one rename each) only when all are
+    written; anything raised while they are made (or written) removes the
+    staging directory and leaves ``directory`` as it was. Files of the same
+    names are replaced; other files are left alone.
     """
     def refused(reason: object) -> DataError:
         return DataError.single(f"cannot write the {what} there: {reason}", file=str(directory))
@@ -51,14 +56,16 @@ def write_files(directory: Path, files: Mapping[str, bytes], what: str = "files"
         staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
     except OSError as error:
         raise refused(error.strerror or error) from None
+    names: list[str] = []
     try:
-        for name, data in files.items():
+        for name, data in (files.items() if isinstance(files, Mapping) else files):
             (staging / name).write_bytes(data)
+            names.append(name)
         directory.mkdir(exist_ok=True)
-        for name in files:
+        for name in names:
             os.replace(staging / name, directory / name)
     except OSError as error:
         raise refused(error.strerror or error) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return [directory / name for name in files]
+    return [directory / name for name in names]

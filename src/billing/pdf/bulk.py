@@ -1,9 +1,9 @@
-"""PDF files of documents, by name: one file per document, all rendered before
-any is written (services/outputs.py writes them, all or nothing)."""
+"""PDF files of documents, by name: one file per document, rendered one at a
+time as they are written (services/outputs.py writes them, all or nothing)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from billing.domain.seller import Seller
 from billing.errors import DataError
@@ -20,12 +20,19 @@ def pdf_name(invoice: Invoice) -> str:
 def pdf_files(documents: Sequence[Invoice], seller: Seller, progress: Progress = silent) -> dict[str, bytes]:
     """Every document rendered, by file name; a document that fails to render
     is named, and nothing is returned."""
-    files = {}
+    return dict(pdf_stream(documents, seller, progress))
+
+
+def pdf_stream(documents: Sequence[Invoice], seller: Seller,
+               progress: Progress = silent) -> Iterator[tuple[str, bytes]]:
+    """(file name, PDF) of each document, rendered one at a time as they are
+    taken (files/output.write_files writes each before the next is made); a
+    document that fails to render raises, naming it."""
     for document in tracked(documents, "Rendering PDFs", progress):
         try:
-            files[pdf_name(document)] = render_invoice(document, seller)
+            data = render_invoice(document, seller)
         except Exception as error:  # any failure: name the document, write nothing
             raise DataError.single(
                 f"{pdf_name(document)} could not be rendered, no file was written: "
                 f"{type(error).__name__}: {error}") from error
-    return files
+        yield pdf_name(document), data

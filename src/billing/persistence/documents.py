@@ -9,7 +9,7 @@ no statement carries an unbounded IN list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from sqlalchemy import and_, false, func, or_, select
@@ -25,6 +25,9 @@ from billing.persistence.models import InvoiceLineRow, InvoiceLineVolume, Invoic
 from billing.persistence.numbering import DOCUMENT_SERIES
 
 _CHUNK = 5000
+# Documents are read this many at a time (_read): a month at scale is 10,000
+# documents of some 35 lines each.
+_READ_CHUNK = 1000
 # A number beyond the integer column cannot be a document (nor be bound on SQLite).
 _LARGEST_NUMBER = 2**31 - 1
 
@@ -44,12 +47,6 @@ def documents_issued_in(session: Session, month: Month) -> list[Invoice]:
 def documents_issued_between(session: Session, first: date, end: date) -> list[Invoice]:
     """The documents dated from ``first`` up to, not including, ``end``."""
     return read_documents(session, InvoiceRow.issue_date >= first, InvoiceRow.issue_date < end)
-
-
-def agency_documents_for_periods(session: Session, months: Sequence[Month]) -> list[AgencyDocument]:
-    """The documents billed for any of ``months`` (a few), with their agencies, by number."""
-    return [AgencyDocument(row.agency_id, document)
-            for row, document in _read(session, InvoiceRow.period.in_(list(months)))]
 
 
 def document_by_number(session: Session, number: int) -> AgencyDocument | None:
@@ -204,11 +201,17 @@ def sealed_documents(session: Session) -> list[SealedDocument]:
     return [SealedDocument(document, row.previous_seal, row.seal) for row, document in _read(session)]
 
 
+def sealed_agency_documents(session: Session) -> list[tuple[int, SealedDocument]]:
+    """Every stored document with its agency and its seals as stored, by number."""
+    return [(row.agency_id, SealedDocument(document, row.previous_seal, row.seal))
+            for row, document in _read(session)]
+
+
 def sealed_document(session: Session, number: int) -> SealedDocument | None:
     """One stored document with its seals, or None when there is none of that number."""
     if number not in _plausible([number]):
         return None
-    found = _read(session, InvoiceRow.number == number)
+    found = list(_read(session, InvoiceRow.number == number))
     return SealedDocument(found[0][1], found[0][0].previous_seal, found[0][0].seal) if found else None
 
 
@@ -220,18 +223,23 @@ def series_state(session: Session) -> SeriesState:
 
 # --- reading -------------------------------------------------------------------------------
 
-def _read(session: Session, *criteria) -> list[tuple[InvoiceRow, Invoice]]:
-    query = (select(InvoiceRow).where(*criteria).order_by(InvoiceRow.number)
-             .options(selectinload(InvoiceRow.lines), selectinload(InvoiceRow.vat_subtotals)))
-    rows = list(session.scalars(query))
-    volumes: dict[tuple[int, int], list[int]] = {}
-    for chunk in _chunks([row.number for row in rows]):
+def _read(session: Session, *criteria) -> Iterator[tuple[InvoiceRow, Invoice]]:
+    """The matching documents by number, read a chunk of numbers at a time: the
+    rows of one chunk are alive at once, so a caller that keeps only the
+    documents (or streams them) never holds the rows of a whole month."""
+    numbers = list(session.scalars(select(InvoiceRow.number).where(*criteria).order_by(InvoiceRow.number)))
+    for chunk in _chunks(numbers, _READ_CHUNK):
+        rows = list(session.scalars(
+            select(InvoiceRow).where(InvoiceRow.number.in_(chunk)).order_by(InvoiceRow.number)
+            .options(selectinload(InvoiceRow.lines), selectinload(InvoiceRow.vat_subtotals))))
+        volumes: dict[tuple[int, int], list[int]] = {}
         for number, line_no, record_id in session.execute(
                 select(InvoiceLineVolume.invoice_number, InvoiceLineVolume.line_no,
                        InvoiceLineVolume.volume_record_id)
                 .where(InvoiceLineVolume.invoice_number.in_(chunk))):
             volumes.setdefault((number, line_no), []).append(record_id)
-    return [(row, document_from_row(row, volumes)) for row in rows]
+        for row in rows:
+            yield row, document_from_row(row, volumes)
 
 
 def _heads(session: Session, *criteria) -> list[DocumentHead]:
@@ -248,6 +256,6 @@ def _plausible(numbers: Iterable[int]) -> list[int]:
     return sorted({n for n in numbers if 0 < n <= _LARGEST_NUMBER})
 
 
-def _chunks(items: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]
+def _chunks(items: list[int], size: int = _CHUNK) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from billing.domain.exports import ExportFormat
+from billing.persistence.bulk import insert_rows
 from billing.persistence.models import ExportBatchRow, ExportRecordRow
 
 _CHUNK = 5000
@@ -79,10 +80,11 @@ def record_export(session: Session, batch: ExportBatch) -> int:
                          target=str(batch.target), choice=batch.choice, document_count=len(batch.files))
     session.add(row)
     session.flush()
-    session.add_all([ExportRecordRow(batch_id=row.id, invoice_number=number, format=str(batch.format),
-                                     exported_at=batch.exported_at, os_user=batch.os_user, path=str(path))
-                     for number, path in batch.files])
-    session.flush()
+    # In bulk: as ORM objects each record would be an INSERT of its own.
+    insert_rows(session, ExportRecordRow.__table__,
+                ("batch_id", "invoice_number", "format", "exported_at", "os_user", "path"),
+                ((row.id, number, str(batch.format), batch.exported_at, batch.os_user, str(path))
+                 for number, path in batch.files))
     return row.id
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from sys import intern
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billing.domain.address import PostalAddress
@@ -20,6 +21,7 @@ from billing.invoicing.document import AgencyDocument, DocumentKind, Invoice
 from billing.invoicing.seal import seal
 from billing.invoicing.totals import InvoiceTotals, VatSubtotal
 from billing.period import Month
+from billing.persistence.bulk import insert_rows
 from billing.persistence.journal import append_to_journal, document_records, run_as_record
 from billing.persistence.models import (BillingRunRow, InvoiceLineRow, InvoiceLineVolume, InvoiceRow,
                                         InvoiceVatRow)
@@ -68,50 +70,58 @@ def _refuse_a_billed_month(session: Session, month: Month) -> None:
                            "nothing was issued ('billing verify' shows what was removed)")
 
 
+_HEAD_COLUMNS = ("number", "kind", "credits_number", "replaces_number", "reason", "previous_seal", "seal",
+                 "run_id", "agency_id", "organisation_number", "agency_name", "buyer_street",
+                 "buyer_additional_street", "buyer_postal_code", "buyer_city", "buyer_country",
+                 "buyer_reference", "period", "issue_date", "due_date", "currency", "net", "vat", "rounding",
+                 "payable")
+_LINE_COLUMNS = ("invoice_number", "line_no", "area", "part", "service_code", "description", "detail",
+                 "quantity", "unit", "unit_code", "unit_price", "amount", "vat_rate", "price_list_id",
+                 "proration_days", "proration_of_days", "tier_steps", "pass_through_id", "price_source",
+                 "vat_exemption_code", "vat_exemption_reason")
+
+
 def _write(session: Session, run_id: int | None, issued: list[tuple[int, Invoice, str, str]]) -> None:
-    """Insert documents with their lines, VAT and basis links: one executemany
-    per table, however many agencies and lines there are."""
-    heads, lines, vat, links = [], [], [], []
-    for agency_id, invoice, previous_seal, document_seal in issued:
-        assert invoice.number is not None
-        t = invoice.totals
-        heads.append(dict(
-            number=invoice.number, kind=str(invoice.kind), credits_number=invoice.credits,
-            replaces_number=invoice.replaces, reason=invoice.reason,
-            previous_seal=previous_seal, seal=document_seal, run_id=run_id, agency_id=agency_id,
-            organisation_number=invoice.organisation_number, agency_name=invoice.agency_name,
-            **_address_values(invoice.buyer_address),
-            buyer_reference=invoice.buyer_reference, period=invoice.period,
-            issue_date=invoice.issue_date, due_date=invoice.due_date, currency=invoice.currency,
-            net=t.net, vat=t.vat, rounding=t.rounding, payable=t.payable))
-        vat += [dict(invoice_number=invoice.number, rate=s.rate, taxable=s.taxable, vat=s.vat)
-                for s in t.vat_subtotals]
-        for line_no, line in enumerate(invoice.lines, start=1):
-            lines.append(_line_values(invoice.number, line_no, line))
-            links += [dict(invoice_number=invoice.number, line_no=line_no, volume_record_id=record_id)
-                      for record_id in line.volume_record_ids]
-    for model, rows in ((InvoiceRow, heads), (InvoiceLineRow, lines), (InvoiceVatRow, vat),
-                        (InvoiceLineVolume, links)):
-        if rows:
-            # The table, not the ORM entity: the ORM bulk path would split the
-            # batch wherever a column is None in one row and not the next.
-            session.execute(insert(model.__table__), rows)
+    """Insert documents with their lines, VAT and basis links: each table's
+    rows in bulk (persistence/bulk.py), made as they are written, however many
+    agencies and lines there are."""
+    insert_rows(session, InvoiceRow.__table__, _HEAD_COLUMNS,
+                (_head_values(run_id, *document) for document in issued))
+    documents = [invoice for _, invoice, _, _ in issued]
+    insert_rows(session, InvoiceLineRow.__table__, _LINE_COLUMNS,
+                (_line_values(invoice.number, line_no, line)
+                 for invoice in documents for line_no, line in enumerate(invoice.lines, start=1)))
+    insert_rows(session, InvoiceVatRow.__table__, ("invoice_number", "rate", "taxable", "vat"),
+                ((invoice.number, s.rate, s.taxable, s.vat)
+                 for invoice in documents for s in invoice.totals.vat_subtotals))
+    insert_rows(session, InvoiceLineVolume.__table__, ("invoice_number", "line_no", "volume_record_id"),
+                ((invoice.number, line_no, record_id)
+                 for invoice in documents for line_no, line in enumerate(invoice.lines, start=1)
+                 for record_id in line.volume_record_ids))
 
 
-def _line_values(number: int, line_no: int, line: RatedLine) -> dict:
-    return dict(
-        invoice_number=number, line_no=line_no, area=str(line.area), part=str(line.part),
-        service_code=line.service_code, description=line.description, detail=line.detail,
-        quantity=line.quantity, unit=line.unit, unit_code=line.unit_code,
-        unit_price=line.unit_price, amount=line.amount, vat_rate=line.vat_rate,
-        price_list_id=line.price_list_id,
-        proration_days=line.proration.days if line.proration else None,
-        proration_of_days=line.proration.of_days if line.proration else None,
-        tier_steps=[{"first": s.first, "last": s.last, "rate": str(s.rate)} for s in line.tier_steps],
-        pass_through_id=line.pass_through_ids[0] if line.pass_through_ids else None,
-        price_source=str(line.price_source) if line.price_source is not None else None,
-        vat_exemption_code=line.vat_exemption.code if line.vat_exemption else None,
-        vat_exemption_reason=line.vat_exemption.reason if line.vat_exemption else None)
+def _head_values(run_id: int | None, agency_id: int, invoice: Invoice, previous_seal: str,
+                 document_seal: str) -> tuple:
+    assert invoice.number is not None
+    t, address = invoice.totals, invoice.buyer_address
+    return (invoice.number, str(invoice.kind), invoice.credits, invoice.replaces, invoice.reason,
+            previous_seal, document_seal, run_id, agency_id, invoice.organisation_number,
+            invoice.agency_name, *_address_values(address).values(), invoice.buyer_reference,
+            invoice.period, invoice.issue_date, invoice.due_date, invoice.currency, t.net, t.vat,
+            t.rounding, t.payable)
+
+
+def _line_values(number: int | None, line_no: int, line: RatedLine) -> tuple:
+    return (number, line_no, str(line.area), str(line.part), line.service_code, line.description,
+            line.detail, line.quantity, line.unit, line.unit_code, line.unit_price, line.amount,
+            line.vat_rate, line.price_list_id,
+            line.proration.days if line.proration else None,
+            line.proration.of_days if line.proration else None,
+            [{"first": s.first, "last": s.last, "rate": str(s.rate)} for s in line.tier_steps],
+            line.pass_through_ids[0] if line.pass_through_ids else None,
+            str(line.price_source) if line.price_source is not None else None,
+            line.vat_exemption.code if line.vat_exemption else None,
+            line.vat_exemption.reason if line.vat_exemption else None)
 
 
 def _address_values(address: PostalAddress | None) -> dict:
@@ -148,11 +158,15 @@ def document_from_row(row: InvoiceRow, volumes: dict[tuple[int, int], list[int]]
 
 
 def _line(row: InvoiceLineRow, volume_ids: list[int]) -> RatedLine:
+    # The few texts every line repeats are shared (sys.intern), not read anew
+    # for each of a month's hundreds of thousands of lines.
     return RatedLine(
-        area=ServiceArea(row.area), part=FeePart(row.part), description=row.description,
-        quantity=row.quantity, unit=row.unit, unit_code=row.unit_code, unit_price=row.unit_price,
-        amount=row.amount, vat_rate=row.vat_rate, price_list_id=row.price_list_id,
-        service_code=row.service_code, detail=row.detail,
+        area=ServiceArea(row.area), part=FeePart(row.part), description=intern(row.description),
+        quantity=row.quantity, unit=intern(row.unit), unit_code=intern(row.unit_code),
+        unit_price=row.unit_price, amount=row.amount, vat_rate=row.vat_rate,
+        price_list_id=intern(row.price_list_id) if row.price_list_id is not None else None,
+        service_code=intern(row.service_code) if row.service_code is not None else None,
+        detail=row.detail,
         proration=(Proration(row.proration_days, row.proration_of_days)
                    if row.proration_days is not None and row.proration_of_days is not None else None),
         tier_steps=tuple(TierStep(s["first"], s["last"], Decimal(s["rate"])) for s in row.tier_steps),

@@ -38,11 +38,14 @@ def latest_issue_date(session: Session) -> tuple[int, date] | None:
     return number, newest
 
 
-def correction_reasons(session: Session, month: Month, agency_ids: Sequence[int]) -> dict[int, list[str]]:
-    """For each agency, the reasons of the correction batches (only a correction
-    keeps a reason) whose volume records of ``month`` are in force, in batch order."""
+def correction_reasons(session: Session, month: Month, agency_id: int | None = None) -> dict[int, list[str]]:
+    """For each agency (or the one agency), the reasons of the correction
+    batches (only a correction keeps a reason) whose volume records of
+    ``month`` are in force, in batch order. Every agency's, not a list of them:
+    that list would be an IN of one parameter per agency."""
+    criteria = [] if agency_id is None else [VolumeRow.agency_id == agency_id]
     query = (select(VolumeRow.agency_id, ImportBatch.id, ImportBatch.reason).join(ImportBatch)
-             .where(VolumeRow.period == month, VolumeRow.agency_id.in_(list(agency_ids)),
+             .where(VolumeRow.period == month, *criteria,
                     VolumeRow.superseded_by_id.is_(None), ImportBatch.reason != "")
              .distinct().order_by(VolumeRow.agency_id, ImportBatch.id))
     reasons: dict[int, list[str]] = {}

@@ -7,6 +7,7 @@ digits; these types store the decimal's own text instead.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import String
 from sqlalchemy.types import TypeDecorator
@@ -31,7 +32,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
         return str(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else Decimal(value)
+        return None if value is None else _stored_decimal(value)
 
 
 class MonthType(TypeDecorator[Month]):
@@ -48,4 +49,17 @@ class MonthType(TypeDecorator[Month]):
         return str(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else Month.parse(value)
+        return None if value is None else _stored_month(value)
+
+
+# Documents at scale repeat the same prices, rates and amounts on hundreds of
+# thousands of lines: one Decimal per text read (Decimal is immutable) keeps
+# them from filling memory with equal copies.
+_stored_decimal = lru_cache(maxsize=1 << 16)(Decimal)
+
+
+# A month of 300,000 volume records reads the same few months' text on every
+# row: each is parsed once (Month is immutable, so one value serves them all).
+@lru_cache(maxsize=4096)
+def _stored_month(text: str) -> Month:
+    return Month.parse(text)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billing.collector import bulk_phase
 from billing.audit.volume_guards import ALL, DEFAULT_DROP_THRESHOLD, VolumeFinding, unallowed, volume_findings
 from billing.domain.organisation import normalise_organisation_number
 from billing.errors import AlreadyDone, DataError, Problem
@@ -234,6 +235,7 @@ def refusal(checks: RunChecks, month: Month) -> list[Problem]:
     return problems
 
 
+@bulk_phase
 def run_month(session: Session, month: Month, issue_date: date,
               override: Override = Override(), progress: Progress = silent) -> RunResult:
     """Issue the month's invoices, all in the caller's transaction, or none. An

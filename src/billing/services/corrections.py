@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billing.collector import bulk_phase
 from billing.errors import DataError
 from billing.domain.organisation import normalise_organisation_number
 from billing.files.fields import MAX_REASON, checked_reason
@@ -61,6 +62,7 @@ class Correction:
     dry_run: bool = False
 
 
+@bulk_phase
 def correct_month(session: Session, month: Month, issue_date: date,
                   organisation_number: str | None = None, reason: str | None = None,
                   dry_run: bool = False) -> Correction:
@@ -89,8 +91,7 @@ def correct_month(session: Session, month: Month, issue_date: date,
     drafts = {d.agency_id: d.document for d in draft_month(session, month, issue_date, agency_id)}
     current = {d.agency_id: d.document for d in in_force_documents(session, month, agency_id)}
     credited = {h.agency_id: h.number for h in credited_alone_invoices(session, month)}
-    batch_reasons = {} if reason is not None else correction_reasons(session, month,
-                                                                       sorted(drafts.keys() | current.keys()))
+    batch_reasons = {} if reason is not None else correction_reasons(session, month, agency_id)
     to_issue: list[AgencyDocument] = []
     held: list[Invoice] = []
     changes: list[AgencyChange] = []

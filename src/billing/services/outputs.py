@@ -13,14 +13,17 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from billing.collector import bulk_phase
 from billing.domain.exports import DocumentChoice, ExportFormat, NumberRange
 from billing.domain.seller import Centre, Seller
-from billing.einvoice.export import peppol_documents
+from billing.einvoice.export import peppol_files
+from billing.einvoice.ubl import file_name
 from billing.files.output import write_file, write_files
 from billing.invoicing.document import Invoice
 from billing.invoicing.series import SealedDocument
 from billing.ledger.export import Selection, VoucherDate, sie_file
-from billing.pdf import pdf_files, pdf_name, render_invoice
+from billing.pdf import pdf_name, render_invoice
+from billing.pdf.bulk import pdf_stream
 from billing.period import Month
 from billing.persistence.documents import sealed_document
 from billing.progress import Progress, silent
@@ -33,11 +36,13 @@ def document_with_seal(session: Session, number: int) -> SealedDocument | None:
     return sealed_document(session, number)
 
 
+@bulk_phase
 def export_peppol(session: Session, choice: DocumentChoice, out: Path, seller: Seller,
                   progress: Progress = silent) -> Exported:
     """The chosen documents' e-invoices into ``out`` (created if missing): all
-    are made in memory first, then written all or nothing; bad data or a failed
-    write leaves ``out`` as it was. A file of the same name from an earlier
+    are checked first, then each is made and written to a staging directory in
+    turn, and moved in all or nothing; bad data or a failed write leaves
+    ``out`` as it was. A file of the same name from an earlier
     export is replaced."""
     selected = select_documents(session, ExportFormat.PEPPOL, choice)
     if not selected.chosen.numbers:
@@ -45,12 +50,14 @@ def export_peppol(session: Session, choice: DocumentChoice, out: Path, seller: S
     # A document of an unknown kind cannot be read; the export is refused naming it.
     unknown = selected.unknown_kinds
     documents = [] if unknown else read_selected(selected, session, "an e-invoice")
-    made = peppol_documents(documents, seller, unknown, progress)
-    files = {name: content for _, name, content in made}
-    return write_and_record(session, ExportFormat.PEPPOL, selected, [d for d, _, _ in made], out,
-                            [out / name for name in files], lambda: write_files(out, files, "e-invoices"))
+    # Checked now, made as they are written: the XML of a batch is never in memory whole.
+    files = peppol_files(documents, seller, unknown, progress)
+    return write_and_record(session, ExportFormat.PEPPOL, selected, documents, out,
+                            [out / file_name(d) for d in documents],
+                            lambda: write_files(out, files, "e-invoices"))
 
 
+@bulk_phase
 def export_sie(session: Session, month: Month, selection: Selection, path: Path, centre: Centre,
                generated: date, choice: DocumentChoice = DocumentChoice(),
                voucher_date: VoucherDate = VoucherDate.INVOICE, progress: Progress = silent) -> Exported:
@@ -84,6 +91,7 @@ def document_pdf(session: Session, number: int, seller: Seller, path: Path | Non
                             lambda: write_file(target, data))
 
 
+@bulk_phase
 def export_pdfs(session: Session, choice: DocumentChoice, seller: Seller, directory: Path,
                 progress: Progress = silent) -> Exported:
     """The chosen documents as PDFs in ``directory``, all or nothing."""
@@ -100,6 +108,7 @@ def export_pdfs(session: Session, choice: DocumentChoice, seller: Seller, direct
 
 def write_pdfs(documents: Sequence[Invoice], seller: Seller, directory: Path,
                progress: Progress = silent) -> list[Path]:
-    """Every document to ``directory``, all or nothing: all are rendered first,
-    and a document that fails to render is named and nothing is written."""
-    return write_files(directory, pdf_files(documents, seller, progress), "PDFs")
+    """Every document to ``directory``, all or nothing: each is rendered and
+    written to a staging directory in turn (no batch of PDFs is in memory
+    whole), and a document that fails to render is named and nothing is written."""
+    return write_files(directory, pdf_stream(documents, seller, progress), "PDFs")

@@ -16,7 +16,8 @@ from billing.errors import DataError
 from billing.invoicing.document import Invoice
 from billing.persistence.documents import document_by_number
 from billing.persistence.mapping import load_agencies, load_price_lists
-from billing.persistence.models import EventRow, ImportBatch, PassThroughRow, ServiceRow, VolumeRow
+from billing.persistence.models import (EventRow, ImportBatch, InvoiceLineRow, InvoiceLineVolume, PassThroughRow,
+                                        ServiceRow, VolumeRow)
 from billing.persistence.price_list_form import variable_form
 from billing.rating.lines import PriceSource, RatedLine
 
@@ -38,11 +39,14 @@ def trace_document(session: Session, number: int) -> tuple[Invoice, list[TracedL
         session, {l.price_list_id for l in doc.lines if l.price_list_id})}
     rate_classes = dict(session.execute(select(ServiceRow.code, ServiceRow.rate_class)).all())
     agreements = load_agencies(session, [agency_id])[agency_id].agreements
-    record_ids = sorted({i for line in doc.lines for i in line.volume_record_ids})
-    records = {r.id: r for r in session.scalars(select(VolumeRow).where(VolumeRow.id.in_(record_ids)))}
-    charge_ids = sorted({i for line in doc.lines for i in line.pass_through_ids})
-    charges = {c.id: c for c in session.scalars(select(PassThroughRow).where(PassThroughRow.id.in_(charge_ids)))}
+    # The document's basis found by joins on its number, not by lists of ids:
+    # one line may rest on any number of volume records.
+    records = {r.id: r for r in session.scalars(select(VolumeRow).where(VolumeRow.id.in_(
+        select(InvoiceLineVolume.volume_record_id).where(InvoiceLineVolume.invoice_number == number))))}
+    charges = {c.id: c for c in session.scalars(select(PassThroughRow).where(PassThroughRow.id.in_(
+        select(InvoiceLineRow.pass_through_id).where(InvoiceLineRow.invoice_number == number))))}
     batch_ids = {r.import_id for r in records.values()} | {c.import_id for c in charges.values()}
+    # A few imports at most: the batch ids are a short list.
     batches = {b.id: b for b in session.scalars(select(ImportBatch).where(ImportBatch.id.in_(sorted(batch_ids))))}
     events = {e.arguments.get("batch"): e for e in session.scalars(select(EventRow))
               if e.arguments.get("batch")}

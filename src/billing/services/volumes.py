@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
+from billing.collector import bulk_phase
 from billing.domain.agency import Agency, Agreement
 from billing.domain.catalogue import Catalogue, Measure
 from billing.domain.timing import future_problems
@@ -30,6 +31,7 @@ from billing.errors import ProblemCollector
 from billing.files.fields import checked_reason
 from billing.files.reading import Reading, ReadSummary
 from billing.files.volumes_csv import volume_batches
+from billing.persistence.bulk import insert_rows
 from billing.persistence.locks import lock_billing
 from billing.persistence.mapping import agency_ids, load_agencies
 from billing.persistence.models import VolumeRow
@@ -42,6 +44,8 @@ from billing.progress import Progress, silent
 CORRECT_HINT = "use 'billing volumes correct FILE --reason TEXT'"
 BATCH_SIZE = 10_000
 _VOLUMES = VolumeRow.__table__
+_COLUMNS = ("period", "agency_id", "service_code", "quantity", "source", "reference", "source_line",
+            "import_id", "revision")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class VolumeImport:
     read: ReadSummary | None = None  # what the file holds, to compare with its source
 
 
+@bulk_phase
 def import_volumes(session: Session, path: Path, allow_future: str = "",
                    batch_size: int = BATCH_SIZE, sheet: str | None = None,
                    progress: Progress = silent, name: str | None = None,
@@ -69,6 +74,7 @@ def import_volumes(session: Session, path: Path, allow_future: str = "",
     return intake.run(progress)
 
 
+@bulk_phase
 def correct_volumes(session: Session, path: Path, reason: str, allow_future: str = "",
                     batch_size: int = BATCH_SIZE, sheet: str | None = None,
                     progress: Progress = silent) -> VolumeImport:
@@ -225,12 +231,14 @@ class _Intake:
     def _insert(self, new_rows: list[dict], replacing: list[tuple[int, dict]]) -> None:
         """In bulk; a superseded revision points to the one that replaces it."""
         if new_rows:
-            self.session.execute(insert(_VOLUMES), new_rows)
+            insert_rows(self.session, _VOLUMES, _COLUMNS, ([row[c] for c in _COLUMNS] for row in new_rows))
         if replacing:
-            new_ids = self.session.execute(
-                insert(_VOLUMES).returning(_VOLUMES.c.id, sort_by_parameter_order=True),
-                [row for _, row in replacing]).scalars().all()
+            # Each new revision comes back with its line, not in the order
+            # given: asking for that order makes SQLite insert row by row.
+            new_ids = dict(self.session.execute(
+                insert(_VOLUMES).returning(_VOLUMES.c.source_line, _VOLUMES.c.id),
+                [row for _, row in replacing]).all())
             self.session.execute(
                 update(_VOLUMES).where(_VOLUMES.c.id == bindparam("old_id"))
                 .values(superseded_by_id=bindparam("new_id")),
-                [{"old_id": old, "new_id": new} for (old, _), new in zip(replacing, new_ids)])
+                [{"old_id": old, "new_id": new_ids[row["source_line"]]} for old, row in replacing])
