@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from billing.audit.volume_guards import ALL, DEFAULT_DROP_THRESHOLD, VolumeFinding, unallowed, volume_findings
 from billing.domain.organisation import normalise_organisation_number
 from billing.errors import AlreadyDone, DataError, Problem
-from billing.files.fields import checked_reason
 from billing.domain.timing import check_billable
 from billing.invoicing.credit_balance import split_credit_balances
 from billing.invoicing.document import AgencyDocument, Invoice, draft_invoice
@@ -67,6 +66,8 @@ class Override:
             except ValueError as exc:
                 raise DataError.single(str(exc), field="allow_missing") from None
         if named:
+            # Here, not at import: the file readers' fields load pydantic (0.09 s).
+            from billing.files.fields import checked_reason
             reason = checked_reason(reason or "", "billing a month whose volumes look missing")
         elif reason:
             raise DataError.single("a reason is given only with --allow-missing", field="reason")
