@@ -149,8 +149,10 @@ def load_settings(**options: Any) -> EffectiveSettings:
 
 
 def _nothing_to_read() -> bool:
-    """No BILLING_* variable (in any case, as pydantic-settings reads them) and no config file."""
-    return (not any(name.upper().startswith(ENV_PREFIX) for name in os.environ)
+    """No variable of a setting (BILLING_DATABASE_URL ..., in any case, as
+    pydantic-settings reads them; even empty) and no config file."""
+    variables = {f"{ENV_PREFIX}{name}".upper() for name in NAMES}
+    return (not any(name.upper() in variables for name in os.environ)
             and not any(path.is_file() for path in config_files()))
 
 
