@@ -54,7 +54,7 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
     look missing (none at all, an agency without its basic services, a
     service falling by more than the threshold) unless allowed on purpose."""
     from billing.invoicing.credit_balance import split_credit_balances
-    from billing.services.billing_run import (Override, already_billed, billed_months, check_in_arrears,
+    from billing.services.billing_run import (Known, Override, already_billed, billed_months, check_in_arrears,
                                               check_issuable, check_run, draft_month, refusal, run_month)
     month, issue = parse_month(period), parse_date(invoice_date)
     threshold = parse_percent(drop_threshold)
@@ -66,8 +66,10 @@ def run(period: Annotated[str, typer.Argument(metavar="YYYY-MM")], invoice_date:
             if month in billed_months(session):
                 raise already_billed(session, month)
             check_in_arrears(month, issue)
-            checks = check_run(session, month, issue, override())
-            issuable, held = split_credit_balances(draft_month(session, month, issue, progress=progress))
+            known = Known(session)
+            checks = check_run(session, month, issue, override(), known)
+            issuable, held = split_credit_balances(draft_month(session, month, issue, progress=progress,
+                                                               known=known))
             check_issuable(issuable)  # what the run would refuse, the preview refuses
             return checks, (issuable, held)
         with progress_bars() as progress:
