@@ -12,11 +12,15 @@ command is one line there, in the place it should be listed::
 
 The summary is the command's docstring's first paragraph on one line (for a
 group, its ``help``); tests/test_cli_registry.py checks that each entry
-agrees with what it names, so ``--help`` never goes stale.
+agrees with what it names, so ``--help`` never goes stale. A group that other
+modules add commands to is named by the module that completes it (``export``
+by export_commands, ``invoice`` by pdf_commands), so that importing the
+target gives the whole group.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import MutableMapping
 from importlib import import_module
 from pathlib import Path
@@ -110,7 +114,6 @@ def target_of(entry: Command):
 def summary_of(target) -> str:
     """What the list of commands shows for a command function or group: the
     docstring's (or help's) first paragraph on one line."""
-    import inspect  # a slow import: only for the command that runs
     text = target.info.help if isinstance(target, typer.Typer) else inspect.getdoc(target)
     return " ".join(text.split("\n\n")[0].split())
 
