@@ -76,6 +76,60 @@ def test_the_monthly_run_loads_neither_pdf_xml_workbooks_templates_nor_alembic(t
     loaded = loaded_by("--database-url", url, "run", "2012-11", "--date", "2012-12-08", cwd=tmp_path)
     assert "billing.services.billing_run" in loaded  # it did run
     assert _present(loaded, HEAVY) == []
+    # Nor the settings' validation (no variable, no config file here), the
+    # file readers' models, or Babel's locale data (the total is written without it).
+    assert _present(loaded, ("pydantic", "pydantic_settings", "babel", "billing.files")) == []
+    # Nor the module of any other command: the command line builds only the one that runs.
+    assert _command_modules(loaded) == {"billing.cli.billing_commands"}
+
+
+def _command_modules(loaded: set[str]) -> set[str]:
+    """The modules of the registry's commands among ``loaded``."""
+    from billing.cli.app import COMMANDS
+    return {entry.target.split(":")[0] for entry in COMMANDS} & loaded
+
+
+def test_help_builds_no_command(tmp_path):
+    assert _command_modules(loaded_by("--help", cwd=tmp_path)) == set()
+
+
+@pytest.mark.parametrize("command, modules", [
+    (("config",), {"billing.cli.config_command"}),
+    (("db", "--help"), {"billing.cli.control_commands"}),
+    (("invoice", "--help"), {"billing.cli.pdf_commands", "billing.cli.billing_commands"}),
+    # One group gathers the receiving systems' commands from their modules.
+    (("export", "--help"), {"billing.cli.export_commands", "billing.cli.einvoice_commands",
+                            "billing.cli.receivables_commands"}),
+])
+def test_a_command_builds_its_own_modules_only(tmp_path, command, modules):
+    assert _command_modules(loaded_by(*command, cwd=tmp_path)) == modules
+
+
+def test_the_settings_need_no_pydantic_when_there_is_nothing_to_read(tmp_path, monkeypatch):
+    """No BILLING_* variable and no config file: the values are the defaults
+    and the options, as the validating model would find them."""
+    from billing import settings as module
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(module, "SYSTEM_CONFIG_FILE", tmp_path / "etc" / "billing.toml")
+    for name in [name for name in os.environ if name.upper().startswith("BILLING_")]:
+        monkeypatch.delenv(name)
+    options = {"database_url": "sqlite:///x.sqlite", "auto_upgrade": False, "log_level": "INFO"}
+    quick = module.load_settings(**options)
+    assert module._nothing_to_read() and module._plainly_valid(options)
+    checked = module._validated(options)
+    assert (quick.settings, quick.origins) == (checked.settings, checked.origins)
+    assert quick.origins == {"database_url": "command line", "centre": "default",
+                             "auto_upgrade": "command line", "log_level": "command line"}
+    # A variable that is no setting changes nothing (the tests' own BILLING_TEST_DATABASES).
+    monkeypatch.setenv("BILLING_TEST_SOMETHING", "x")
+    assert module._nothing_to_read()
+    # A value not of its type, or a setting's variable, takes the validating path.
+    assert not module._plainly_valid({"log_level": "info"})
+    assert module.load_settings(log_level="info").settings.log_level == "INFO"
+    monkeypatch.setenv("billing_auto_upgrade", "false")
+    assert not module._nothing_to_read()
+    assert module.load_settings().settings.auto_upgrade is False
 
 
 def test_a_schema_at_the_head_is_recognised_without_alembic(tmp_path):

@@ -48,6 +48,23 @@ def test_format_sek_matches_for_amounts_in_ore_and_beyond(units, places):
     assert format_sek(amount) == _hand_written_format_sek(amount)
 
 
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None),
+       st.integers(min_value=-40, max_value=40))
+def test_amounts_are_written_as_babel_writes_them_without_loading_it(value, shift):
+    """swedish.amount formats without Babel (start-up time); it must agree
+    with Babel's own "#,##0.00" in sv_SE for any sign, scale and length."""
+    value = value.scaleb(shift)
+    assert swedish.amount(value) == swedish._formatted(value, "#,##0.00", quantize=True)
+
+
+@pytest.mark.parametrize("text", ["0", "-0", "-0.00", "0E+5", "-0E-9", "0.005", "0.015", "-0.005", "-0.004",
+                                  "999.995", "-999.995", "1E+30", "-123456789012345678901234567890.125",
+                                  "1.234567890123456789012345678905"])
+def test_amounts_at_the_edges_are_written_as_babel_writes_them(text):
+    value = Decimal(text)
+    assert swedish.amount(value) == swedish._formatted(value, "#,##0.00", quantize=True)
+
+
 def test_an_amount_beyond_28_digits_keeps_every_krona():
     # The hand-written version rounded such an amount to 28 significant digits
     # (...567 900,00); Babel, given the precision, keeps it.

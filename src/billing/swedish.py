@@ -12,6 +12,8 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from functools import cache
 
+_ORE = Decimal("0.01")
+
 # Babel's spaces and minus sign for sv_SE (no-break, narrow no-break, U+2212),
 # written plainly.
 _PLAIN = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2212": "-"})
@@ -40,7 +42,23 @@ def _formatted(value: Decimal, pattern: str | None, quantize: bool) -> str:
 def amount(value: Decimal) -> str:
     """Kronor and öre: "4 063,00", "-0,50"; rounded half even to öre for display
     only (amounts are rounded where billing/money.py says before they get here)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return _kronor_and_ore(value)
     return _formatted(value, "#,##0.00", quantize=True)
+
+
+def _kronor_and_ore(value: Decimal) -> str:
+    """What Babel writes for "#,##0.00" in sv_SE, step by step as Babel takes
+    them (sign first, then the magnitude normalised and quantised in the same
+    context), without loading Babel's locale data: a tenth of a second for a
+    command that prints a total and nothing else Swedish.
+    tests/test_swedish_numbers.py compares the two on any value."""
+    with localcontext() as context:
+        context.prec = max(context.prec, value.adjusted() + 6)
+        value = value if value else abs(value)
+        rounded = abs(value).normalize().quantize(_ORE)
+    whole, _, ore = f"{rounded:f}".partition(".")
+    return ("-" if value.is_signed() else "") + f"{int(whole):,}".replace(",", " ") + "," + ore
 
 
 def number(value: Decimal | int) -> str:

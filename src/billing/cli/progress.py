@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as Bars
+from typing import TYPE_CHECKING
 
 from billing.cli.context import errors
 from billing.progress import Progress, silent
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 
 @contextmanager
@@ -24,6 +26,9 @@ def progress_bars() -> Iterator[Progress]:
     if not errors.is_terminal:
         yield silent
         return
+    # Here, not at import: a command in a script or a pipe draws nothing.
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bars
     with Bars(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
               TimeElapsedColumn(), console=errors, transient=True) as bars:
         tasks: dict[str, TaskID] = {}

@@ -6,15 +6,17 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billing.collector import bulk_phase
 from billing.audit.volume_guards import ALL, DEFAULT_DROP_THRESHOLD, VolumeFinding, unallowed, volume_findings
+from billing.domain.agency import Agency
+from billing.domain.catalogue import Catalogue
 from billing.domain.organisation import normalise_organisation_number
 from billing.errors import AlreadyDone, DataError, Problem
-from billing.files.fields import checked_reason
 from billing.domain.timing import check_billable
 from billing.invoicing.credit_balance import split_credit_balances
 from billing.invoicing.document import AgencyDocument, Invoice, draft_invoice
@@ -68,6 +70,8 @@ class Override:
             except ValueError as exc:
                 raise DataError.single(str(exc), field="allow_missing") from None
         if named:
+            # Here, not at import: the file readers' fields load pydantic (0.09 s).
+            from billing.files.fields import checked_reason
             reason = checked_reason(reason or "", "billing a month whose volumes look missing")
         elif reason:
             raise DataError.single("a reason is given only with --allow-missing", field="reason")
@@ -81,14 +85,33 @@ class RunChecks:
     problems: tuple[Problem, ...] = field(default=())  # the order of months and dates
 
 
+class Known:
+    """What the checks and the drafts of a month both read, each read once,
+    when first needed (so errors come in the order they always did): the
+    agencies (all, or the one) and the catalogue."""
+
+    def __init__(self, session: Session, agency_id: int | None = None):
+        self._session, self._agency_id = session, agency_id
+
+    @cached_property
+    def agencies(self) -> dict[int, Agency]:
+        return load_agencies(self._session, None if self._agency_id is None else [self._agency_id])
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return stored_catalogue(self._session)
+
+
 def draft_month(session: Session, month: Month, issue_date: date,
-                agency_id: int | None = None, progress: Progress = silent) -> list[AgencyDocument]:
+                agency_id: int | None = None, progress: Progress = silent,
+                known: Known | None = None) -> list[AgencyDocument]:
     """Unnumbered invoices for every agency (or the one agency) with anything to
     bill, ordered by organisation number; writes nothing. This is also the
     preview of a run. Every agency's problems are collected before anything is
-    raised."""
-    ctx = RatingContext(month, stored_catalogue(session), load_price_lists(session))
-    agencies = load_agencies(session, None if agency_id is None else [agency_id])
+    raised. ``known``: the agencies and catalogue, when the caller has read them."""
+    known = known or Known(session, agency_id)
+    ctx = RatingContext(month, known.catalogue, load_price_lists(session))
+    agencies = known.agencies
     volumes = load_volumes(session, month)
     pass_through = load_pass_through(session, month)
     problems: list[Problem] = []
@@ -145,21 +168,22 @@ def already_billed(session: Session, month: Month, previous: BillingRunRow | Non
 
 
 def check_run(session: Session, month: Month, issue_date: date,
-              override: Override = Override()) -> RunChecks:
+              override: Override = Override(), known: Known | None = None) -> RunChecks:
     """Everything that must hold before a month is billed, found without
     raising (the dry run shows it): months are billed in order, no document is
     dated before the newest one, and the volumes do not look missing."""
+    known = known or Known(session)
     billed = billed_months(session)
-    problems = order_problems(session, month, billed)
+    problems = order_problems(session, month, billed, known)
     problems += date_problems(session, issue_date)
     earlier = [m for m in billed if m < month]
     previous_month = max(earlier) if earlier else None
     totals = volume_totals(session, [month] + ([previous_month] if previous_month else []))
-    agencies = load_agencies(session).values()
+    agencies = known.agencies.values()
     names = {a.organisation_number: a.name for a in agencies}
     if not totals[month] and not any(a.has_agreement_in(month) for a in agencies):
         return RunChecks(problems=tuple(problems))  # nothing to bill, so nothing looks missing
-    findings = volume_findings(stored_catalogue(session), month, totals[month], previous_month,
+    findings = volume_findings(known.catalogue, month, totals[month], previous_month,
                                totals.get(previous_month, {}) if previous_month else {},
                                names, override.drop_threshold)
     return RunChecks(findings, unallowed(findings, override.agencies), tuple(problems))
@@ -183,13 +207,16 @@ def preview_run(session: Session, month: Month, issue_date: date, override: Over
     if month in billed_months(session):
         raise already_billed(session, month)
     check_in_arrears(month, issue_date)
-    checks = check_run(session, month, issue_date, override)
-    issuable, held = split_credit_balances(draft_month(session, month, issue_date, progress=progress))
+    known = Known(session)
+    checks = check_run(session, month, issue_date, override, known)
+    issuable, held = split_credit_balances(draft_month(session, month, issue_date, progress=progress,
+                                                       known=known))
     check_issuable(issuable)
     return RunPreview(checks, tuple(issuable), tuple(held), tuple(refusal(checks, month)))
 
 
-def order_problems(session: Session, month: Month, billed: set[Month]) -> list[Problem]:
+def order_problems(session: Session, month: Month, billed: set[Month],
+                   known: Known | None = None) -> list[Problem]:
     """Months are billed in order: not before a month already billed, nor while
     an earlier month with an agreement in force is unbilled. The months before
     the first billed one are before the database's time and free."""
@@ -199,7 +226,7 @@ def order_problems(session: Session, month: Month, billed: set[Month]) -> list[P
                         f"cannot be billed after it", field="period")]
     if not billed:
         return []
-    agencies = load_agencies(session).values()
+    agencies = (known or Known(session)).agencies.values()
     candidate = min(billed).next()
     while candidate < month:
         if candidate not in billed and any(a.has_agreement_in(candidate) for a in agencies):
@@ -248,11 +275,13 @@ def run_month(session: Session, month: Month, issue_date: date,
     if previous is not None:
         raise already_billed(session, month, previous)
     check_in_arrears(month, issue_date)
-    checks = check_run(session, month, issue_date, override)
+    known = Known(session)  # once, for the checks and the drafts
+    checks = check_run(session, month, issue_date, override, known)
     problems = refusal(checks, month)
     if problems:
         raise DataError(problems)
-    drafts, held = split_credit_balances(draft_month(session, month, issue_date, progress=progress))
+    drafts, held = split_credit_balances(draft_month(session, month, issue_date, progress=progress,
+                                                     known=known))
     if not drafts and not held:
         return RunResult(month, (), allowed=checks.findings)
     check_issuable(drafts)
