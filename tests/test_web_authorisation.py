@@ -19,8 +19,10 @@ from db_helpers import ORG_B, ORG_C
 from web_helpers import client_for, page_csrf, signed_in, web_world
 
 # Values for the routes' path parameters: each names something of another
-# agency than the signed-in one's (Betaverket's November invoice is number 2).
-OTHERS = {"number": "2", "period": "2012-11"}
+# agency than the signed-in one's (Betaverket's November invoice is number 2;
+# the world has no payments, so payment 1 is nobody's: test_web_receivables
+# asks for one of Betaverket's).
+OTHERS = {"number": "2", "period": "2012-11", "payment": "1"}
 OTHER_NAMES = ("Betaverket", "Gammaverket", ORG_B, ORG_C)
 _PARAMETER = re.compile(r"{(\w+)}")
 
@@ -77,7 +79,7 @@ def test_an_agency_user_sees_nothing_of_another_agency(engine, database_url, tmp
             answer = client.get(target + query, follow_redirects=True)
             if staff_only:
                 assert answer.status_code == 403, (path, answer.status_code)
-            elif "{number}" in path:
+            elif "{number}" in path or "{payment}" in path:
                 assert answer.status_code in (403, 404), (path, query, answer.status_code)
             else:
                 assert answer.status_code == 200, (path, query, answer.status_code, answer.text[:300])
