@@ -4,7 +4,7 @@ table: a route added later is covered without a new test.
 - Without a user, every route but sign-in and the health check refuses: a
   page sends the browser to /login, the API answers 401.
 - A user of Alfaverket asking for anything of Betaverket by number (a
-  document, its PDF, its XML, its basis) gets 404 or 403; every other page
+  document, its PDF, its XML, its basis, a payment) gets 404 or 403; every other page
   and list it may open, even when it names Betaverket (?agency=), shows
   nothing of Betaverket or Gammaverket; every staff route answers 403.
 """
@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy.orm import Session
+
+from billing.services.receivables import import_bank_file
 from billing.web.app import route_table
 from billing.web.security import PUBLIC_PATHS
-from db_helpers import ORG_B, ORG_C
+from db_helpers import ORG_B, ORG_C, write
 from web_helpers import client_for, page_csrf, signed_in, web_world
 
 # Values for the routes' path parameters: each names something of another
-# agency than the signed-in one's (Betaverket's November invoice is number 2).
-OTHERS = {"number": "2", "period": "2012-11"}
+# agency than the signed-in one's (Betaverket's November invoice is number 2;
+# payment 1 is Betaverket's, paying it: _betaverket_paid).
+OTHERS = {"number": "2", "period": "2012-11", "payment": "1"}
 OTHER_NAMES = ("Betaverket", "Gammaverket", ORG_B, ORG_C)
 _PARAMETER = re.compile(r"{(\w+)}")
 
@@ -32,6 +36,13 @@ def _filled(path: str) -> str:
     for name in names:
         path = path.replace("{" + name + "}", OTHERS[name])
     return path
+
+
+def _betaverket_paid(engine, tmp_path) -> None:
+    """Payment 1: Betaverket's invoice 2 (OCR reference 232) paid in full."""
+    bank = write(tmp_path, "bank.csv", "reference,amount,date\n232,19715.00,2013-01-02\n")
+    with Session(engine) as session, session.begin():
+        assert import_bank_file(session, bank).outcomes[0].agency_id is not None
 
 
 def _routes(client):
@@ -57,6 +68,7 @@ def test_every_route_but_sign_in_and_health_needs_a_user(engine, database_url, t
 
 def test_an_agency_user_sees_nothing_of_another_agency(engine, database_url, tmp_path):
     web_world(engine, tmp_path)
+    _betaverket_paid(engine, tmp_path)
     client = signed_in(client_for(database_url), "alfa")
     csrf = page_csrf(client)
     checked = 0
@@ -77,7 +89,7 @@ def test_an_agency_user_sees_nothing_of_another_agency(engine, database_url, tmp
             answer = client.get(target + query, follow_redirects=True)
             if staff_only:
                 assert answer.status_code == 403, (path, answer.status_code)
-            elif "{number}" in path:
+            elif "{number}" in path or "{payment}" in path:
                 assert answer.status_code in (403, 404), (path, query, answer.status_code)
             else:
                 assert answer.status_code == 200, (path, query, answer.status_code, answer.text[:300])

@@ -147,10 +147,13 @@ def heads_around(session: Session, numbers: Iterable[int]) -> list[DocumentHead]
     return [found[n] for n in sorted(found)]
 
 
-def heads_issued_until(session: Session, last: date | None = None) -> list[DocumentHead]:
+def heads_issued_until(session: Session, last: date | None = None, agency_id: int | None = None) -> list[DocumentHead]:
     """Headers of every document issued on or before ``last`` (all when None), by
-    number: the customer ledger's documents."""
-    return _heads(session) if last is None else _heads(session, InvoiceRow.issue_date <= last)
+    number: the customer ledger's documents (of one agency with ``agency_id``)."""
+    criteria = [] if last is None else [InvoiceRow.issue_date <= last]
+    if agency_id is not None:
+        criteria.append(InvoiceRow.agency_id == agency_id)
+    return _heads(session, *criteria)
 
 
 def credited_alone_invoices(session: Session, month: Month) -> list[DocumentHead]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from billing.payments.bank_file import BankFile, BankPayment
 from billing.payments.ledger import Application, ApplicationKind, StoredPayment
-from billing.persistence.models import AgencyRow
+from billing.persistence.models import AgencyRow, InvoiceRow
 from billing.persistence.receivables_models import ApplicationRow, BankFileRow, PaymentRow, ReminderRow
 
 
@@ -80,8 +80,20 @@ def _payment(row: PaymentRow) -> StoredPayment:
                          row.agency_id, tuple(row.extra_references.split()))
 
 
-def stored_payments(session: Session) -> list[StoredPayment]:
-    return [_payment(row) for row in session.scalars(select(PaymentRow).order_by(PaymentRow.id))]
+def _of_agency(agency_id: int):
+    """The payments identified as the agency's at import or put on one of its documents."""
+    on_its_documents = (select(ApplicationRow.payment_id)
+                        .join(InvoiceRow, InvoiceRow.number == ApplicationRow.invoice_number)
+                        .where(InvoiceRow.agency_id == agency_id))
+    return or_(PaymentRow.agency_id == agency_id, PaymentRow.id.in_(on_its_documents))
+
+
+def stored_payments(session: Session, agency_id: int | None = None) -> list[StoredPayment]:
+    """Every payment, or (``agency_id``) those of one agency, chosen in SQL."""
+    query = select(PaymentRow).order_by(PaymentRow.id)
+    if agency_id is not None:
+        query = query.where(_of_agency(agency_id))
+    return [_payment(row) for row in session.scalars(query)]
 
 
 def payment_details(session: Session) -> list[PaymentDetails]:
@@ -95,10 +107,14 @@ def stored_payment(session: Session, payment_id: int) -> StoredPayment | None:
     return None if row is None else _payment(row)
 
 
-def stored_applications(session: Session) -> list[Application]:
+def stored_applications(session: Session, agency_id: int | None = None) -> list[Application]:
+    """Every application, or (``agency_id``) those of the agency's payments."""
+    query = select(ApplicationRow).order_by(ApplicationRow.id)
+    if agency_id is not None:
+        query = query.where(ApplicationRow.payment_id.in_(select(PaymentRow.id).where(_of_agency(agency_id))))
     return [Application(r.id, r.payment_id, r.invoice_number, r.amount, r.effective_on, ApplicationKind(r.kind),
                         r.reverses_id)
-            for r in session.scalars(select(ApplicationRow).order_by(ApplicationRow.id))]
+            for r in session.scalars(query)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,9 @@ from billing.persistence.locks import lock_billing
 from billing.persistence.receivables import (AgencyContact, agency_contacts, agency_ids_by_organisation_number,
                                              imported_file, store_application, store_bank_file, store_payment,
                                              stored_applications, stored_payment, stored_payments)
+from billing.services.customer_view import NotFound
 from billing.services.events import now, operator, record_event
+from billing.services.users import Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,3 +221,58 @@ def receivables_check(session: Session) -> CheckResult:
     state = ledger_state(session)
     return check_receivables(state.heads, state.payments, state.applications, state.items,
                              {a.id: a.name for a in state.agencies.values()})
+
+
+# --- for the customer web ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentEntry:
+    """A payment with its applications (on the agency's documents, and refunds) and what is left."""
+
+    payment: StoredPayment
+    applications: tuple[Application, ...]
+    left: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyLedger:
+    day: date
+    items: tuple[OpenItem, ...]  # the agency's items with something open (below zero: to its credit)
+    payments: tuple[PaymentEntry, ...]
+    credit_balance: Decimal  # what is left of its payments, held for it
+
+
+def agency_ledger(session: Session, scope: Scope, agency_id: int, day: date | None = None,
+                  today: date | None = None) -> AgencyLedger:
+    """One agency's open items and payments on ``day``, read for that agency
+    only (in SQL); an agency outside ``scope`` is "not found"."""
+    if not scope.allows(agency_id):
+        raise NotFound("no such agency")
+    heads = heads_issued_until(session, day, agency_id)
+    payments, applications = as_of(stored_payments(session, agency_id), stored_applications(session, agency_id), day)
+    items = open_items(heads, applications, day)
+    its_documents = {h.number for h in heads}
+    applied = applied_by_payment(applications)
+    entries = tuple(PaymentEntry(p, tuple(a for a in applications if a.payment_id == p.id
+                                          and (a.document is None or a.document in its_documents)),
+                                 p.amount - applied.get(p.id, ZERO)) for p in payments)
+    rest = remainders(payments, applications, {h.number: h.agency_id for h in heads})
+    return AgencyLedger(day or today or date.today(), tuple(i for i in items if i.open != 0), entries,
+                        rest.credit_balances.get(agency_id, ZERO))
+
+
+def scoped_payment(session: Session, scope: Scope, payment_id: int, day: date | None = None) -> PaymentEntry:
+    """One payment the reader may see; another agency's is "not found", as one that does not exist."""
+    if scope.everything:
+        state = ledger_state(session, day)
+        applied = applied_by_payment(state.applications)
+        entries = tuple(PaymentEntry(p, tuple(a for a in state.applications if a.payment_id == p.id),
+                                     p.amount - applied.get(p.id, ZERO))
+                        for p in state.payments if p.id == payment_id)
+    else:
+        entries = agency_ledger(session, scope, scope.agency_id, day).payments
+    found = next((e for e in entries if e.payment.id == payment_id), None)
+    if found is None:
+        raise NotFound(f"no payment {payment_id}")
+    return found

@@ -167,3 +167,84 @@ class IssueOut(BaseModel):
     issued: int
     numbers: list[int]
     payable: str
+
+
+class OpenItemOut(BaseModel):
+    document: int
+    kind: str
+    issue_date: str
+    due_date: str
+    original: str
+    paid: str
+    open: str
+    days_overdue: int
+
+
+class OpenItemPage(BaseModel):
+    as_of: str
+    items: list[OpenItemOut]
+    credit_balance: str
+    total: int
+    offset: int
+    limit: int
+
+
+class ApplicationOut(BaseModel):
+    id: int
+    document: int | None
+    amount: str
+    effective_on: str
+    kind: str
+    reverses: int | None
+
+
+class PaymentOut(BaseModel):
+    id: int
+    booked_on: str
+    amount: str
+    reference: str
+    left: str
+    applications: list[ApplicationOut]
+
+
+class PaymentPage(BaseModel):
+    as_of: str
+    items: list[PaymentOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class ReceivableOut(BaseModel):
+    organisation_number: str
+    agency: str
+    document: int | None
+    kind: str
+    due_date: str | None
+    original: str | None
+    paid: str | None
+    open: str
+    days_overdue: int
+    ageing: str
+
+
+class UnappliedOut(BaseModel):
+    payment: int
+    booked_on: str
+    amount: str
+    left: str
+    reference: str
+    payer_organisation_number: str
+
+
+class ReceivablesOut(BaseModel):
+    """Every agency's open items (a page of them), the ageing per agency and in all, and unapplied payments."""
+
+    as_of: str
+    items: list[ReceivableOut]
+    ageing: list[dict[str, str]]
+    ageing_total: dict[str, str]
+    unapplied: list[UnappliedOut]
+    total: int
+    offset: int
+    limit: int

@@ -13,7 +13,8 @@ from billing.errors import BillingError, DataError
 from billing.files.centre_file import load_centre
 from billing.services.customer_view import NotFound
 from billing.services.database import create_engine_for, for_reading, prepare_schema
-from billing.web import routes_account, routes_api, routes_documents, routes_staff, routes_volumes
+from billing.web import (routes_account, routes_api, routes_documents, routes_receivables, routes_staff,
+                         routes_volumes)
 from billing.web.config import AppConfig
 from billing.web.render import page
 from billing.web.security import Forbidden, Unauthenticated
@@ -29,7 +30,7 @@ _HEADERS = {
 # Each area of the application is a router of its own; a new area (receivables,
 # payments) is a module added here, and the authorisation test walks it too.
 ROUTERS = (routes_account.router, routes_documents.router, routes_volumes.router, routes_staff.router,
-           routes_api.router)
+           routes_api.router, routes_receivables.router)
 
 
 def create_app(config: AppConfig) -> FastAPI:
