@@ -10,8 +10,6 @@ Chromium built, the name is text content and no element it could inject
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from PIL import Image
 from billing.reports.svg_chart import BLUE
 from db_helpers import TARIFFS, WORLD_AGENCIES, billed, set_price, write
 from helpers_cli import cli
+from chromium import chromium
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 SCRIPT = "<script>alert(1)</script>"
@@ -31,21 +30,11 @@ HOSTILE_AGENCIES = (WORLD_AGENCIES.replace('name = "Alfaverket"', f"name = '{SCR
                     .replace('name = "Betaverket"', f"name = '{ATTRIBUTE}'"))
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        message = "Chromium not found (Debian: apt-get install chromium)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true: {message}", pytrace=False)
-        pytest.skip(message)
-    return found
-
-
 def browse(page: Path, *options: str) -> subprocess.CompletedProcess:
     """Chromium, headless, with a profile of its own, on the file."""
     profile = page.parent / f"profile-{page.stem}"
     try:
-        return subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+        return subprocess.run([chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                                f"--user-data-dir={profile}", "--no-first-run", *options, page.as_uri()],
                               capture_output=True, text=True, timeout=90)
     except subprocess.TimeoutExpired:
@@ -89,7 +78,7 @@ def assert_a_chart_is_drawn(image: Image.Image) -> None:
 
 @SQLITE_ONLY
 def test_the_audit_page_in_a_browser(engine, database_url, tmp_path):
-    _chromium()
+    chromium()
     billed(engine, tmp_path, months=("2012-11", "2012-12"), agencies_text=HOSTILE_AGENCIES)
     costs = write(tmp_path, "costs.csv", "period,area,cost\n2012-12,payroll,12000.00\n2012-12,finance,10000\n")
     page = tmp_path / "audit.html"
@@ -111,7 +100,7 @@ def test_the_audit_page_in_a_browser(engine, database_url, tmp_path):
 
 @SQLITE_ONLY
 def test_the_quote_page_in_a_browser(engine, database_url, tmp_path):
-    _chromium()
+    chromium()
     billed(engine, tmp_path, months=())
     page = tmp_path / "offert.html"
     result = cli(database_url, "quote", "--employees", "40", "--area", "payroll", "--volume", "PAY-SLIP-DEV=40",
@@ -127,7 +116,7 @@ def test_the_quote_page_in_a_browser(engine, database_url, tmp_path):
 
 @SQLITE_ONLY
 def test_the_whatif_page_in_a_browser(engine, database_url, tmp_path):
-    _chromium()
+    chromium()
     billed(engine, tmp_path, months=("2012-11", "2012-12"), agencies_text=HOSTILE_AGENCIES)
     draft = write(tmp_path, "draft.toml", (TARIFFS / "standard-2012-06.toml").read_text(encoding="utf-8")
                   .replace('id = "standard-2012-06"', 'id = "utkast"'))

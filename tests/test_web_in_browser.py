@@ -7,31 +7,20 @@ except in CI (CI=true), where .ci/run installs it."""
 
 from __future__ import annotations
 
-import os
-import shutil
 
 import pytest
 
 from db_helpers import ORG_A
 from web_helpers import PASSWORD, web_world
 from web_server import serving
+from chromium import chromium
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        message = "Chromium not found (Debian: apt-get install chromium)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true: {message}", pytrace=False)
-        pytest.skip(message)
-    return found
-
-
 @SQLITE_ONLY
 def test_an_agency_user_in_the_browser(engine, database_url, tmp_path):
-    chromium = _chromium()
+    browser_path = chromium()
     from playwright.sync_api import sync_playwright
     web_world(engine, tmp_path)
     bad_file = tmp_path / "januari.csv"
@@ -39,7 +28,7 @@ def test_an_agency_user_in_the_browser(engine, database_url, tmp_path):
                         f"2013-01,{ORG_A},PAY-SLIP-DEV,5\n"
                         f"2013-01,{ORG_A},PAY-SLIP-DEV,fem\n", encoding="utf-8")
     with serving(database_url) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
         try:
             page = browser.new_page(accept_downloads=True)
             page.goto(f"{base}/documents")

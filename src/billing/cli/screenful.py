@@ -10,6 +10,7 @@ CSV and JSON are for programs and always hold every row.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Annotated
@@ -31,10 +32,8 @@ ShowOption = Annotated[bool, typer.Option(
 def screen_rows() -> int:
     """The rows that fit a screen: the terminal's height, else SCREEN_ROWS."""
     if sys.stdout.isatty():
-        try:
+        with contextlib.suppress(OSError):  # a terminal that cannot say its size
             return os.get_terminal_size(sys.stdout.fileno()).lines
-        except OSError:
-            pass
     return SCREEN_ROWS
 
 
