@@ -8,7 +8,10 @@ runs each command in a child process and prints its wall time and the child's
 peak resident memory (VmHWM): ``volumes import``, ``run``, ``audit``,
 ``export peppol``, ``export sie``. The floor (scale_floor.py) is measured in the
 same run, with as many invoice, line and link rows as the engine wrote; the
-ratio is (import + run) / floor. PostgreSQL is a throwaway cluster started like
+ratio is (import + run) / floor. A second floor (schema_floor.py) inserts the
+same rows bare into the engine's own tables, with their keys and indexes, in a
+copy of the database taken before the import: the gap between the floors is
+what the schema costs, the gap above the second what the engine adds. PostgreSQL is a throwaway cluster started like
 the tests' (tests/postgres_server.py); a size gets a database of its own.
 Targets: ratio at most 3, every peak under 500 MB, and ten times the agencies
 at most ten times the time.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,6 +31,7 @@ from pathlib import Path
 
 from scale_data import SEED_MONTH, volume_services, write_agencies, write_volumes
 from scale_floor import postgres_floor, sqlite_floor
+from schema_floor import postgres_schema_floor, sqlite_schema_floor
 
 ROOT = Path(__file__).resolve().parents[2]
 # The child says its own peak (VmHWM) as it exits: ru_maxrss from wait4 would
@@ -73,8 +78,10 @@ def engine_counts(url: str) -> dict[str, int]:
     return counts
 
 
-def measure(url: str, floor, agencies: int, work: Path) -> dict:
-    """Every figure of one size on one database."""
+def measure(url: str, floor, schema_floor, agencies: int, work: Path) -> dict:
+    """Every figure of one size on one database. ``schema_floor()``, called
+    before the volumes are imported, copies the database as it is then and
+    returns the function that measures the second floor in that copy."""
     agencies_file, volume_file = work / f"agencies-{agencies}.toml", work / f"volumes-{agencies}.csv"
     if not volume_file.exists():
         write_agencies(agencies_file, agencies)
@@ -83,6 +90,7 @@ def measure(url: str, floor, agencies: int, work: Path) -> dict:
         if billing(url, *setup) is None:
             sys.exit(1)
     figures = {"agencies import": billing(url, "agencies", "import", str(agencies_file))}
+    in_copy = schema_floor()
     figures["volumes import"] = billing(url, "volumes", "import", str(volume_file))
     figures["run"] = billing(url, "run", SEED_MONTH, "--date", ISSUE_DATE)
     # Exit status 1 is a failed check, or the audit failing: either is a failure here
@@ -90,7 +98,9 @@ def measure(url: str, floor, agencies: int, work: Path) -> dict:
     figures["audit"] = billing(url, "audit", SEED_MONTH)
     figures["export peppol"] = billing(url, "export", "peppol", SEED_MONTH, "--out", str(work / f"peppol-{agencies}"))
     figures["export sie"] = billing(url, "export", "sie", SEED_MONTH, "--out", str(work / f"sie-{agencies}.si"))
-    figures["floor"] = floor(volume_file, engine_counts(url))
+    counts = engine_counts(url)
+    figures["floor"] = floor(volume_file, counts)
+    figures["schema floor"] = in_copy(volume_file, counts)
     return figures
 
 
@@ -99,6 +109,9 @@ def report(database: str, agencies: int, figures: dict, smaller: tuple[int, floa
     print(f"\n{database}, {agencies:,} agencies ({agencies * 30:,} volume records); "
           "times wall / CPU, ratios to the floor's")
     print(f"  {'floor (parse + bare insert)':<28} {floor_wall:8.2f} s {floor_cpu:8.2f} s")
+    schema_wall, schema_cpu = figures["schema floor"]
+    print(f"  {'floor, engine schema':<28} {schema_wall:8.2f} s {schema_cpu:8.2f} s "
+          f"{schema_wall / floor_wall:6.1f}x {schema_cpu / floor_cpu:6.1f}x  (keys and indexes alone)")
     for name in ("agencies import", "volumes import", "run", "audit", "export peppol", "export sie"):
         if figures[name] is None:
             print(f"  {name:<28} failed")
@@ -112,6 +125,7 @@ def report(database: str, agencies: int, figures: dict, smaller: tuple[int, floa
     cpu = sum(step[1] if step else float("nan") for step in steps)
     print(f"  {'import + run':<28} {wall:8.2f} s {cpu:8.2f} s {wall / floor_wall:6.1f}x {cpu / floor_cpu:6.1f}x"
           "  (target at most 3x)")
+    print(f"  {'  against the schema floor':<28} {'':22} {wall / schema_wall:6.1f}x {cpu / schema_cpu:6.1f}x")
     if smaller is not None:
         count, before = smaller
         print(f"  {agencies // count}x the agencies of {count:,}: {cpu / before:.1f}x the CPU time "
@@ -133,12 +147,32 @@ def main() -> None:
             for agencies in sorted(args.agencies):
                 if database == "sqlite":
                     url = f"sqlite:///{work}/scale-{agencies}.sqlite"
-                    figures = measure(url, lambda v, c: sqlite_floor(work, v, c), agencies, work)
+                    figures = measure(url, lambda v, c: sqlite_floor(work, v, c),
+                                      lambda: _sqlite_copy(work, agencies), agencies, work)
                 else:
                     url, conninfo = _create_database(base, f"scale_{agencies}")
-                    figures = measure(url, lambda v, c: postgres_floor(conninfo, v, c), agencies, work)
+                    figures = measure(url, lambda v, c: postgres_floor(conninfo, v, c),
+                                      lambda: _postgres_copy(base, f"scale_{agencies}"), agencies, work)
                 engine = report(database, agencies, figures, smaller)
                 smaller = (agencies, engine)
+
+
+def _sqlite_copy(work: Path, agencies: int):
+    """A copy of the SQLite database as it is now (no command has it open), and
+    the function measuring the schema floor in it."""
+    source, copy = work / f"scale-{agencies}.sqlite", work / f"schema-floor-{agencies}.sqlite"
+    for suffix in ("", "-wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{copy}{suffix}")
+    return lambda volume_file, counts: sqlite_schema_floor(copy, volume_file, counts)
+
+
+def _postgres_copy(base: str, name: str):
+    """A copy of the PostgreSQL database as it is now (CREATE DATABASE ...
+    TEMPLATE: no command is connected to it), and the function measuring the
+    schema floor in it."""
+    _, conninfo = _create_database(base, f"{name}_schema_floor", template=name)
+    return lambda volume_file, counts: postgres_schema_floor(conninfo, volume_file, counts)
 
 
 def _postgres():
@@ -148,8 +182,9 @@ def _postgres():
     return postgres_server()
 
 
-def _create_database(base: str, name: str) -> tuple[str, str]:
-    """(SQLAlchemy URL, psycopg conninfo) of a fresh database on the benchmark's cluster."""
+def _create_database(base: str, name: str, template: str = "template1") -> tuple[str, str]:
+    """(SQLAlchemy URL, psycopg conninfo) of a fresh database on the benchmark's
+    cluster (a copy of ``template``)."""
     import psycopg
     from sqlalchemy import make_url
 
@@ -157,7 +192,7 @@ def _create_database(base: str, name: str) -> tuple[str, str]:
     conninfo = f"host={url.host} port={url.port} user={url.username}"
     with psycopg.connect(conninfo + " dbname=postgres", autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {name}")
-        connection.execute(f"CREATE DATABASE {name}")
+        connection.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
     return f"{base}/{name}", f"{conninfo} dbname={name}"
 
 

@@ -65,7 +65,14 @@ class Month:
         return Month.of(self.first_day - timedelta(days=1))
 
     def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return _text(self.year, self.month)
+
+
+@cache
+def _text(year: int, month: int) -> str:
+    # Asked for on every volume record read, keyed and stored (900,000 times in
+    # an import of 300,000 records), always of a few months.
+    return f"{year:04d}-{month:02d}"
 
 
 @cache

@@ -154,6 +154,7 @@ _IN_RANGE = re.compile(r"-?[0-9]{1,12}(\.[0-9]{1,6})?", re.ASCII)
 _GROUPING = str.maketrans("", "", " \u00a0\u202f")
 
 
+@functools.lru_cache(maxsize=65_536)  # quantities repeat too; a Decimal is immutable
 def decimal(text: str) -> Decimal:
     """Plain notation in ASCII digits only (no exponent), with a decimal point
     or a decimal comma and spaces between digit groups, at most 12 integer and

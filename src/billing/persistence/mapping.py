@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from sys import intern
@@ -17,6 +18,7 @@ from billing.domain.catalogue import Catalogue, Charge, Measure, Service, Servic
 from billing.domain.tariff import PriceList
 from billing.domain.vat_exemption import VatExemption
 from billing.domain.volume import PassThroughCharge, VolumeRecord
+from billing.errors import BillingError
 from billing.period import Month
 from billing.persistence.models import (AgencyRow, AgreementRow, DiscountRow, PassThroughRow,
                                         PriceListRow, ServiceRow, SizeRow, VolumeRow)
@@ -153,10 +155,13 @@ def agency_rows(agency: Agency, row: AgencyRow) -> AgencyRow:
     return row
 
 
-def load_volumes(session: Session, period: Month) -> dict[int, list[VolumeRecord]]:
-    """The month's volume records in force (not superseded), by agency id, in one query."""
-    return load_volume_records(session, VolumeRow.period == period,
-                               VolumeRow.superseded_by_id.is_(None))
+def load_volumes(session: Session, period: Month,
+                 agency_ids: Sequence[int] | None = None) -> dict[int, list[VolumeRecord]]:
+    """The month's volume records in force (not superseded), by agency id, in
+    one query: every agency's, or those of ``agency_ids`` (a chunk of a run,
+    never more than _CHUNK of them)."""
+    return load_volume_records(session, VolumeRow.period == period, VolumeRow.superseded_by_id.is_(None),
+                               *_of_agencies(VolumeRow, agency_ids))
 
 
 def load_volume_records(session: Session, *criteria) -> dict[int, list[VolumeRecord]]:
@@ -175,8 +180,19 @@ def load_volume_records(session: Session, *criteria) -> dict[int, list[VolumeRec
     return result
 
 
-def load_pass_through(session: Session, period: Month) -> dict[int, list[PassThroughCharge]]:
-    return load_pass_through_charges(session, PassThroughRow.period == period)
+def load_pass_through(session: Session, period: Month,
+                      agency_ids: Sequence[int] | None = None) -> dict[int, list[PassThroughCharge]]:
+    """The month's pass-through charges, by agency id: every agency's, or those of ``agency_ids``."""
+    return load_pass_through_charges(session, PassThroughRow.period == period,
+                                     *_of_agencies(PassThroughRow, agency_ids))
+
+
+def _of_agencies(row, agency_ids: Sequence[int] | None) -> list:
+    if agency_ids is None:
+        return []
+    if len(agency_ids) > _CHUNK:
+        raise BillingError(f"{len(agency_ids)} agencies asked for at once: at most {_CHUNK}, in chunks")
+    return [row.agency_id.in_(agency_ids)]
 
 
 def load_pass_through_charges(session: Session, *criteria) -> dict[int, list[PassThroughCharge]]:

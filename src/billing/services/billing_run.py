@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from itertools import islice
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,6 +34,10 @@ from billing.progress import Progress, silent, tracked
 from billing.rating.rater import RatingContext, rate_agency_month
 from billing.services.catalogue import stored_catalogue
 from billing.services.events import now, operator, record_event
+
+
+# Agencies rated per chunk, each chunk's records read together (draft_month).
+AGENCY_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -108,27 +113,35 @@ def draft_month(session: Session, month: Month, issue_date: date,
     """Unnumbered invoices for every agency (or the one agency) with anything to
     bill, ordered by organisation number; writes nothing. This is also the
     preview of a run. Every agency's problems are collected before anything is
-    raised. ``known``: the agencies and catalogue, when the caller has read them."""
+    raised. ``known``: the agencies and catalogue, when the caller has read them.
+
+    The agencies are rated AGENCY_CHUNK at a time, each chunk with its own
+    volumes and pass-through charges: a month of 10,000 agencies never holds
+    all its volume records at once, and one agency's draft (a correction, the
+    audit's check of a month held back) reads that agency's records only."""
     known = known or Known(session, agency_id)
     ctx = RatingContext(month, known.catalogue, load_price_lists(session))
-    agencies = known.agencies
-    volumes = load_volumes(session, month)
-    pass_through = load_pass_through(session, month)
+    ordered = sorted(known.agencies.items(), key=lambda item: item[1].organisation_number)
+    rated = tracked(ordered, "Rating agencies", progress)
     problems: list[Problem] = []
     drafts = []
-    for agency_id, agency in tracked(sorted(agencies.items(), key=lambda item: item[1].organisation_number),
-                                     "Rating agencies", progress):
-        in_force = agency.has_agreement_in(month)
-        if not (in_force or volumes.get(agency_id) or pass_through.get(agency_id)):
-            continue
-        try:
-            lines = rate_agency_month(ctx, agency, volumes.get(agency_id, ()),
-                                      pass_through.get(agency_id, ()))
-        except DataError as error:
-            problems += error.problems
-            continue
-        if lines:
-            drafts.append(AgencyDocument(agency_id, draft_invoice(agency, month, issue_date, lines)))
+    for start in range(0, len(ordered), AGENCY_CHUNK):
+        ids = [agency_id for agency_id, _ in ordered[start:start + AGENCY_CHUNK]]
+        volumes = load_volumes(session, month, ids)
+        pass_through = load_pass_through(session, month, ids)
+        for agency_id, agency in islice(rated, len(ids)):
+            in_force = agency.has_agreement_in(month)
+            if not (in_force or volumes.get(agency_id) or pass_through.get(agency_id)):
+                continue
+            try:
+                lines = rate_agency_month(ctx, agency, volumes.get(agency_id, ()),
+                                          pass_through.get(agency_id, ()))
+            except DataError as error:
+                problems += error.problems
+                continue
+            if lines:
+                drafts.append(AgencyDocument(agency_id, draft_invoice(agency, month, issue_date, lines)))
+    next(rated, None)  # past the last agency: progress is told it is done
     if problems:
         raise DataError(problems)
     return drafts
