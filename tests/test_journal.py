@@ -421,7 +421,7 @@ def test_verify_prints_both_heads_and_the_counts(engine, tmp_path, database_url)
     assert result.exit_code == 0, result.output
     out = flat(result.stdout)
     assert "5 documents verified: every seal and the chain are intact." in out
-    assert ("12 journal links verified (5 documents, 1 runs, 6 events): every record is the one linked."
+    assert ("12 journal links verified (5 documents, 1 run, 6 events): every record is the one linked."
             in out)
     assert f"Document chain head: {verification.documents.head}" in out
     assert f"Journal head, link 12 (keep it outside the database, e.g. with --write-head FILE): " \

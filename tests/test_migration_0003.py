@@ -94,7 +94,7 @@ def test_the_upgraded_database_verifies_clean(database_0002, database_url):
     assert verified.exit_code == 0, verified.output
     out = flat(verified.stdout)
     assert "9 documents verified: every seal and the chain are intact." in out
-    assert "19 journal links verified (9 documents, 1 runs, 9 events)" in out
+    assert "19 journal links verified (9 documents, 1 run, 9 events)" in out
     assert f"Document chain head: {OLD_HEAD}" in out  # every document seal as it was
     # The document head noted before the upgrade still pins the documents.
     pinned = cli(database_url, "verify", "--expect-head", OLD_HEAD)

@@ -55,7 +55,7 @@ def verify(
     journal = result.journal
     console.print(f"{counted(result.documents.documents, 'document')} verified: every seal and the chain "
                   "are intact.")
-    kinds = ", ".join(f"{journal.counts.get(k, 0)} {k}s" for k in ("document", "run", "event"))
+    kinds = ", ".join(counted(journal.counts.get(k, 0), k) for k in ("document", "run", "event"))
     console.print(f"{journal.links} journal links verified ({kinds}): every record is the one linked.")
     console.print(f"Document chain head: {result.documents.head or '-'}")
     console.print(f"Journal head, link {journal.head.position} (keep it outside the database, "
