@@ -32,3 +32,20 @@ def test_an_unknown_command_is_none_and_builds_nothing():
     group = get_command(app)
     assert group.get_command(click.Context(group), "nonesuch") is None
     assert "nonesuch" not in group.commands
+
+
+def _subcommands(group: click.Group):
+    for command in group.commands.values():
+        yield command
+        if isinstance(command, click.Group):
+            yield from _subcommands(command)
+
+
+@pytest.mark.parametrize("entry", [e for e in COMMANDS if isinstance(target_of(e), typer.Typer)],
+                         ids=lambda entry: entry.name)
+def test_a_groups_list_shows_each_summary_on_one_line(entry):
+    # Rich markup keeps a docstring's line breaks: the list would break a
+    # summary mid-sentence ("made again if it was before;\n recorded ...").
+    for command in _subcommands(get_command(app).commands[entry.name]):
+        assert command.short_help and "\n" not in command.short_help, command.name
+        assert command.help and command.short_help == " ".join(command.help.split("\n\n")[0].split())

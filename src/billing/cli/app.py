@@ -120,6 +120,17 @@ def summary_of(target) -> str:
     return " ".join(text.split("\n\n")[0].split())
 
 
+def _one_line_summaries(group: click.Group) -> None:
+    """A group's list of commands shows each docstring's first paragraph on one
+    line: rich markup keeps the docstring's line breaks, which would break the
+    summary mid-sentence in the list."""
+    for command in group.commands.values():
+        if command.short_help is None and command.help:
+            command.short_help = " ".join(inspect.cleandoc(command.help).split("\n\n")[0].split())
+        if isinstance(command, click.Group):
+            _one_line_summaries(command)
+
+
 class _Built(MutableMapping):
     """The group's commands by name, in the registry's order; a command is
     built (its module imported) when it is looked up, not when it is listed."""
@@ -178,8 +189,10 @@ class _Commands(TyperGroup):
         options = {"pretty_exceptions_short": app.pretty_exceptions_short, "rich_markup_mode": app.rich_markup_mode}
         if isinstance(target, typer.Typer):
             holder.add_typer(target, name=entry.name, rich_help_panel=entry.panel)
-            return typer.main.get_group_from_info(holder.registered_groups[0],
-                                                  suggest_commands=app.suggest_commands, **options)
+            group = typer.main.get_group_from_info(holder.registered_groups[0],
+                                                   suggest_commands=app.suggest_commands, **options)
+            _one_line_summaries(group)
+            return group
         holder.command(entry.name, rich_help_panel=entry.panel, short_help=summary_of(target))(target)
         return typer.main.get_command_from_info(holder.registered_commands[0], **options)
 
