@@ -9,15 +9,18 @@ time, the SQL statements issued and the invoices and lines written. The target
 (issue 2): a billing run of one example month takes a few seconds at most, with
 a statement count that does not grow with the number of agencies.
 
-Then issue 14's W1 (start-up: --help and the run, scripts/bench_startup.py)
-and W2 (what-if over ten years of 377 agencies, scripts/bench_whatif.py;
-``--no-whatif`` skips it, its data set takes minutes to make), each figure
-with its target.
+Then issue 14's W1 (start-up: --help and the run, scripts/bench_startup.py),
+W2 (what-if over ten years of 377 agencies, scripts/bench_whatif.py;
+``--no-whatif`` skips it, its data set takes minutes to make) and W3 (import
+and run of 1,000 and 10,000 agencies against the floors, on SQLite and on a
+throwaway PostgreSQL, scripts/bench/scale.py; ``--no-scale`` skips it, it
+takes about ten minutes), each figure with its target.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -43,6 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url")
     parser.add_argument("--no-whatif", action="store_true", help="skip W2 (minutes to build its data)")
+    parser.add_argument("--no-scale", action="store_true", help="skip W3 (about ten minutes)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/benchmark.sqlite"
@@ -80,17 +84,21 @@ def main() -> None:
         with Session(engine) as session:
             print(f"invoice lines stored: {session.scalar(select(func.count()).select_from(InvoiceLineRow))}")
         engine.dispose()
-    issue_14_w1_w2(whatif=not args.no_whatif)
+    issue_14(whatif=not args.no_whatif, scale=not args.no_scale)
 
 
-def issue_14_w1_w2(whatif: bool = True) -> None:
-    """Start-up (W1) and what-if (W2) figures with their targets."""
+def issue_14(whatif: bool = True, scale: bool = True) -> None:
+    """Start-up (W1), what-if (W2) and scale (W3) figures with their targets."""
     import bench_startup
     import bench_whatif
     bench_startup.measure()
     if whatif:
         # In a temporary SQLite file of its own: the database above holds the examples.
         bench_whatif.measure(None, agencies=377, years=10)
+    if scale:
+        sys.path.insert(0, str(ROOT / "scripts" / "bench"))
+        import scale as scale_benchmark
+        scale_benchmark.measure_all([1_000, 10_000], ["sqlite", "postgresql"])
 
 
 if __name__ == "__main__":

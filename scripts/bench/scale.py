@@ -139,12 +139,17 @@ def main() -> None:
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])
     args = parser.parse_args()
+    measure_all(args.agencies, args.databases)
+
+
+def measure_all(sizes: list[int], databases: list[str]) -> None:
+    """Every size on every database, each printed as it is measured."""
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="billing-scale-")))
-        for database in args.databases:
+        for database in databases:
             base = stack.enter_context(_postgres()) if database == "postgresql" else ""
             smaller = None
-            for agencies in sorted(args.agencies):
+            for agencies in sorted(sizes):
                 if database == "sqlite":
                     url = f"sqlite:///{work}/scale-{agencies}.sqlite"
                     figures = measure(url, lambda v, c: sqlite_floor(work, v, c),
