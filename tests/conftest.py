@@ -97,6 +97,24 @@ def _bulk_phases_collect_their_own_objects():
     patch.undo()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    """Argon2id with its least cost for the tests' passwords and API tokens:
+    the default parameters take a quarter of a second per hash or check, and
+    every request with a token checks one. The hashes stay argon2id, checked
+    the same way (the parameters are read from each hash)."""
+    from argon2 import PasswordHasher
+
+    import billing.services.users as users
+
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(users, "_hasher", hasher)
+    patch.setattr(users, "_DUMMY_HASH", hasher.hash("no such user: a password nobody has"))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def _settings_of_this_test_only(tmp_path_factory, monkeypatch):
     """No setting of the machine or the person running the tests (BILLING_*
