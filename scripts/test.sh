@@ -5,6 +5,8 @@
 # themselves (needs PostgreSQL server binaries, e.g. apt-get install postgresql-15;
 # without them those tests are skipped, or fail when CI=true).
 # BILLING_TEST_DATABASES=sqlite restricts the backends.
+# The tests run in parallel on every core (pytest-xdist, -n auto; each worker
+# starts its own PostgreSQL); pass -n 0 to run them in one process, or -n N.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,4 +20,4 @@ if [[ ! -x .venv/bin/python ]]; then
   fi
 fi
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test,validate]'
-exec .venv/bin/python -m pytest -q "$@"
+exec .venv/bin/python -m pytest -q -n auto "$@"
