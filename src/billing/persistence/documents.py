@@ -201,13 +201,26 @@ def price_lists_used(session: Session) -> set[str]:
 
 def sealed_documents(session: Session) -> list[SealedDocument]:
     """Every stored document with its seals as stored, by number."""
-    return [SealedDocument(document, row.previous_seal, row.seal) for row, document in _read(session)]
+    return list(stream_sealed_documents(session))
 
 
 def sealed_agency_documents(session: Session) -> list[tuple[int, SealedDocument]]:
     """Every stored document with its agency and its seals as stored, by number."""
-    return [(row.agency_id, SealedDocument(document, row.previous_seal, row.seal))
-            for row, document in _read(session)]
+    return list(stream_sealed_agency_documents(session))
+
+
+def stream_sealed_documents(session: Session) -> Iterator[SealedDocument]:
+    """Every stored document with its seals as stored, by number, read as the
+    caller consumes them (a chunk at a time): checking the seals of all time
+    then holds one chunk of whole documents, not the history."""
+    return (sealed for _, sealed in stream_sealed_agency_documents(session))
+
+
+def stream_sealed_agency_documents(session: Session) -> Iterator[tuple[int, SealedDocument]]:
+    """Every stored document with its agency and its seals as stored, by
+    number, read as the caller consumes them (stream_sealed_documents)."""
+    return ((row.agency_id, SealedDocument(document, row.previous_seal, row.seal))
+            for row, document in _read(session))
 
 
 def sealed_document(session: Session, number: int) -> SealedDocument | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from billing.collector import bulk_phase
 from billing.audit.arithmetic import check_arithmetic
-from billing.audit.chain import seal_findings
+from billing.audit.chain import checked_seals, seal_findings
 from billing.audit.completeness import check_completeness
 from billing.audit.findings import CheckResult, Finding
 from billing.audit.numbering import check_numbering
@@ -31,10 +31,10 @@ from billing.files.costs_csv import read_costs
 from billing.invoicing.credit_balance import nets_to_credit
 from billing.invoicing.document import AgencyDocument, Invoice
 from billing.invoicing.in_force import DocumentHead, chain_of, credited_alone, documents_in_force
-from billing.invoicing.series import SealedDocument, SeriesState
+from billing.invoicing.series import SealCheck, SealedDocument, SeriesState
 from billing.period import Month
-from billing.persistence.documents import (documents_by_number, sealed_agency_documents,
-                                           series_state)
+from billing.persistence.documents import (documents_by_number, series_state,
+                                           stream_sealed_agency_documents)
 from billing.persistence.mapping import (load_agencies, load_pass_through, load_pass_through_charges,
                                          load_price_lists, load_volume_records, load_volumes)
 from billing.persistence.models import (InvoiceLineRow, InvoiceLineVolume, InvoiceRow, PassThroughRow,
@@ -61,12 +61,13 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
     months = _months(first, last)
     catalogue = stored_catalogue(session)
     agencies = load_agencies(session)
-    # Every document with its seals (the integrity check's), read once: the
-    # period's documents are the same values, not a second copy of them.
-    stored = sealed_agency_documents(session)
-    sealed, series = [s for _, s in stored], series_state(session)
+    # Every document of all time is read once, as a stream, for its seal (the
+    # integrity and numbering checks keep only its SealCheck); whole documents
+    # are kept only for the months audited and the month before (variance).
     periods = {first.previous(), *months}
-    read = [AgencyDocument(agency_id, s.document) for agency_id, s in stored if s.document.period in periods]
+    read: list[AgencyDocument] = []
+    sealed = list(checked_seals(_kept_in(stream_sealed_agency_documents(session), periods, read)))
+    series = series_state(session)
     heads = [DocumentHead.of(d) for d in read]
     credited_by = chain_of(heads).credited_by
     in_force = {h.number for h in documents_in_force(heads)}
@@ -113,7 +114,7 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
                                     for h in credited_alone(heads) if h.period >= first}),
         lambda: check_numbering([s.number for s in sealed], series.next_number,
                                 [h for h in heads if h.period >= first],
-                                [(s.number, s.document.issue_date) for s in sealed]),
+                                [(s.number, s.issue_date) for s in sealed]),
         lambda: _integrity(session, sealed, series),
         *[partial(check_variance, m, threshold, volumes, _by_month(d.document for d in read), names)
           for m in months],
@@ -162,7 +163,17 @@ def _by_month(documents) -> dict[Month, list[Invoice]]:
     return grouped
 
 
-def _integrity(session: Session, sealed: list[SealedDocument], series: SeriesState) -> CheckResult:
+def _kept_in(stored: Iterable[tuple[int, SealedDocument]], periods: set[Month],
+             kept: list[AgencyDocument]) -> Iterator[SealedDocument]:
+    """``stored`` (agency, sealed document) passed on as it comes, the documents
+    billed for ``periods`` also added to ``kept``."""
+    for agency_id, sealed in stored:
+        if sealed.document.period in periods:
+            kept.append(AgencyDocument(agency_id, sealed.document))
+        yield sealed
+
+
+def _integrity(session: Session, sealed: list[SealCheck], series: SeriesState) -> CheckResult:
     """The documents' seals and chain, the journal over documents, runs and
     events, and every stored price list against its own hash. Numbers missing
     or never issued are the numbering check's."""
