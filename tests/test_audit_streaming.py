@@ -25,11 +25,14 @@ import billing.persistence.documents as documents_module
 import billing.services.audit as audit_module
 from billing.audit.chain import checked_seals, seal_findings, verify_chain
 from billing.audit.findings import Status
+from billing.audit.variance import check_variance, month_charges
 from billing.invoicing.document import Invoice
 from billing.invoicing.seal import seal
 from billing.invoicing.series import SealedDocument, SeriesState
 from billing.period import Month
-from billing.persistence.documents import sealed_documents, series_state, stream_sealed_documents
+from billing.persistence.documents import (documents_for_period, sealed_documents, series_state,
+                                           stream_sealed_documents)
+from billing.persistence.mapping import load_volumes
 from billing.services.audit import run_audit
 from billing.services.billing_run import run_month
 from billing.services.verify import verify_everything
@@ -158,9 +161,28 @@ def test_an_audit_of_one_month_holds_no_documents_of_earlier_months(engine, tmp_
     with Session(engine) as session:
         report = run_audit(session, JANUARY, JANUARY, seed=1)
     assert report.passed
-    # January, and December for the variance; November's documents (1-3) were
-    # read for their seals and let go.
-    assert held == [{DECEMBER, JANUARY}]
+    # January's alone: of December only the headers and what the variance
+    # compares are kept, and November's documents (1-3) were read for their
+    # seals and let go.
+    assert held == [{JANUARY}]
+
+
+def test_the_variance_against_the_month_before_s_charges_is_the_one_against_its_documents(engine, tmp_path):
+    three_months(engine, tmp_path)
+    with Session(engine) as session:
+        by_month = {m: documents_for_period(session, m) for m in (DECEMBER, JANUARY)}
+        volumes = {m: load_volumes(session, m) for m in (DECEMBER, JANUARY)}
+    names = {1: "Alfaverket", 2: "Betaverket", 3: "Gammaverket"}
+    whole = check_variance(JANUARY, Decimal(0), volumes, by_month, names)
+    tallied = check_variance(JANUARY, Decimal(0), volumes,
+                             {DECEMBER: month_charges(iter(by_month[DECEMBER])), JANUARY: by_month[JANUARY]}, names)
+    assert tallied == whole
+    # January's prices differ from December's (tariffs of 2013-01): every
+    # agency's net moved, so at a threshold of 0 % the rows are not empty.
+    assert {r["kind"] for r in whole.rows} == {"amount"} and len(whole.rows) == 3
+    # A month before without documents has nothing to compare either way.
+    assert (check_variance(DECEMBER, Decimal(0), {}, {NOVEMBER: month_charges([])}, names)
+            == check_variance(DECEMBER, Decimal(0), {}, {}, names))
 
 
 def test_each_seal_is_recomputed_once_per_command(engine, tmp_path, monkeypatch):

@@ -24,7 +24,7 @@ from billing.audit.report import AuditReport
 from billing.audit.rerating import check_rerating
 from billing.audit.revenue import check_revenue
 from billing.audit.sampling import draw_sample
-from billing.audit.variance import check_variance
+from billing.audit.variance import ChargesTally, check_variance
 from billing.domain.catalogue import ServiceArea
 from billing.errors import DataError
 from billing.files.costs_csv import read_costs
@@ -62,23 +62,26 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
     catalogue = stored_catalogue(session)
     agencies = load_agencies(session)
     # Every document of all time is read once, as a stream, for its seal (the
-    # integrity and numbering checks keep only its SealCheck); whole documents
-    # are kept only for the months audited and the month before (variance).
-    periods = {first.previous(), *months}
-    read: list[AgencyDocument] = []
-    sealed = list(checked_seals(_kept_in(stream_sealed_agency_documents(session), periods, read)))
+    # integrity and numbering checks keep only its SealCheck). Whole documents
+    # are kept only for the months audited; of the month before, only the
+    # headers and what the variance compares (a month at scale is some 250 MB
+    # of documents).
+    kept = _Kept(first, set(months))
+    sealed = list(checked_seals(kept.passing(stream_sealed_agency_documents(session))))
     series = series_state(session)
-    heads = [DocumentHead.of(d) for d in read]
+    heads = kept.heads
     credited_by = chain_of(heads).credited_by
     in_force = {h.number for h in documents_in_force(heads)}
-    in_period = [d for d in read if d.document.period >= first]
+    in_period = kept.documents
     period_documents = [d.document for d in in_period]
     current = [d for d in in_period if d.document.number in in_force]
-    # A credit note and its invoice bill the same month, so the invoice was read above.
-    known = {d.document.number: d.document for d in read}
+    # Re-rating looks up what the period's credit notes reverse; a credit note
+    # and its invoice bill the same month, so the invoice was read above.
+    reversed_here = {d.document.credits for d in in_period}
+    known = {d.document.number: d.document for d in in_period}
     credited = {n: known[n] for n in credited_by if n in known}
-    credited |= {d.document.number: d.document
-                 for d in documents_by_number(session, [n for n in credited_by if n not in known])}
+    credited |= {d.document.number: d.document for d in documents_by_number(
+        session, [n for n in credited_by if n not in known and n in reversed_here])}
     volumes = {m: load_volumes(session, m) for m in [first.previous(), *months]}
     # The records and charges the period's lines were billed from, found by a
     # join in the database: a list of their ids would be one parameter each
@@ -116,7 +119,8 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
                                 [h for h in heads if h.period >= first],
                                 [(s.number, s.issue_date) for s in sealed]),
         lambda: _integrity(session, sealed, series),
-        *[partial(check_variance, m, threshold, volumes, _by_month(d.document for d in read), names)
+        *[partial(check_variance, m, threshold, volumes,
+                  {first.previous(): kept.before.charges(), **_by_month(period_documents)}, names)
           for m in months],
         lambda: draw_sample(period_documents, sample_size, seed),
         lambda: check_revenue(period_documents,
@@ -163,14 +167,29 @@ def _by_month(documents) -> dict[Month, list[Invoice]]:
     return grouped
 
 
-def _kept_in(stored: Iterable[tuple[int, SealedDocument]], periods: set[Month],
-             kept: list[AgencyDocument]) -> Iterator[SealedDocument]:
-    """``stored`` (agency, sealed document) passed on as it comes, the documents
-    billed for ``periods`` also added to ``kept``."""
-    for agency_id, sealed in stored:
-        if sealed.document.period in periods:
-            kept.append(AgencyDocument(agency_id, sealed.document))
-        yield sealed
+class _Kept:
+    """What the audit keeps of the documents streamed past it: the audited
+    months' documents, the headers of those and of the month before, and the
+    month before's charges for the variance (ChargesTally), all by number."""
+
+    def __init__(self, first: Month, months: set[Month]) -> None:
+        self.previous, self.months = first.previous(), months
+        self.documents: list[AgencyDocument] = []
+        self.heads: list[DocumentHead] = []
+        self.before = ChargesTally()
+
+    def passing(self, stored: Iterable[tuple[int, SealedDocument]]) -> Iterator[SealedDocument]:
+        """``stored`` (agency, sealed document) passed on as it comes, kept from on the way."""
+        for agency_id, sealed in stored:
+            period = sealed.document.period
+            if period in self.months or period == self.previous:
+                document = AgencyDocument(agency_id, sealed.document)
+                self.heads.append(DocumentHead.of(document))
+                if period == self.previous:
+                    self.before.add(sealed.document)
+                else:
+                    self.documents.append(document)
+            yield sealed
 
 
 def _integrity(session: Session, sealed: list[SealCheck], series: SeriesState) -> CheckResult:
