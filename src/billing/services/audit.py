@@ -61,6 +61,9 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
     months = _months(first, last)
     catalogue = stored_catalogue(session)
     agencies = load_agencies(session)
+    # The volumes first: reading them needs far more for a moment than it
+    # keeps, and that moment then comes before the documents are held.
+    volumes = {m: load_volumes(session, m) for m in [first.previous(), *months]}
     # Every document of all time is read once, as a stream, for its seal (the
     # integrity and numbering checks keep only its SealCheck). Whole documents
     # are kept only for the months audited; of the month before, only the
@@ -82,7 +85,6 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
     credited = {n: known[n] for n in credited_by if n in known}
     credited |= {d.document.number: d.document for d in documents_by_number(
         session, [n for n in credited_by if n not in known and n in reversed_here])}
-    volumes = {m: load_volumes(session, m) for m in [first.previous(), *months]}
     # The records and charges the period's lines were billed from, found by a
     # join in the database: a list of their ids would be one parameter each
     # (300,000 in a month of 10,000 agencies), beyond what a statement takes.
