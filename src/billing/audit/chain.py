@@ -10,12 +10,12 @@ seals show.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from billing.audit.numbering import BreakKind, SeriesBreak, series_breaks
 from billing.invoicing.seal import seal
-from billing.invoicing.series import FIRST_NUMBER, SealedDocument, SeriesState
+from billing.invoicing.series import FIRST_NUMBER, SealCheck, SealedDocument, SeriesState
 
 CHANGED, DELETED, INSERTED = "changed", "deleted", "inserted"
 
@@ -38,30 +38,46 @@ class Verification:
         return not self.findings
 
 
-def verify_chain(sealed: Sequence[SealedDocument], series: SeriesState) -> Verification:
-    """Every seal recomputed and the chain followed (``sealed`` by number), with
-    the series' breaks as documents deleted or inserted; in the order of the
-    numbers, a number's deletion or insertion before its change."""
-    changed, head = seal_findings(sealed, series)
+Sealed = SealedDocument | SealCheck
+
+
+def checked_seals(sealed: Iterable[Sealed]) -> Iterator[SealCheck]:
+    """Each document's seal recomputed, as it comes: ``sealed`` is consumed
+    once, so a reader may stream whole documents and only these light checks
+    are kept. A check already made passes through unchanged."""
+    for stored in sealed:
+        if isinstance(stored, SealCheck):
+            yield stored
+        else:
+            yield SealCheck(stored.number, stored.document.issue_date, stored.previous_seal, stored.seal,
+                            seal(stored.previous_seal, stored.document) == stored.seal)
+
+
+def verify_chain(sealed: Iterable[Sealed], series: SeriesState) -> Verification:
+    """Every seal recomputed and the chain followed (``sealed`` by number, read
+    once), with the series' breaks as documents deleted or inserted; in the
+    order of the numbers, a number's deletion or insertion before its change."""
+    checks = list(checked_seals(sealed))
+    changed, head = seal_findings(checks, series)
     breaks = [_as_chain_finding(b, series.next_number)
-              for b in series_breaks((s.number for s in sealed), series.next_number)]
+              for b in series_breaks((s.number for s in checks), series.next_number)]
     findings = sorted(breaks + changed, key=lambda f: (f.number or 0, f.kind == CHANGED))
-    return Verification(len(sealed), head, tuple(findings))
+    return Verification(len(checks), head, tuple(findings))
 
 
-def seal_findings(sealed: Sequence[SealedDocument], series: SeriesState) -> tuple[list[ChainFinding], str]:
+def seal_findings(sealed: Iterable[Sealed], series: SeriesState) -> tuple[list[ChainFinding], str]:
     """Documents that no longer match their seal, or that the next one is no
-    longer chained to, and the chain head; ``sealed`` by number. Where numbers
-    are missing the chain is not followed across the gap: the gap is the finding."""
+    longer chained to, and the chain head; ``sealed`` by number, read once (a
+    seal already checked is not recomputed). Where numbers are missing the
+    chain is not followed across the gap: the gap is the finding."""
     findings: list[ChainFinding] = []
 
     def changed(number: int, message: str) -> None:
         findings.append(ChainFinding(CHANGED, number, message))
 
     expected_number, expected_previous = FIRST_NUMBER, ""
-    for stored in sealed:
-        number = stored.number
-        intact = seal(stored.previous_seal, stored.document) == stored.seal
+    for stored in checked_seals(sealed):
+        number, intact = stored.number, stored.intact
         if number >= series.next_number:
             if not intact:
                 changed(number, f"dokument {number} stämmer inte heller med sitt sigill")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from billing.audit.findings import CheckResult, Finding
@@ -17,9 +18,12 @@ from billing.swedish import amount, change, number, percent
 
 def check_variance(month: Month, threshold: Decimal,
                    volumes: Mapping[Month, Mapping[int, Sequence[VolumeRecord]]],
-                   documents: Mapping[Month, Sequence[Invoice]], names: Mapping[int, str]) -> CheckResult:
+                   documents: Mapping[Month, Sequence[Invoice] | MonthCharges],
+                   names: Mapping[int, str]) -> CheckResult:
     """Volumes per agency and service, volumes per service in all, and invoiced
     amounts per agency, against the month before. A review list: it never fails.
+    A month's documents may come as what this check needs of them
+    (MonthCharges), so that the month before need not be held whole.
 
     Each row also says what the move did to the invoices, for a reader who
     sorts by it: ``impact``, the change in SEK of the lines concerned (the
@@ -55,14 +59,14 @@ def check_variance(month: Month, threshold: Decimal,
             for r in records:
                 per_service[r.service] += r.quantity
         totals[m] = per_service
-    charged = {m: _charged(documents.get(m, ())) for m in (previous, month)}
+    charges = {m: _charges_of(documents.get(m, ())) for m in (previous, month)}
+    charged = {m: charges[m].charged for m in (previous, month)}
 
     def moved(key: tuple[str, str]) -> dict[str, object]:
         return _moved(charged[previous].get(key), charged[month].get(key))
 
     # A service is named as its lines name it (the catalogue's name), else by its code.
-    service_names = {line.service_code: line.description for m in (previous, month)
-                     for doc in documents.get(m, ()) for line in doc.lines if line.service_code}
+    service_names = charges[previous].service_names | charges[month].service_names
     for service in sorted(totals[previous].keys() | totals[month].keys()):
         compare("volume, all agencies", service, totals[previous].get(service, Decimal(0)),
                 totals[month].get(service, Decimal(0)), agency=None, service=service,
@@ -76,7 +80,7 @@ def check_variance(month: Month, threshold: Decimal,
                 by_agency[month].get((agency_id, service), Decimal(0)),
                 agency=names.get(agency_id, str(agency_id)), service=service,
                 service_name=service_names.get(service, service), **moved((orgs.get(agency_id, ""), service)))
-    amounts = {m: _net_by_agency(documents.get(m, ())) for m in (previous, month)}
+    amounts = {m: charges[m].net_by_agency for m in (previous, month)}
     for org in sorted(amounts[previous].keys() | amounts[month].keys()):
         compare("amount", org, amounts[previous].get(org, Decimal(0)), amounts[month].get(org, Decimal(0)),
                 agency=org.partition(" ")[2], service=None, service_name=None, **moved((org, "")))
@@ -99,20 +103,59 @@ def _by_agency_service(volumes: Mapping[int, Sequence[VolumeRecord]]) -> dict[tu
 Charged = dict[tuple[str, str], dict[FeePart, Decimal]]
 
 
-def _charged(documents: Sequence[Invoice]) -> Charged:
-    """Line amounts per fee part, credit notes included, under three keys: an
+@dataclass(frozen=True, slots=True)
+class MonthCharges:
+    """What the variance check needs of a month's documents, credit notes
+    included: line amounts per fee part under three keys (``charged``: an
     agency's lines of a service ``(organisation number, code)``, all agencies'
     lines of a service ``("", code)``, and all of an agency's lines
-    ``("organisation number name", "")`` (the subject of an amount row)."""
-    result: Charged = defaultdict(lambda: defaultdict(Decimal))
+    ``("organisation number name", "")``, the subject of an amount row), each
+    service's name as its lines give it, and each agency's net."""
+
+    charged: Charged = field(default_factory=dict)
+    service_names: dict[str, str] = field(default_factory=dict)
+    net_by_agency: dict[str, Decimal] = field(default_factory=dict)
+    documents: int = 0
+
+    def __bool__(self) -> bool:
+        return self.documents > 0
+
+
+def month_charges(documents: Iterable[Invoice]) -> MonthCharges:
+    """``documents`` (one month's, read once) as the variance check needs them."""
+    tally = ChargesTally()
     for doc in documents:
+        tally.add(doc)
+    return tally.charges()
+
+
+class ChargesTally:
+    """MonthCharges added up a document at a time, for a reader that streams them."""
+
+    def __init__(self) -> None:
+        self._charged: Charged = defaultdict(lambda: defaultdict(Decimal))
+        self._names: dict[str, str] = {}
+        self._net: dict[str, Decimal] = defaultdict(Decimal)
+        self._documents = 0
+
+    def add(self, doc: Invoice) -> None:
+        agency = f"{doc.organisation_number} {doc.agency_name}"
         for line in doc.lines:
-            keys = [(f"{doc.organisation_number} {doc.agency_name}", "")]
+            keys = [(agency, "")]
             if line.service_code:
                 keys += [(doc.organisation_number, line.service_code), ("", line.service_code)]
+                self._names[line.service_code] = line.description
             for key in keys:
-                result[key][line.part] += line.amount
-    return result
+                self._charged[key][line.part] += line.amount
+        self._net[agency] += doc.totals.net
+        self._documents += 1
+
+    def charges(self) -> MonthCharges:
+        return MonthCharges(self._charged, self._names, self._net, self._documents)
+
+
+def _charges_of(documents: Sequence[Invoice] | MonthCharges) -> MonthCharges:
+    return documents if isinstance(documents, MonthCharges) else month_charges(documents)
 
 
 def _moved(before: Mapping[FeePart, Decimal] | None, now: Mapping[FeePart, Decimal] | None) -> dict[str, object]:
@@ -125,11 +168,3 @@ def _moved(before: Mapping[FeePart, Decimal] | None, now: Mapping[FeePart, Decim
     largest = max(changes.values(), key=abs)
     part = next((p for p, change in changes.items() if change and abs(change) == abs(largest)), None)
     return {"impact": sum(changes.values(), Decimal(0)), "part": None if part is None else str(part)}
-
-
-def _net_by_agency(documents: Sequence[Invoice]) -> dict[str, Decimal]:
-    """What each agency is charged for the month: all its documents, credits included."""
-    result: dict[str, Decimal] = defaultdict(Decimal)
-    for doc in documents:
-        result[f"{doc.organisation_number} {doc.agency_name}"] += doc.totals.net
-    return result

@@ -4,6 +4,7 @@ the seals it was stored with. What `billing verify` and the audit check."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from billing.invoicing.document import Invoice
 
@@ -32,3 +33,18 @@ class SealedDocument:
     def number(self) -> int:
         assert self.document.number is not None
         return self.document.number
+
+
+@dataclass(frozen=True, slots=True)
+class SealCheck:
+    """What the chain, numbering and journal checks keep of a stored document
+    once its seal was recomputed (audit/chain.py): its number and date, its
+    seals as stored, and whether its content still gives its seal. Light, so
+    that every document of all time can be kept while only one chunk of whole
+    documents is alive at a time."""
+
+    number: int
+    issue_date: date
+    previous_seal: str
+    seal: str
+    intact: bool

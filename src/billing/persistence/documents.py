@@ -28,6 +28,10 @@ _CHUNK = 5000
 # Documents are read this many at a time (_read): a month at scale is 10,000
 # documents of some 35 lines each.
 _READ_CHUNK = 1000
+# The streams of all time (stream_sealed_documents) keep nothing of a chunk
+# once it is passed on, so the chunk alone is their peak: a thousand
+# documents with their rows came to some 150 MB, a quarter of it to 40 MB.
+_STREAM_CHUNK = 250
 # A number beyond the integer column cannot be a document (nor be bound on SQLite).
 _LARGEST_NUMBER = 2**31 - 1
 
@@ -201,13 +205,26 @@ def price_lists_used(session: Session) -> set[str]:
 
 def sealed_documents(session: Session) -> list[SealedDocument]:
     """Every stored document with its seals as stored, by number."""
-    return [SealedDocument(document, row.previous_seal, row.seal) for row, document in _read(session)]
+    return list(stream_sealed_documents(session))
 
 
 def sealed_agency_documents(session: Session) -> list[tuple[int, SealedDocument]]:
     """Every stored document with its agency and its seals as stored, by number."""
-    return [(row.agency_id, SealedDocument(document, row.previous_seal, row.seal))
-            for row, document in _read(session)]
+    return list(stream_sealed_agency_documents(session))
+
+
+def stream_sealed_documents(session: Session) -> Iterator[SealedDocument]:
+    """Every stored document with its seals as stored, by number, read as the
+    caller consumes them (a chunk at a time): checking the seals of all time
+    then holds one chunk of whole documents, not the history."""
+    return (sealed for _, sealed in stream_sealed_agency_documents(session))
+
+
+def stream_sealed_agency_documents(session: Session) -> Iterator[tuple[int, SealedDocument]]:
+    """Every stored document with its agency and its seals as stored, by
+    number, read as the caller consumes them (stream_sealed_documents)."""
+    return ((row.agency_id, SealedDocument(document, row.previous_seal, row.seal))
+            for row, document in _read(session, chunk=_STREAM_CHUNK))
 
 
 def sealed_document(session: Session, number: int) -> SealedDocument | None:
@@ -226,20 +243,20 @@ def series_state(session: Session) -> SeriesState:
 
 # --- reading -------------------------------------------------------------------------------
 
-def _read(session: Session, *criteria) -> Iterator[tuple[InvoiceRow, Invoice]]:
+def _read(session: Session, *criteria, chunk: int | None = None) -> Iterator[tuple[InvoiceRow, Invoice]]:
     """The matching documents by number, read a chunk of numbers at a time: the
     rows of one chunk are alive at once, so a caller that keeps only the
     documents (or streams them) never holds the rows of a whole month."""
     numbers = list(session.scalars(select(InvoiceRow.number).where(*criteria).order_by(InvoiceRow.number)))
-    for chunk in _chunks(numbers, _READ_CHUNK):
+    for numbers_read in _chunks(numbers, chunk or _READ_CHUNK):
         rows = list(session.scalars(
-            select(InvoiceRow).where(InvoiceRow.number.in_(chunk)).order_by(InvoiceRow.number)
+            select(InvoiceRow).where(InvoiceRow.number.in_(numbers_read)).order_by(InvoiceRow.number)
             .options(selectinload(InvoiceRow.lines), selectinload(InvoiceRow.vat_subtotals))))
         volumes: dict[tuple[int, int], list[int]] = {}
         for number, line_no, record_id in session.execute(
                 select(InvoiceLineVolume.invoice_number, InvoiceLineVolume.line_no,
                        InvoiceLineVolume.volume_record_id)
-                .where(InvoiceLineVolume.invoice_number.in_(chunk))):
+                .where(InvoiceLineVolume.invoice_number.in_(numbers_read))):
             volumes.setdefault((number, line_no), []).append(record_id)
         for row in rows:
             yield row, document_from_row(row, volumes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from billing.collector import bulk_phase
 from billing.audit.arithmetic import check_arithmetic
-from billing.audit.chain import seal_findings
+from billing.audit.chain import checked_seals, seal_findings
 from billing.audit.completeness import check_completeness
 from billing.audit.findings import CheckResult, Finding
 from billing.audit.numbering import check_numbering
@@ -24,17 +24,17 @@ from billing.audit.report import AuditReport
 from billing.audit.rerating import check_rerating
 from billing.audit.revenue import check_revenue
 from billing.audit.sampling import draw_sample
-from billing.audit.variance import check_variance
+from billing.audit.variance import ChargesTally, check_variance
 from billing.domain.catalogue import ServiceArea
 from billing.errors import DataError
 from billing.files.costs_csv import read_costs
 from billing.invoicing.credit_balance import nets_to_credit
 from billing.invoicing.document import AgencyDocument, Invoice
 from billing.invoicing.in_force import DocumentHead, chain_of, credited_alone, documents_in_force
-from billing.invoicing.series import SealedDocument, SeriesState
+from billing.invoicing.series import SealCheck, SealedDocument, SeriesState
 from billing.period import Month
-from billing.persistence.documents import (documents_by_number, sealed_agency_documents,
-                                           series_state)
+from billing.persistence.documents import (documents_by_number, series_state,
+                                           stream_sealed_agency_documents)
 from billing.persistence.mapping import (load_agencies, load_pass_through, load_pass_through_charges,
                                          load_price_lists, load_volume_records, load_volumes)
 from billing.persistence.models import (InvoiceLineRow, InvoiceLineVolume, InvoiceRow, PassThroughRow,
@@ -61,24 +61,30 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
     months = _months(first, last)
     catalogue = stored_catalogue(session)
     agencies = load_agencies(session)
-    # Every document with its seals (the integrity check's), read once: the
-    # period's documents are the same values, not a second copy of them.
-    stored = sealed_agency_documents(session)
-    sealed, series = [s for _, s in stored], series_state(session)
-    periods = {first.previous(), *months}
-    read = [AgencyDocument(agency_id, s.document) for agency_id, s in stored if s.document.period in periods]
-    heads = [DocumentHead.of(d) for d in read]
+    # The volumes first: reading them needs far more for a moment than it
+    # keeps, and that moment then comes before the documents are held.
+    volumes = {m: load_volumes(session, m) for m in [first.previous(), *months]}
+    # Every document of all time is read once, as a stream, for its seal (the
+    # integrity and numbering checks keep only its SealCheck). Whole documents
+    # are kept only for the months audited; of the month before, only the
+    # headers and what the variance compares (a month at scale is some 250 MB
+    # of documents).
+    kept = _Kept(first, set(months))
+    sealed = list(checked_seals(kept.passing(stream_sealed_agency_documents(session))))
+    series = series_state(session)
+    heads = kept.heads
     credited_by = chain_of(heads).credited_by
     in_force = {h.number for h in documents_in_force(heads)}
-    in_period = [d for d in read if d.document.period >= first]
+    in_period = kept.documents
     period_documents = [d.document for d in in_period]
     current = [d for d in in_period if d.document.number in in_force]
-    # A credit note and its invoice bill the same month, so the invoice was read above.
-    known = {d.document.number: d.document for d in read}
+    # Re-rating looks up what the period's credit notes reverse; a credit note
+    # and its invoice bill the same month, so the invoice was read above.
+    reversed_here = {d.document.credits for d in in_period}
+    known = {d.document.number: d.document for d in in_period}
     credited = {n: known[n] for n in credited_by if n in known}
-    credited |= {d.document.number: d.document
-                 for d in documents_by_number(session, [n for n in credited_by if n not in known])}
-    volumes = {m: load_volumes(session, m) for m in [first.previous(), *months]}
+    credited |= {d.document.number: d.document for d in documents_by_number(
+        session, [n for n in credited_by if n not in known and n in reversed_here])}
     # The records and charges the period's lines were billed from, found by a
     # join in the database: a list of their ids would be one parameter each
     # (300,000 in a month of 10,000 agencies), beyond what a statement takes.
@@ -113,9 +119,10 @@ def run_audit(session: Session, first: Month, last: Month, threshold: Decimal = 
                                     for h in credited_alone(heads) if h.period >= first}),
         lambda: check_numbering([s.number for s in sealed], series.next_number,
                                 [h for h in heads if h.period >= first],
-                                [(s.number, s.document.issue_date) for s in sealed]),
+                                [(s.number, s.issue_date) for s in sealed]),
         lambda: _integrity(session, sealed, series),
-        *[partial(check_variance, m, threshold, volumes, _by_month(d.document for d in read), names)
+        *[partial(check_variance, m, threshold, volumes,
+                  {first.previous(): kept.before.charges(), **_by_month(period_documents)}, names)
           for m in months],
         lambda: draw_sample(period_documents, sample_size, seed),
         lambda: check_revenue(period_documents,
@@ -162,7 +169,32 @@ def _by_month(documents) -> dict[Month, list[Invoice]]:
     return grouped
 
 
-def _integrity(session: Session, sealed: list[SealedDocument], series: SeriesState) -> CheckResult:
+class _Kept:
+    """What the audit keeps of the documents streamed past it: the audited
+    months' documents, the headers of those and of the month before, and the
+    month before's charges for the variance (ChargesTally), all by number."""
+
+    def __init__(self, first: Month, months: set[Month]) -> None:
+        self.previous, self.months = first.previous(), months
+        self.documents: list[AgencyDocument] = []
+        self.heads: list[DocumentHead] = []
+        self.before = ChargesTally()
+
+    def passing(self, stored: Iterable[tuple[int, SealedDocument]]) -> Iterator[SealedDocument]:
+        """``stored`` (agency, sealed document) passed on as it comes, kept from on the way."""
+        for agency_id, sealed in stored:
+            period = sealed.document.period
+            if period in self.months or period == self.previous:
+                document = AgencyDocument(agency_id, sealed.document)
+                self.heads.append(DocumentHead.of(document))
+                if period == self.previous:
+                    self.before.add(sealed.document)
+                else:
+                    self.documents.append(document)
+            yield sealed
+
+
+def _integrity(session: Session, sealed: list[SealCheck], series: SeriesState) -> CheckResult:
     """The documents' seals and chain, the journal over documents, runs and
     events, and every stored price list against its own hash. Numbers missing
     or never issued are the numbering check's."""

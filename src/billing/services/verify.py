@@ -3,21 +3,21 @@ the journal over documents, runs and events, and a head kept outside."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from billing.audit.chain import Verification, verify_chain
+from billing.audit.chain import Verification, checked_seals, verify_chain
 from billing.audit.journal import RecordKind
 from billing.audit.journal_check import DELETED, JournalFinding, JournalVerification, check_journal
 from billing.audit.pinned_head import HeadMatch, PinnedHead, match_pinned
 from billing.errors import DataError
 from billing.files.head_file import head_file_text
 from billing.files.output import write_file
-from billing.invoicing.series import FIRST_NUMBER, SealedDocument, SeriesState
-from billing.persistence.documents import sealed_documents, series_state
+from billing.invoicing.series import FIRST_NUMBER, SealCheck, SeriesState
+from billing.persistence.documents import series_state, stream_sealed_documents
 from billing.persistence.journal import journal_head, journal_links, journal_records
 from billing.services.events import now
 
@@ -44,12 +44,12 @@ class ChainVerification:
 def verify_documents(session: Session) -> Verification:
     """Recompute every seal from the document as stored, follow the chain, and
     check the numbers against the series (audit/chain.py, audit/numbering.py)."""
-    return verify_chain(sealed_documents(session), series_state(session))
+    return verify_chain(stored_seals(session), series_state(session))
 
 
 def verify_everything(session: Session, pinned: PinnedHead | None = None) -> ChainVerification:
     """The documents' chain, the journal, and, when given, the head kept outside."""
-    sealed, series = sealed_documents(session), series_state(session)
+    sealed, series = stored_seals(session), series_state(session)
     documents = verify_chain(sealed, series)
     links = journal_links(session)
     journal = check_journal(links, journal_head(session), journal_records(session))
@@ -58,15 +58,23 @@ def verify_everything(session: Session, pinned: PinnedHead | None = None) -> Cha
     return ChainVerification(documents, journal, findings, match)
 
 
-def journal_findings(session: Session, sealed: Sequence[SealedDocument],
+def stored_seals(session: Session) -> list[SealCheck]:
+    """Every stored document's seal recomputed, by number: the documents are
+    streamed, so only these light checks of all time are held, never the
+    documents' lines."""
+    return list(checked_seals(stream_sealed_documents(session)))
+
+
+def journal_findings(session: Session, sealed: Sequence[SealCheck],
                      series: SeriesState) -> tuple[JournalFinding, ...]:
-    """What the journal finds beyond the documents' own check (for the audit)."""
+    """What the journal finds beyond the documents' own check (for the audit);
+    ``sealed`` as stored_seals gives them, so no seal is recomputed here."""
     journal = check_journal(journal_links(session), journal_head(session), journal_records(session))
     return beyond_documents(journal.findings, verify_chain(sealed, series), sealed, series)
 
 
 def beyond_documents(journal: tuple[JournalFinding, ...], documents: Verification,
-                     sealed: Sequence[SealedDocument], series: SeriesState) -> tuple[JournalFinding, ...]:
+                     sealed: Iterable[SealCheck], series: SeriesState) -> tuple[JournalFinding, ...]:
     """A document deleted, inserted or changed is named once: by the documents'
     own check when it sees it, by the journal only when it alone does (a
     document removed with the series set back, the run a document was issued
