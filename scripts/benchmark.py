@@ -33,7 +33,7 @@ from billing.period import Month
 from billing.persistence.database import create_engine_for, upgrade
 from billing.persistence.models import InvoiceLineRow
 from billing.services.agencies import import_agencies
-from billing.services.billing_run import run_month
+from billing.services.billing_run import Override, run_month
 from billing.services.passthrough import allocate_supplier_invoices, import_pass_through
 from billing.services.tariffs import load_tariffs
 from billing.services.volumes import import_volumes
@@ -77,7 +77,10 @@ def main() -> None:
             month = Month(2012, month_number)
 
             def bill(session: Session, month: Month = month) -> str:
-                result = run_month(session, month, month.last_day + timedelta(days=8))
+                # The examples' months are billed as they are, as the README's run does
+                # (some services fall by more than the guards' threshold between months).
+                result = run_month(session, month, month.last_day + timedelta(days=8),
+                                   Override(("all",), "benchmark of the example months"))
                 lines = sum(len(i.lines) for i in result.invoices)
                 return f"{len(result.invoices)} invoices, {lines} lines"
             step(f"billing run {month}", bill)
