@@ -19,6 +19,13 @@ import pytest
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parent))  # works for any --import-mode
+# pytest-xdist starts its workers with COLUMNS=80 and LINES=24. The command
+# line's consoles read COLUMNS once, when billing.cli.context is imported, and
+# keep it: every table printed in a worker would then be 80 columns wide, and
+# the width a test sets (CliRunner's env) would never reach them. Each test
+# sets the width it needs, or none (as in a pipe).
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
 from postgres_server import find_pg_bindir, postgres_server  # noqa: E402
 
 BACKENDS = ("sqlite", "postgresql")
